@@ -1,0 +1,4 @@
+export * from './codec.ts';
+export * from './errors.ts';
+export * from './messages.ts';
+export * from './topics.ts';

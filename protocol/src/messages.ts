@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/** Epoch milliseconds. */
+const timestamp = z.number().int().nonnegative().describe('epoch milliseconds');
+const ms = z.number().nonnegative().describe('milliseconds');
+const fraction = z.number().min(0).max(1);
+const name = z.string().min(1).max(128);
+
+export const ModelRef = z.object({
+  id: name.describe('model id, e.g. "default"'),
+  version: name.describe('model version, e.g. "1.0.0"'),
+});
+export const ModelIdentity = ModelRef.extend({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'),
+});
+
+export const Verdict = z.enum(['ok', 'defect', 'uncertain']);
+
+export const Box = z.object({
+  x: z.number(),
+  y: z.number(),
+  w: z.number().nonnegative(),
+  h: z.number().nonnegative(),
+  label: z.string().max(128).optional(),
+  score: fraction.optional(),
+});
+
+/** One inspection result (DESIGN.md "One inspection result"). */
+export const InspectionResult = z.object({
+  seq: z.number().int().nonnegative().describe('per-agent sequence number, monotonic across restarts'),
+  ts: timestamp.describe('capture time'),
+  frame: z.string().min(1).max(128).describe('frame id'),
+  camera: z.string().min(1).max(64).optional().describe('camera id within the agent'),
+  model: ModelRef,
+  verdict: Verdict,
+  score: z.number().finite().describe('model score; higher means more likely defective'),
+  threshold: z.number().finite().describe('score at or above which the verdict is "defect"'),
+  classes: z.record(z.string(), z.number().finite()).optional().describe('per-class scores'),
+  boxes: z.array(Box).max(256).optional(),
+  latency: z.object({ capture: ms, preprocess: ms, infer: ms, total: ms }),
+  image: z.string().max(512).optional().describe('reference to a stored image; never image bytes'),
+  shadow: z.boolean().default(false).describe('true for a candidate model running in shadow mode'),
+  replayed: z.boolean().default(false).describe('true when sent from the outbox after an outage'),
+  truth: z
+    .enum(['ok', 'defect'])
+    .optional()
+    .describe('ground truth, when the source knows it (synthetic sources, labelled replays)'),
+});
+
+export const ResultsBatch = z.object({
+  session: z.string().min(1).max(64),
+  results: z.array(InspectionResult).min(1).max(1000),
+});
+
+export const CameraInfo = z.object({
+  id: z.string().min(1).max(64),
+  source: z.string().min(1).max(32).describe('source kind: synthetic, file, device, rtsp, gstreamer, folder'),
+  state: z.enum(['starting', 'running', 'stalled', 'reconnecting', 'failed', 'stopped']).optional(),
+});
+
+export const Birth = z.object({
+  session: z.string().min(1).max(64).describe('new on every (re)connect'),
+  ts: timestamp,
+  agentVersion: z.string().min(1).max(64),
+  model: ModelIdentity,
+  cameras: z.array(CameraInfo).max(64),
+  thresholds: z.object({ defect: z.number().finite(), uncertainBand: z.number().nonnegative().optional() }),
+  capabilities: z.array(z.string().max(64)).max(64),
+  runtime: z.string().max(64).optional().describe('inference runtime in use, e.g. "onnxruntime-web"'),
+});
+
+export const AgentState = z.object({
+  online: z.boolean(),
+  session: z.string().min(1).max(64),
+  ts: timestamp,
+});
+
+const percentiles = z.object({ p50: ms, p95: ms, p99: ms });
+
+export const Stats = z.object({
+  ts: timestamp,
+  session: z.string().min(1).max(64),
+  uptime_s: z.number().nonnegative(),
+  fps: z.object({ in: z.number().nonnegative(), processed: z.number().nonnegative() }),
+  dropped: z.number().int().nonnegative().describe('frames dropped since start'),
+  latency: percentiles,
+  outbox: z.object({
+    depth: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative().describe('results dropped by the on-full policy'),
+  }),
+  cpu: z.number().nonnegative().describe('process CPU use, 1.0 = one core'),
+  memory_mb: z.number().nonnegative(),
+  temperature_c: z.number().optional(),
+  cameras: z.array(CameraInfo).max(64),
+});
+
+export const EventKind = z.enum([
+  'camera_lost',
+  'camera_restored',
+  'model_load_failed',
+  'disk_full',
+  'outbox_overflow',
+  'config_changed',
+]);
+
+export const AgentEvent = z.object({
+  ts: timestamp,
+  kind: EventKind,
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string().min(1).max(2000).describe('what happened and what to do, for a technician'),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ModelStatus = z.object({
+  ts: timestamp,
+  model: ModelRef,
+  phase: z.enum(['downloading', 'verifying', 'loading', 'shadow', 'active', 'failed', 'rolled-back']),
+  progress: fraction.optional(),
+  error: z.string().max(2000).optional(),
+});
+
+export const HubState = z.object({ online: z.boolean(), ts: timestamp });
+
+export const ModelDesired = z.object({
+  ts: timestamp,
+  model: ModelIdentity,
+  mode: z.enum(['shadow', 'active']),
+  rollout: z.string().max(128).optional().describe('rollout id that set this'),
+});
+
+/** Command payloads by command name (topic `.../cmd/{name}`). */
+export const Commands = {
+  rebirth: z.object({ id: z.string().max(64).optional() }),
+  capture: z.object({ id: z.string().max(64).optional(), camera: z.string().max(64).optional() }),
+  'set-threshold': z.object({ id: z.string().max(64).optional(), threshold: z.number().finite() }),
+} as const;
+export type CommandName = keyof typeof Commands;
+
+export type ModelRef = z.infer<typeof ModelRef>;
+export type ModelIdentity = z.infer<typeof ModelIdentity>;
+export type Verdict = z.infer<typeof Verdict>;
+export type InspectionResult = z.infer<typeof InspectionResult>;
+/** A result as an agent builds it: defaults may be left out. */
+export type InspectionResultInput = z.input<typeof InspectionResult>;
+export type ResultsBatch = z.infer<typeof ResultsBatch>;
+export type CameraInfo = z.infer<typeof CameraInfo>;
+export type Birth = z.infer<typeof Birth>;
+export type AgentState = z.infer<typeof AgentState>;
+export type Stats = z.infer<typeof Stats>;
+export type AgentEvent = z.infer<typeof AgentEvent>;
+export type ModelStatus = z.infer<typeof ModelStatus>;
+export type HubState = z.infer<typeof HubState>;
+export type ModelDesired = z.infer<typeof ModelDesired>;
