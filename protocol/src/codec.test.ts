@@ -138,3 +138,13 @@ describe('jsonSchemas', () => {
     expect(r?.required).not.toContain('shadow');
   });
 });
+
+describe('committed JSON Schema files', () => {
+  it('match the schemas in code (regenerate with pnpm --filter @sightline/protocol schemas)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const [name, schema] of Object.entries(jsonSchemas())) {
+      const file = new URL(`../schemas/${name.replace('/', '-')}.schema.json`, import.meta.url);
+      expect(JSON.parse(await readFile(file, 'utf8')), name).toEqual(schema);
+    }
+  });
+});

@@ -1,0 +1,185 @@
+import { defaultModelDir, loadModel } from '@sightline/models';
+import type { AgentEvent, CommandName, InspectionResultInput } from '@sightline/protocol';
+import type { Logger } from 'pino';
+import { createFrameSource } from './capture/index.ts';
+import type { AgentConfig } from './config/index.ts';
+import type { Thresholds } from './decide/index.ts';
+import { createOrtWebEngine } from './infer/index.ts';
+import { createMemoryOutbox, createSeqCounter } from './outbox/index.ts';
+import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
+import { createStatsWindow } from './pipeline/stats.ts';
+import { createSession } from './session/index.ts';
+import { createPublisher } from './session/publisher.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentSummary {
+  frames: number;
+  results: number;
+  published: number;
+  defects: number;
+  truth_defects: number;
+  outbox_depth: number;
+  outbox_dropped: number;
+}
+
+export interface Agent {
+  /** Resolves when every camera's source has ended (finite sources) — never for live cameras. */
+  readonly sourcesDone: Promise<void>;
+  summary(): AgentSummary;
+  /** Stops capture, publishes what is pending (up to drainMs), closes the session. */
+  stop(drainMs?: number): Promise<AgentSummary>;
+}
+
+export interface AgentOptions {
+  config: AgentConfig;
+  log: Logger;
+  /** Stop each synthetic camera after this many frames (tests, benchmarks). */
+  frameLimit?: number;
+}
+
+export async function startAgent({ config, log, frameLimit }: AgentOptions): Promise<Agent> {
+  const ref = { site: config.site, line: config.line, agent: config.agent };
+  const model = await loadModel(config.model.dir ?? defaultModelDir());
+  const { manifest } = model;
+  const engine = await createOrtWebEngine({
+    model: model.bytes,
+    inputName: manifest.input.name,
+    outputName: manifest.output.name,
+  });
+  const thresholds: Thresholds = {
+    defect: config.thresholds.defect ?? manifest.threshold,
+    uncertainBand: config.thresholds.uncertainBand,
+  };
+  const seq = await createSeqCounter(config.stateDir);
+  const outbox = createMemoryOutbox();
+  const stats = createStatsWindow();
+  const counts = { frames: 0, results: 0, defects: 0, truth_defects: 0 };
+  const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
+  const startedAt = Date.now();
+  const sha256 = manifest.sha256;
+
+  const session = createSession({
+    ref,
+    url: config.broker.url,
+    protocolVersion: config.broker.protocolVersion,
+    ...(config.broker.username === undefined ? {} : { username: config.broker.username }),
+    ...(config.broker.password === undefined ? {} : { password: config.broker.password }),
+    log,
+    birth: (id) => ({
+      session: id,
+      ts: Date.now(),
+      agentVersion: AGENT_VERSION,
+      model: { id: manifest.id, version: manifest.version, sha256 },
+      cameras: config.cameras.map((c) => ({
+        id: c.id,
+        source: c.source.kind,
+        state: cameraStates.get(c.id),
+      })),
+      thresholds: { defect: thresholds.defect, uncertainBand: thresholds.uncertainBand },
+      capabilities: ['results', 'stats', 'events', 'set-threshold'],
+      runtime: engine.runtime,
+    }),
+    onCommand: (name: CommandName, payload: unknown) => {
+      if (name === 'set-threshold') {
+        thresholds.defect = (payload as { threshold: number }).threshold;
+        log.info({ event: 'threshold_set', threshold: thresholds.defect }, 'threshold changed by command');
+      } else {
+        log.info({ event: 'command_ignored', name }, `command ${name} is not supported yet`);
+      }
+    },
+    onReadyChange: (ready) => {
+      log.info({ event: 'ready', ready }, ready ? 'publishing results' : 'holding results in the outbox');
+      if (ready) publisher.kick();
+    },
+  });
+  const publisher = createPublisher({
+    outbox,
+    session: () => session,
+    batchSize: config.publish.batchSize,
+    batchMs: config.publish.batchMs,
+    log,
+  });
+
+  const raise = (event: Omit<AgentEvent, 'ts'>) => session.publishEvent({ ...event, ts: Date.now() });
+  const emit = async (partial: Omit<InspectionResultInput, 'seq'>) => {
+    const result: InspectionResultInput = { ...partial, seq: await seq.next(), replayed: !session.ready };
+    counts.frames += 1;
+    counts.results += 1;
+    if (result.verdict === 'defect') counts.defects += 1;
+    if (result.truth === 'defect') counts.truth_defects += 1;
+    stats.frame();
+    stats.result(result.latency.total);
+    await outbox.append(result);
+    publisher.kick();
+  };
+
+  const workers: CameraWorker[] = config.cameras.map((camera) =>
+    startCameraWorker({
+      camera: camera.id,
+      source: createFrameSource(camera.id, camera.source, frameLimit),
+      engine,
+      manifest,
+      thresholds: () => thresholds,
+      emit,
+      log,
+      onStateChange: (id, from, to, error) => {
+        cameraStates.set(id, to);
+        if (to === 'reconnecting') {
+          raise({
+            kind: 'camera_lost',
+            severity: 'warning',
+            message: `camera ${id}: ${error?.message ?? 'stopped delivering frames'}; reconnecting`,
+          });
+        } else if (to === 'running' && from === 'reconnecting') {
+          raise({
+            kind: 'camera_restored',
+            severity: 'info',
+            message: `camera ${id} is delivering frames again`,
+          });
+        }
+      },
+    }),
+  );
+
+  const statsTimer = setInterval(() => {
+    session.publishStats({
+      ts: Date.now(),
+      uptime_s: (Date.now() - startedAt) / 1000,
+      dropped: 0,
+      outbox: { depth: outbox.depth(), dropped: outbox.dropped() },
+      cameras: config.cameras.map((c) => ({
+        id: c.id,
+        source: c.source.kind,
+        state: cameraStates.get(c.id),
+      })),
+      ...stats.sample(),
+    });
+  }, config.statsIntervalS * 1000);
+
+  const summary = (): AgentSummary => ({
+    ...counts,
+    published: publisher.published(),
+    outbox_depth: outbox.depth(),
+    outbox_dropped: outbox.dropped(),
+  });
+
+  let stopped: Promise<AgentSummary> | undefined;
+  return {
+    sourcesDone: Promise.all(workers.map((w) => w.done)).then(() => undefined),
+    summary,
+    stop(drainMs = 10_000) {
+      stopped ??= (async () => {
+        await Promise.all(workers.map((w) => w.stop()));
+        clearInterval(statsTimer);
+        const drained = await publisher.drain(drainMs);
+        if (!drained) log.warn({ event: 'drain_timeout', depth: outbox.depth() }, 'results left unpublished');
+        publisher.stop();
+        await session.close();
+        await engine.close();
+        return summary();
+      })();
+      return stopped;
+    },
+  };
+}

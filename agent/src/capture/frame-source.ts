@@ -1,0 +1,21 @@
+import type { ImageFrame } from '@sightline/models';
+
+export interface CapturedFrame {
+  /** Frame id, unique per camera. */
+  id: string;
+  /** Capture time, epoch ms. */
+  ts: number;
+  frame: ImageFrame;
+  /** Ground truth, when the source knows it (synthetic). */
+  truth?: 'ok' | 'defect';
+  /** Time spent obtaining the frame, ms. */
+  captureMs: number;
+}
+
+/** One camera's frames. `read()` resolves null at the end of a finite source (a file). */
+export interface FrameSource {
+  readonly kind: string;
+  open(): Promise<void>;
+  read(): Promise<CapturedFrame | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import type { SourceConfig } from '../config/index.ts';
+import type { FrameSource } from './frame-source.ts';
+import { createOpenCvSource } from './opencv-source.ts';
+import { createSyntheticSource } from './synthetic-source.ts';
+
+export type { CapturedFrame, FrameSource } from './frame-source.ts';
+export { createOpenCvSource, loadOpenCv } from './opencv-source.ts';
+export { createSyntheticSource } from './synthetic-source.ts';
+
+/** Builds the frame source a camera's config asks for. */
+export function createFrameSource(camera: string, source: SourceConfig, limit?: number): FrameSource {
+  switch (source.kind) {
+    case 'synthetic':
+      return createSyntheticSource({ ...source, ...(limit === undefined ? {} : { limit }) });
+    case 'opencv':
+      return createOpenCvSource({ uri: source.uri, camera });
+  }
+}

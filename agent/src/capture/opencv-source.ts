@@ -1,0 +1,79 @@
+import type { ImageFrame } from '@sightline/models';
+import { AgentError } from '../errors.ts';
+import type { CapturedFrame, FrameSource } from './frame-source.ts';
+
+export interface OpenCvSourceOptions {
+  /** File path, device index, RTSP URL or GStreamer pipeline. */
+  uri: string | number;
+  /** Camera id, for frame ids and messages. */
+  camera: string;
+  now?: () => number;
+}
+
+type Cv = typeof import('@u4/opencv4nodejs').default;
+
+/** Loads the OpenCV addon on first use, so agents without cameras never need it. */
+export async function loadOpenCv(): Promise<Cv> {
+  try {
+    const mod = await import('@u4/opencv4nodejs');
+    return mod.default;
+  } catch (cause) {
+    throw new AgentError(
+      'SL_OPENCV_MISSING',
+      'the OpenCV addon (@u4/opencv4nodejs) is not available: install libopencv-dev, then reinstall with ' +
+        'OPENCV4NODEJS_DISABLE_AUTOBUILD=1 OPENCV_INCLUDE_DIR=/usr/include/opencv4 OPENCV_LIB_DIR=/usr/lib/$(gcc -dumpmachine) ' +
+        `pnpm install (see agent/README.md). Cause: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+/** OpenCV VideoCapture source: video files, V4L2 devices, RTSP streams, GStreamer pipelines. */
+export function createOpenCvSource(opts: OpenCvSourceOptions): FrameSource {
+  const now = opts.now ?? Date.now;
+  let capture: InstanceType<Cv['VideoCapture']> | undefined;
+  let index = 0;
+
+  return {
+    kind: 'opencv',
+    async open() {
+      const cv = await loadOpenCv();
+      try {
+        capture = new cv.VideoCapture(opts.uri as string);
+      } catch (cause) {
+        throw new AgentError(
+          'SL_CAMERA_OPEN_FAILED',
+          `camera ${opts.camera}: cannot open ${JSON.stringify(opts.uri)}: ${(cause as Error).message}. ` +
+            'Check the path or URL, that the device exists (ls /dev/video*), and that no other process holds it (fuser /dev/video0).',
+          { cause },
+        );
+      }
+    },
+    async read(): Promise<CapturedFrame | null> {
+      if (!capture) throw new Error('opencv source read before open');
+      const start = performance.now();
+      const mat = await capture.readAsync();
+      if (mat.empty) return null;
+      const channels = mat.channels;
+      if (channels !== 1 && channels !== 3) {
+        throw new AgentError(
+          'SL_CAMERA_OPEN_FAILED',
+          `camera ${opts.camera}: unsupported ${channels}-channel frames`,
+        );
+      }
+      const frame: ImageFrame = {
+        width: mat.cols,
+        height: mat.rows,
+        channels,
+        data: new Uint8Array(mat.getData()),
+      };
+      const id = `${opts.camera}-${index}`;
+      index += 1;
+      return { id, ts: now(), frame, captureMs: performance.now() - start };
+    },
+    async close() {
+      capture?.release();
+      capture = undefined;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'expected 1-64 of a-z, 0-9 and "-"')
+  .meta({ examples: ['line-1'] });
+
+export const SyntheticSourceConfig = z.object({
+  kind: z.literal('synthetic').describe('draws parts with defects injected at a known rate (demo, tests)'),
+  seed: z.number().int().default(1).describe('random seed; the same seed gives the same parts'),
+  defectRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('share of defective parts, 0-1')
+    .meta({ examples: [0.05] }),
+  fps: z.number().nonnegative().default(10).describe('frames per second; 0 = as fast as the pipeline runs'),
+  width: z.number().int().min(32).max(4096).default(256),
+  height: z.number().int().min(32).max(4096).default(256),
+});
+
+export const OpenCvSourceConfig = z.object({
+  kind: z
+    .literal('opencv')
+    .describe('OpenCV VideoCapture: a video file, a device index, an RTSP URL or a GStreamer pipeline'),
+  uri: z
+    .union([z.string().min(1), z.number().int().nonnegative()])
+    .describe(
+      'file path, device index (0 = /dev/video0), rtsp://..., or a GStreamer pipeline ending in appsink',
+    )
+    .meta({ examples: ['/data/line.mp4', 0, 'rtsp://10.0.0.5/stream1'] }),
+  fps: z.number().nonnegative().default(0).describe('pace reading to this rate; 0 = as fast as frames come'),
+});
+
+export const SourceConfig = z.discriminatedUnion('kind', [SyntheticSourceConfig, OpenCvSourceConfig]);
+
+export const CameraConfig = z.object({
+  id: identifier.describe('camera id within this agent').meta({ examples: ['cam0'] }),
+  source: SourceConfig,
+});
+
+export const AgentConfig = z.object({
+  site: identifier.describe('site (plant) id').meta({ examples: ['plant-1'] }),
+  line: identifier.describe('production line id').meta({ examples: ['line-1'] }),
+  agent: identifier.describe("this agent's id, unique on its line").meta({ examples: ['agent-1'] }),
+  broker: z
+    .object({
+      url: z
+        .string()
+        .regex(/^(mqtts?|wss?|tcp):\/\//, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
+        .default('mqtt://127.0.0.1:1883'),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      protocolVersion: z
+        .union([z.literal(4), z.literal(5)])
+        .default(5)
+        .describe('MQTT protocol: 5 (default) or 4 (3.1.1)'),
+    })
+    .default({ url: 'mqtt://127.0.0.1:1883', protocolVersion: 5 }),
+  model: z
+    .object({
+      dir: z
+        .string()
+        .optional()
+        .describe('directory with manifest.json + model; default: the bundled default model'),
+    })
+    .default({}),
+  thresholds: z
+    .object({
+      defect: z
+        .number()
+        .optional()
+        .describe("score at or above which a part is a defect; default: the model manifest's"),
+      uncertainBand: z
+        .number()
+        .nonnegative()
+        .default(0)
+        .describe('scores within this distance of the threshold are "uncertain"'),
+    })
+    .default({ uncertainBand: 0 }),
+  cameras: z.array(CameraConfig).min(1, 'expected at least one camera'),
+  publish: z
+    .object({
+      batchSize: z.number().int().min(1).max(1000).default(50).describe('results per MQTT message at most'),
+      batchMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(60_000)
+        .default(250)
+        .describe('wait at most this long to fill a batch'),
+    })
+    .default({ batchSize: 50, batchMs: 250 }),
+  stateDir: z
+    .string()
+    .default('./data/agent')
+    .describe('where the agent keeps its sequence number and outbox'),
+  statsIntervalS: z.number().min(1).max(3600).default(5).describe('seconds between stats messages'),
+});
+
+export type AgentConfig = z.infer<typeof AgentConfig>;
+export type AgentConfigInput = z.input<typeof AgentConfig>;
+export type CameraConfig = z.infer<typeof CameraConfig>;
+export type SourceConfig = z.infer<typeof SourceConfig>;

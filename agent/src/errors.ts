@@ -1,0 +1,19 @@
+/** Stable error codes of the agent. Messages say what is wrong and what to do. */
+export type AgentErrorCode =
+  | 'SL_CONFIG_INVALID'
+  | 'SL_CONFIG_UNREADABLE'
+  | 'SL_CAMERA_OPEN_FAILED'
+  | 'SL_OPENCV_MISSING'
+  | 'SL_MODEL_LOAD_FAILED'
+  | 'SL_STATE_DIR';
+
+export class AgentError extends Error {
+  override readonly name = 'AgentError';
+  constructor(
+    readonly code: AgentErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

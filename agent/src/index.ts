@@ -1,0 +1,12 @@
+export { AGENT_VERSION, type Agent, type AgentOptions, type AgentSummary, startAgent } from './agent.ts';
+export type { CapturedFrame, FrameSource } from './capture/index.ts';
+export { createFrameSource, createOpenCvSource, createSyntheticSource, loadOpenCv } from './capture/index.ts';
+export {
+  type AgentConfig,
+  type AgentConfigInput,
+  loadAgentConfig,
+  parseAgentConfig,
+} from './config/index.ts';
+export { decide } from './decide/index.ts';
+export { AgentError } from './errors.ts';
+export { createOrtWebEngine, type InferenceEngine } from './infer/index.ts';

@@ -1,0 +1,2 @@
+export type { InferenceEngine } from './engine.ts';
+export { createOrtWebEngine } from './ort-web-engine.ts';

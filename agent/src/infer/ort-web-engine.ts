@@ -1,0 +1,58 @@
+import * as ort from 'onnxruntime-web';
+import { AgentError } from '../errors.ts';
+import type { InferenceEngine } from './engine.ts';
+
+export interface OrtWebEngineOptions {
+  model: Uint8Array;
+  inputName: string;
+  outputName: string;
+  /** wasm threads; 1 keeps the agent's footprint predictable. */
+  threads?: number;
+}
+
+/** onnxruntime-web (wasm, SIMD) engine; runs anywhere Node runs. */
+export async function createOrtWebEngine(opts: OrtWebEngineOptions): Promise<InferenceEngine> {
+  ort.env.wasm.numThreads = opts.threads ?? 1;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(opts.model, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+    });
+  } catch (cause) {
+    throw new AgentError(
+      'SL_MODEL_LOAD_FAILED',
+      `onnxruntime-web cannot load the model: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  if (!session.inputNames.includes(opts.inputName) || !session.outputNames.includes(opts.outputName)) {
+    throw new AgentError(
+      'SL_MODEL_LOAD_FAILED',
+      `model has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], ` +
+        `but its manifest names input "${opts.inputName}" and output "${opts.outputName}"`,
+    );
+  }
+  // One session runs one inference at a time; cameras sharing it queue here.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    runtime: 'onnxruntime-web',
+    run(input, dims) {
+      const job = queue.then(async () => {
+        const feeds = { [opts.inputName]: new ort.Tensor('float32', input, dims as number[]) };
+        const out = await session.run(feeds);
+        const tensor = out[opts.outputName];
+        if (!tensor) throw new Error(`model produced no output "${opts.outputName}"`);
+        return tensor.data as Float32Array;
+      });
+      queue = job.catch(() => undefined);
+      return job;
+    },
+    async close() {
+      await queue;
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createMemoryOutbox } from './memory-outbox.ts';
+export type { Outbox, OutboxEntry } from './outbox.ts';
+export { createSeqCounter, type SeqCounter } from './seq-counter.ts';

@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { Outbox } from '../outbox/index.ts';
+import type { Session } from './index.ts';
+
+export interface PublisherOptions {
+  outbox: Outbox;
+  session: () => Session;
+  batchSize: number;
+  batchMs: number;
+  /** Batches awaiting PUBACK at once. */
+  maxInflight?: number;
+  log: Logger;
+}
+
+export interface Publisher {
+  /** Publish now if a full batch is waiting (called after each append). */
+  kick(): void;
+  /** Results acknowledged by the broker since start. */
+  published(): number;
+  /** Publishes everything pending; resolves true when the outbox is empty, false on timeout. */
+  drain(timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+/** Moves results from the outbox to the broker in batches; an entry leaves the outbox only on PUBACK. */
+export function createPublisher(opts: PublisherOptions): Publisher {
+  const maxInflight = opts.maxInflight ?? 4;
+  let inflight = 0;
+  let publishedCount = 0;
+  let stopped = false;
+
+  const send = (force: boolean) => {
+    const session = opts.session();
+    while (!stopped && session.ready && inflight < maxInflight) {
+      const pendingCount = opts.outbox.depth();
+      if (pendingCount === 0 || (!force && pendingCount < opts.batchSize)) return;
+      const batch = opts.outbox.take(opts.batchSize);
+      if (batch.length === 0) return;
+      inflight += 1;
+      session
+        .publishResults(batch)
+        .then(async () => {
+          await opts.outbox.ack(batch);
+          publishedCount += batch.length;
+        })
+        .catch((err: Error) => {
+          opts.log.warn(
+            { event: 'publish_failed', n: batch.length, err: err.message },
+            'publish failed; will retry',
+          );
+          opts.outbox.release(batch);
+        })
+        .finally(() => {
+          inflight -= 1;
+        });
+    }
+  };
+
+  // Partial batches go out after batchMs, so a slow line still reports promptly.
+  const timer = setInterval(() => send(true), Math.max(opts.batchMs, 10));
+
+  return {
+    kick: () => send(false),
+    published: () => publishedCount,
+    async drain(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        send(true);
+        if (opts.outbox.depth() === 0) return true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return opts.outbox.depth() === 0;
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * pnpm demo: the hub (embedded broker + DuckDB) and three lines, each with an agent on a synthetic
+ * camera running the default model, as separate processes — the way they run in a plant.
+ *   pnpm demo                 run until Ctrl-C
+ *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = join(root, 'data', 'demo');
+const LINES = [
+  { line: 'line-1', defectRate: 0.04, seed: 11 },
+  { line: 'line-2', defectRate: 0.08, seed: 22 },
+  { line: 'line-3', defectRate: 0.15, seed: 33 },
+] as const;
+const FPS = 15;
+
+function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`--for: "${text}" is not a duration; use e.g. 20s, 2m`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+/** The preferred port if it is free, otherwise any free port. */
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((done) => {
+      const srv = createServer();
+      srv.once('error', () => done(null));
+      srv.listen(port, '127.0.0.1', () => {
+        const address = srv.address();
+        srv.close(() => done(typeof address === 'object' && address ? address.port : null));
+      });
+    });
+  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? preferred;
+}
+
+function run(name: string, args: string[], onStdout?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) onStdout?.(line);
+  });
+  // Children log JSON lines to stderr; keep them in data/demo/<name>.log rather than on screen.
+  const log: Buffer[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk));
+  child.on(
+    'exit',
+    () => void writeFile(join(dataDir, `${name}.log`), Buffer.concat(log)).catch(() => undefined),
+  );
+  return child;
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((done) => {
+    if (child.exitCode !== null) done(child.exitCode);
+    else child.once('exit', (code) => done(code));
+  });
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`demo: timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface LineFigures {
+  line: string;
+  inspected: number;
+  defect_rate: number;
+  true_defect_rate: number | null;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      for: { type: 'string' },
+      'http-port': { type: 'string', default: '8080' },
+      'mqtt-port': { type: 'string', default: '1883' },
+    },
+  });
+  const durationMs = values.for === undefined ? undefined : parseDuration(values.for);
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  const httpPort = await freePort(Number(values['http-port']));
+  const mqttPort = await freePort(Number(values['mqtt-port']));
+  const http = `http://127.0.0.1:${httpPort}`;
+
+  const hub = run('hub', [
+    'hub/src/cli/index.ts',
+    'run',
+    '--http-port',
+    String(httpPort),
+    '--mqtt-port',
+    String(mqttPort),
+    '--db',
+    join(dataDir, 'sightline.duckdb'),
+  ]);
+  const hubExit = exited(hub).then((code) => {
+    throw new Error(`demo: the hub exited early (code ${code}); see data/demo/hub.log`);
+  });
+  await Promise.race([
+    hubExit,
+    waitFor('the hub', 30_000, async () => ((await fetch(`${http}/api/health`)).ok ? true : undefined)),
+  ]);
+
+  const summaries = new Map<string, { published: number; truth_defects: number; results: number }>();
+  const agents = await Promise.all(
+    LINES.map(async ({ line, defectRate, seed }) => {
+      const config = join(dataDir, `${line}.yaml`);
+      await writeFile(
+        config,
+        [
+          `site: demo`,
+          `line: ${line}`,
+          `agent: ${line}-agent`,
+          `broker: { url: "mqtt://127.0.0.1:${mqttPort}" }`,
+          `stateDir: ${JSON.stringify(join(dataDir, 'agents', line))}`,
+          `cameras:`,
+          `  - id: cam0`,
+          `    source: { kind: synthetic, seed: ${seed}, defectRate: ${defectRate}, fps: ${FPS} }`,
+          '',
+        ].join('\n'),
+      );
+      const child = run(`agent-${line}`, ['agent/src/cli/index.ts', 'run', '--config', config], (out) => {
+        if (out.startsWith('{')) summaries.set(line, JSON.parse(out));
+      });
+      return { line, child };
+    }),
+  );
+
+  process.stdout.write(
+    `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 lines at ${FPS} parts/s.\n` +
+      `Dashboard: ${http}/\n` +
+      `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: data/demo/*.log\n`,
+  );
+
+  const stop = new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+    if (durationMs !== undefined) setTimeout(done, durationMs);
+  });
+  await Promise.race([stop, hubExit]);
+
+  for (const a of agents) a.child.kill('SIGTERM');
+  await Promise.all(agents.map((a) => exited(a.child)));
+  const published = (line: string) => summaries.get(line)?.published ?? 0;
+  // Wait until the hub has stored everything the agents say the broker acknowledged.
+  const figures = await waitFor('the hub to store every published result', 15_000, async () => {
+    const body = (await (await fetch(`${http}/api/lines?window=24h`)).json()) as { lines: LineFigures[] };
+    const all = LINES.every(
+      ({ line }) => (body.lines.find((l) => l.line === line)?.inspected ?? 0) >= published(line),
+    );
+    return all ? body.lines : undefined;
+  }).catch(async (err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    return ((await (await fetch(`${http}/api/lines?window=24h`)).json()) as { lines: LineFigures[] }).lines;
+  });
+
+  hub.kill('SIGTERM');
+  await exited(hub);
+  const lines = LINES.map(({ line, defectRate }) => {
+    const f = figures.find((l) => l.line === line);
+    return {
+      line,
+      published: published(line),
+      stored: f?.inspected ?? 0,
+      defect_rate: f?.defect_rate ?? 0,
+      true_defect_rate: f?.true_defect_rate ?? null,
+      configured_defect_rate: defectRate,
+    };
+  });
+  process.stdout.write(`${JSON.stringify({ lines })}\n`);
+  process.exit(0);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});
