@@ -5,7 +5,7 @@ import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import type { Thresholds } from './decide/index.ts';
 import { createOrtWebEngine } from './infer/index.ts';
-import { createMemoryOutbox, createSeqCounter } from './outbox/index.ts';
+import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
 import { createSession } from './session/index.ts';
@@ -52,7 +52,23 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     uncertainBand: config.thresholds.uncertainBand,
   };
   const seq = await createSeqCounter(config.stateDir);
-  const outbox = createMemoryOutbox();
+  let raiseEvent: (event: Omit<AgentEvent, 'ts'>) => void = () => undefined;
+  const outbox = await createFileOutbox({
+    dir: config.stateDir,
+    fsync: config.outbox.fsync,
+    maxBytes: config.outbox.maxMB * 2 ** 20,
+    maxAgeMs: config.outbox.maxAgeHours * 3_600_000,
+    onDrop: (count, reason) =>
+      raiseEvent({
+        kind: 'outbox_overflow',
+        severity: 'warning',
+        message:
+          reason === 'corrupt'
+            ? 'a damaged outbox segment was skipped; some unsent results were lost'
+            : `outbox ${reason === 'bytes' ? `over its ${config.outbox.maxMB} MB quota` : `holds results older than ${config.outbox.maxAgeHours} h`}: dropped the ${count} oldest unsent result(s). Is the hub reachable?`,
+        detail: { dropped: count, reason },
+      }),
+  });
   const stats = createStatsWindow();
   const counts = { frames: 0, results: 0, defects: 0, truth_defects: 0 };
   const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
@@ -102,15 +118,24 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
   });
 
   const raise = (event: Omit<AgentEvent, 'ts'>) => session.publishEvent({ ...event, ts: Date.now() });
+  raiseEvent = raise;
+  // Seq assignment and the (synchronous) start of the append happen in one chained step, so the
+  // outbox sees results in seq order even with several cameras.
+  let ordering: Promise<unknown> = Promise.resolve();
   const emit = async (partial: Omit<InspectionResultInput, 'seq'>) => {
-    const result: InspectionResultInput = { ...partial, seq: await seq.next(), replayed: !session.ready };
+    const step = ordering.then(async () => {
+      const result: InspectionResultInput = { ...partial, seq: await seq.next(), replayed: !session.ready };
+      return { result, written: outbox.append(result) };
+    });
+    ordering = step.catch(() => undefined);
+    const { result, written } = await step;
+    await written;
     counts.frames += 1;
     counts.results += 1;
     if (result.verdict === 'defect') counts.defects += 1;
     if (result.truth === 'defect') counts.truth_defects += 1;
     stats.frame();
     stats.result(result.latency.total);
-    await outbox.append(result);
     publisher.kick();
   };
 
@@ -176,6 +201,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
         if (!drained) log.warn({ event: 'drain_timeout', depth: outbox.depth() }, 'results left unpublished');
         publisher.stop();
         await session.close();
+        await outbox.close();
         await engine.close();
         return summary();
       })();

@@ -1,3 +1,4 @@
+export { createFileOutbox, type FileOutboxOptions, type FsyncPolicy } from './file-outbox.ts';
 export { createMemoryOutbox } from './memory-outbox.ts';
 export type { Outbox, OutboxEntry } from './outbox.ts';
 export { createSeqCounter, type SeqCounter } from './seq-counter.ts';

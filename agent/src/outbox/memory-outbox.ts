@@ -21,7 +21,7 @@ export function createMemoryOutbox(opts: MemoryOutboxOptions = {}): Outbox {
         droppedCount += 1;
       }
     },
-    take(max) {
+    async take(max) {
       const batch = pending.slice(0, max);
       pending = pending.slice(batch.length);
       for (const e of batch) inflight.set(e.seq, e);

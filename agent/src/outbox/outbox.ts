@@ -10,10 +10,11 @@ export interface OutboxEntry {
  * Results wait here between inference and the broker's PUBACK.
  * `take` hands out the oldest entries not yet in flight; `ack` removes them for good;
  * `release` puts entries whose publish failed back at the front.
+ * Callers append in `seq` order: an implementation may rely on it to persist its ack watermark.
  */
 export interface Outbox {
   append(result: InspectionResultInput): Promise<void>;
-  take(max: number): OutboxEntry[];
+  take(max: number): Promise<OutboxEntry[]>;
   ack(entries: readonly OutboxEntry[]): Promise<void>;
   release(entries: readonly OutboxEntry[]): void;
   /** Entries not yet acknowledged (pending + in flight). */

@@ -26,17 +26,32 @@ export interface Publisher {
 export function createPublisher(opts: PublisherOptions): Publisher {
   const maxInflight = opts.maxInflight ?? 4;
   let inflight = 0;
+  let inflightEntries = 0;
   let publishedCount = 0;
   let stopped = false;
 
-  const send = (force: boolean) => {
+  let taking = false;
+  const send = async (force: boolean) => {
+    if (taking) return;
+    taking = true;
+    try {
+      await sendBatches(force);
+    } catch (err) {
+      opts.log.error({ event: 'outbox_read_failed', err: (err as Error).message }, 'cannot read the outbox');
+    } finally {
+      taking = false;
+    }
+  };
+  const sendBatches = async (force: boolean) => {
     const session = opts.session();
+    // depth() counts in-flight entries too; only what is not yet in flight can go.
     while (!stopped && session.ready && inflight < maxInflight) {
-      const pendingCount = opts.outbox.depth();
-      if (pendingCount === 0 || (!force && pendingCount < opts.batchSize)) return;
-      const batch = opts.outbox.take(opts.batchSize);
+      const waiting = opts.outbox.depth() - inflightEntries;
+      if (waiting <= 0 || (!force && waiting < opts.batchSize)) return;
+      const batch = await opts.outbox.take(opts.batchSize);
       if (batch.length === 0) return;
       inflight += 1;
+      inflightEntries += batch.length;
       session
         .publishResults(batch)
         .then(async () => {
@@ -52,20 +67,21 @@ export function createPublisher(opts: PublisherOptions): Publisher {
         })
         .finally(() => {
           inflight -= 1;
+          inflightEntries -= batch.length;
         });
     }
   };
 
   // Partial batches go out after batchMs, so a slow line still reports promptly.
-  const timer = setInterval(() => send(true), Math.max(opts.batchMs, 10));
+  const timer = setInterval(() => void send(true), Math.max(opts.batchMs, 10));
 
   return {
-    kick: () => send(false),
+    kick: () => void send(false),
     published: () => publishedCount,
     async drain(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        send(true);
+        await send(true);
         if (opts.outbox.depth() === 0) return true;
         await new Promise((r) => setTimeout(r, 20));
       }

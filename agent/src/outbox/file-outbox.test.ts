@@ -1,0 +1,97 @@
+import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileOutbox } from './file-outbox.ts';
+import { result } from './fixtures.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sl-outbox-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('file outbox', () => {
+  it('after a restart, resends exactly what was not acknowledged, marked replayed', async () => {
+    const a = await createFileOutbox({ dir });
+    for (let i = 0; i < 10; i++) await a.append(result(i));
+    await a.ack(await a.take(4)); // 0-3 acknowledged
+    await a.take(2); // 4-5 in flight when the process "dies"
+    await a.close();
+
+    const b = await createFileOutbox({ dir });
+    expect(b.depth()).toBe(6);
+    const again = await b.take(100);
+    expect(again.map((e) => e.seq)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(again.every((e) => e.result.replayed === true)).toBe(true);
+    expect(again[2]?.result).toMatchObject({ frame: 'f6', verdict: 'ok', score: 0.6 });
+    await b.ack(again);
+    await b.close();
+    const c = await createFileOutbox({ dir });
+    expect(c.depth()).toBe(0);
+    await c.close();
+  });
+
+  it('cuts off a torn last write and keeps every whole record', async () => {
+    const a = await createFileOutbox({ dir });
+    for (let i = 0; i < 3; i++) await a.append(result(i));
+    await a.close();
+    const outbox = join(dir, 'outbox');
+    const seg =
+      (await readdir(outbox))
+        .filter((f) => f.startsWith('seg-'))
+        .sort()
+        .at(-1) ?? '';
+    // Power lost mid-write: a header promising 500 bytes, and only a few of them.
+    const torn = Buffer.alloc(20);
+    torn.writeUInt32LE(500, 0);
+    await appendFile(join(outbox, seg), torn);
+    const b = await createFileOutbox({ dir });
+    expect((await b.take(10)).map((e) => e.seq)).toEqual([0, 1, 2]);
+    await b.append(result(3));
+    expect((await b.take(10)).map((e) => e.seq)).toEqual([3]);
+    await b.close();
+  });
+
+  it('drops the oldest results beyond its quota, counts them and says so', async () => {
+    const drops: [number, string][] = [];
+    const one = 8 + Buffer.byteLength(JSON.stringify(result(0)));
+    const box = await createFileOutbox({
+      dir,
+      maxBytes: one * 5 + 10,
+      onDrop: (n, why) => drops.push([n, why]),
+    });
+    for (let i = 0; i < 8; i++) await box.append(result(i));
+    expect(box.dropped()).toBe(3);
+    expect(drops).toEqual([
+      [1, 'bytes'],
+      [1, 'bytes'],
+      [1, 'bytes'],
+    ]);
+    expect((await box.take(100)).map((e) => e.seq)).toEqual([3, 4, 5, 6, 7]);
+    await box.close();
+  });
+
+  it('drops results older than maxAge', async () => {
+    let clock = Date.now();
+    const box = await createFileOutbox({ dir, maxAgeMs: 1000, now: () => clock });
+    await box.append(result(0, clock - 5000));
+    await box.append(result(1, clock));
+    clock += 500;
+    await box.append(result(2, clock));
+    expect(box.dropped()).toBe(1);
+    expect((await box.take(10)).map((e) => e.seq)).toEqual([1, 2]);
+    await box.close();
+  });
+
+  it('deletes segments once everything in them is acknowledged', async () => {
+    const box = await createFileOutbox({ dir, segmentBytes: 1000 });
+    for (let i = 0; i < 40; i++) await box.append(result(i));
+    const before = (await readdir(join(dir, 'outbox'))).filter((f) => f.startsWith('seg-')).length;
+    expect(before).toBeGreaterThan(3);
+    await box.ack(await box.take(40));
+    const after = (await readdir(join(dir, 'outbox'))).filter((f) => f.startsWith('seg-')).length;
+    expect(after).toBe(1);
+    await box.close();
+  });
+});
