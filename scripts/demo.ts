@@ -83,6 +83,7 @@ interface LineFigures {
   line: string;
   inspected: number;
   defect_rate: number;
+  defect_rate_ci: [number, number];
   true_defect_rate: number | null;
 }
 
@@ -181,6 +182,7 @@ async function main() {
       published: published(line),
       stored: f?.inspected ?? 0,
       defect_rate: f?.defect_rate ?? 0,
+      defect_rate_ci95: f?.defect_rate_ci ?? null,
       true_defect_rate: f?.true_defect_rate ?? null,
       configured_defect_rate: defectRate,
     };

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import type { Thresholds } from './decide/index.ts';
-import { createOrtWebEngine } from './infer/index.ts';
+import { selectEngine } from './infer/index.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
@@ -42,10 +42,14 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
   const ref = { site: config.site, line: config.line, agent: config.agent };
   const model = await loadModel(config.model.dir ?? defaultModelDir());
   const { manifest } = model;
-  const engine = await createOrtWebEngine({
+  const { engine } = await selectEngine({
     model: model.bytes,
     inputName: manifest.input.name,
     outputName: manifest.output.name,
+    threads: config.inference.threads,
+    runtime: config.inference.runtime,
+    dims: manifest.input.shape,
+    log,
   });
   const thresholds: Thresholds = {
     defect: config.thresholds.defect ?? manifest.threshold,

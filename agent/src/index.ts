@@ -9,4 +9,11 @@ export {
 } from './config/index.ts';
 export { decide } from './decide/index.ts';
 export { AgentError } from './errors.ts';
-export { createOrtWebEngine, type InferenceEngine } from './infer/index.ts';
+export {
+  createOrtNodeEngine,
+  createOrtWebEngine,
+  type InferenceEngine,
+  measureEngine,
+  type RuntimeChoice,
+  selectEngine,
+} from './infer/index.ts';

@@ -13,7 +13,7 @@ export async function startFleet(opts: {
   stateDir: string;
   lines: readonly LineSpec[];
   frames: number;
-  protocolVersion?: 4 | 5;
+  protocolVersion?: 'auto' | 4 | 5;
 }): Promise<Agent[]> {
   return Promise.all(
     opts.lines.map(({ line, defectRate, seed }) =>
@@ -22,7 +22,7 @@ export async function startFleet(opts: {
           site: 'test',
           line,
           agent: `${line}-agent`,
-          broker: { url: opts.brokerUrl, protocolVersion: opts.protocolVersion ?? 5 },
+          broker: { url: opts.brokerUrl, protocolVersion: opts.protocolVersion ?? 'auto' },
           stateDir: `${opts.stateDir}/${line}`,
           publish: { batchSize: 25, batchMs: 20 },
           cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed, defectRate, fps: 0 } }],

@@ -53,11 +53,11 @@ export const AgentConfig = z.object({
       username: z.string().optional(),
       password: z.string().optional(),
       protocolVersion: z
-        .union([z.literal(4), z.literal(5)])
-        .default(5)
-        .describe('MQTT protocol: 5 (default) or 4 (3.1.1)'),
+        .union([z.literal('auto'), z.literal(4), z.literal(5)])
+        .default('auto')
+        .describe('MQTT protocol: 5, 4 (3.1.1), or auto = 5, falling back to 4 when the broker refuses 5'),
     })
-    .default({ url: 'mqtt://127.0.0.1:1883', protocolVersion: 5 }),
+    .default({ url: 'mqtt://127.0.0.1:1883', protocolVersion: 'auto' }),
   model: z
     .object({
       dir: z
@@ -66,6 +66,15 @@ export const AgentConfig = z.object({
         .describe('directory with manifest.json + model; default: the bundled default model'),
     })
     .default({}),
+  inference: z
+    .object({
+      runtime: z
+        .enum(['auto', 'onnxruntime-node', 'onnxruntime-web'])
+        .default('auto')
+        .describe('auto measures the runtimes that load on this device at start-up and keeps the fastest'),
+      threads: z.number().int().min(1).max(64).default(1).describe('CPU threads for one inference'),
+    })
+    .default({ runtime: 'auto', threads: 1 }),
   thresholds: z
     .object({
       defect: z
@@ -92,6 +101,26 @@ export const AgentConfig = z.object({
         .describe('wait at most this long to fill a batch'),
     })
     .default({ batchSize: 50, batchMs: 250 }),
+  outbox: z
+    .object({
+      fsync: z
+        .enum(['always', 'interval', 'never'])
+        .default('always')
+        .describe(
+          'always: each result is on disk before it counts (survives power loss); interval: fsync every 200 ms; never: the OS decides',
+        ),
+      maxMB: z
+        .number()
+        .positive()
+        .default(256)
+        .describe('disk quota for unsent results; beyond it the oldest are dropped and counted'),
+      maxAgeHours: z
+        .number()
+        .positive()
+        .default(168)
+        .describe('unsent results older than this are dropped and counted'),
+    })
+    .default({ fsync: 'always', maxMB: 256, maxAgeHours: 168 }),
   stateDir: z
     .string()
     .default('./data/agent')

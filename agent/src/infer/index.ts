@@ -1,2 +1,4 @@
 export type { InferenceEngine } from './engine.ts';
-export { createOrtWebEngine } from './ort-web-engine.ts';
+export { createOrtNodeEngine } from './ort-node-engine.ts';
+export { createOrtWebEngine, type OrtWebEngineOptions } from './ort-web-engine.ts';
+export { type EngineSelection, measureEngine, type RuntimeChoice, selectEngine } from './select.ts';

@@ -23,7 +23,7 @@ import type { OutboxEntry } from '../outbox/index.ts';
 export interface SessionOptions {
   ref: AgentRef;
   url: string;
-  protocolVersion: 4 | 5;
+  protocolVersion: 'auto' | 4 | 5;
   username?: string;
   password?: string;
   /** Builds the birth message for a new session id. */
@@ -60,7 +60,7 @@ export function createSession(opts: SessionOptions): Session {
   });
   const client: MqttClient = mqtt.connect(opts.url, {
     clientId: `sl-${ref.site}-${ref.line}-${ref.agent}`,
-    protocolVersion: opts.protocolVersion,
+    protocolVersion: opts.protocolVersion === 'auto' ? 5 : opts.protocolVersion,
     clean: true,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
@@ -95,7 +95,21 @@ export function createSession(opts: SessionOptions): Session {
     hubOnline = false;
     notify();
   });
-  client.on('error', (err) => log.warn({ event: 'mqtt_error', err: err.message }, 'broker error'));
+  client.on('error', (err) => {
+    // [MQTT-3.2.2-5] CONNACK return code 1 / v5 reason 0x84: the broker does not speak this protocol level.
+    const code = (err as { code?: number }).code;
+    if (
+      opts.protocolVersion === 'auto' &&
+      client.options.protocolVersion === 5 &&
+      (code === 1 || code === 0x84)
+    ) {
+      log.info({ event: 'mqtt_fallback' }, 'broker refuses MQTT 5; using MQTT 3.1.1');
+      client.options.protocolVersion = 4;
+      setTimeout(() => client.reconnect(), 0);
+      return;
+    }
+    log.warn({ event: 'mqtt_error', err: err.message, code }, 'broker error');
+  });
   client.on('message', (topic, payload) => {
     const parsed = parseTopic(topic);
     if (parsed?.kind === 'hub-state') {

@@ -1,0 +1,54 @@
+import { AgentError } from '../errors.ts';
+import type { InferenceEngine } from './engine.ts';
+import type { OrtWebEngineOptions } from './ort-web-engine.ts';
+
+/** onnxruntime-node (native CPU): several times faster than wasm, and where int8 models pay. */
+export async function createOrtNodeEngine(opts: OrtWebEngineOptions): Promise<InferenceEngine> {
+  let ort: typeof import('onnxruntime-node');
+  try {
+    ort = await import('onnxruntime-node');
+  } catch (cause) {
+    throw new AgentError(
+      'SL_MODEL_LOAD_FAILED',
+      `onnxruntime-node is not installed for this CPU/OS (${process.platform}-${process.arch}): ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  let session: import('onnxruntime-node').InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(opts.model, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: opts.threads ?? 1,
+      interOpNumThreads: 1,
+    });
+  } catch (cause) {
+    throw new AgentError(
+      'SL_MODEL_LOAD_FAILED',
+      `onnxruntime-node cannot load the model: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    runtime: 'onnxruntime-node',
+    run(input, dims) {
+      const job = queue.then(async () => {
+        const out = await session.run({
+          [opts.inputName]: new ort.Tensor('float32', input, dims as number[]),
+        });
+        const tensor = out[opts.outputName];
+        if (!tensor) throw new Error(`model produced no output "${opts.outputName}"`);
+        return tensor.data as Float32Array;
+      });
+      queue = job.catch(() => undefined);
+      return job;
+    },
+    async close() {
+      await queue;
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { Aedes } from 'aedes';
+import { HubError } from '../errors.ts';
+
+export interface EmbeddedBrokerOptions {
+  /** Interface to listen on; loopback by default so nothing is exposed by accident. */
+  host?: string;
+  /** TCP port; 0 picks a free one (the real port is reported). */
+  port: number;
+}
+
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` with the real port. */
+  url: string;
+  port: number;
+  /**
+   * MQTT protocol level the broker speaks. aedes 1.x implements MQTT 3.1.1 only (level 4): it refuses
+   * CONNECT packets with level 5, so clients of the embedded broker must use protocolVersion 4.
+   */
+  protocolVersion: 4;
+  close(): Promise<void>;
+}
+
+/** Starts an in-process MQTT broker (aedes, in-memory persistence) on a TCP port. */
+export async function createEmbeddedBroker({
+  host = '127.0.0.1',
+  port,
+}: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  try {
+    server.listen(port, host);
+    await once(server, 'listening');
+  } catch (cause) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new HubError(
+      'SL_BROKER_LISTEN_FAILED',
+      `embedded MQTT broker cannot listen on ${host}:${port}: ${reason}; choose another port (SL_HUB_MQTT_PORT) or stop the process using it`,
+      { cause },
+    );
+  }
+  const real = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `mqtt://${urlHost}:${real}`,
+    port: real,
+    protocolVersion: 4,
+    close() {
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+        // Clients that did not disconnect would keep server.close() waiting.
+        for (const socket of sockets) socket.destroy();
+        await serverClosed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Stable error codes of the hub. Messages say what is wrong and what to do. */
+export type HubErrorCode =
+  | 'SL_CONFIG_INVALID'
+  | 'SL_CONFIG_UNREADABLE'
+  | 'SL_QUERY_INVALID'
+  | 'SL_BROKER_LISTEN_FAILED'
+  | 'SL_HTTP_LISTEN_FAILED'
+  | 'SL_STORE_OPEN_FAILED'
+  | 'SL_STORE_SCHEMA_TOO_NEW';
+
+export class HubError extends Error {
+  override readonly name: string = 'HubError';
+  constructor(
+    readonly code: HubErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Invalid or unreadable hub configuration; the message names the key path and a right value. */
+export class ConfigError extends HubError {
+  override readonly name = 'ConfigError';
+  constructor(
+    message: string,
+    options?: { cause?: unknown; code?: 'SL_CONFIG_INVALID' | 'SL_CONFIG_UNREADABLE' },
+  ) {
+    super(options?.code ?? 'SL_CONFIG_INVALID', message, options);
+  }
+}
+
+/** A bad HTTP query parameter; answered as 400 with this code and message. */
+export class QueryError extends HubError {
+  override readonly name = 'QueryError';
+  constructor(message: string) {
+    super('SL_QUERY_INVALID', message);
+  }
+}

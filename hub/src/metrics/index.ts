@@ -1,0 +1,2 @@
+export * from './line-metrics.ts';
+export * from './wilson.ts';

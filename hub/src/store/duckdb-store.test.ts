@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeResultStoreContract } from './contract.ts';
+import { createDuckDbStore } from './duckdb-store.ts';
+import { makeBirth, makeResult } from './fixtures.ts';
+import { SCHEMA_VERSION } from './schema.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sl-hub-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const freshPath = () => join(dir, `db-${++n}`, 'sightline.duckdb');
+
+describeResultStoreContract('duckdb file', () => createDuckDbStore({ path: freshPath() }));
+describeResultStoreContract('duckdb :memory:', () => createDuckDbStore({ path: ':memory:' }));
+
+describe('createDuckDbStore', () => {
+  const ref = { site: 's', line: 'l', agent: 'a' };
+
+  it('keeps results, counters, dead letters and agents across a reopen', async () => {
+    const path = freshPath();
+    const first = await createDuckDbStore({ path });
+    const batch = [1, 2, 3].map((s) =>
+      makeResult(s, { camera: 'cam0', classes: { scratch: 0.9 }, image: 'img/3.jpg', truth: 'defect' }),
+    );
+    await first.insertResults(ref, 's1', batch, 42);
+    await first.insertResults(ref, 's1', batch, 43);
+    await first.recordDeadLetter({
+      ts: 1,
+      topic: 't',
+      sender: 's/l/a',
+      code: 'SL_PAYLOAD_NOT_JSON',
+      error: 'e',
+      payload: 'x',
+    });
+    await first.recordBirth(ref, makeBirth('s1', 5), 6);
+    await first.close();
+    await first.close(); // idempotent
+    await expect(first.counters()).rejects.toThrow(/closed/);
+
+    const second = await createDuckDbStore({ path });
+    expect(await second.counters()).toEqual({ results: 3, duplicates: 3, deadLetters: 1 });
+    expect((await second.agents())[0]?.birth?.session).toBe('s1');
+    expect(await second.insertResults(ref, 's1', batch, 44)).toEqual({ inserted: 0, duplicates: 3 });
+    await second.close();
+
+    // The columns hold what the results said.
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    const rows = (
+      await conn.runAndReadAll(
+        'SELECT seq, received_ts, session, camera, image, truth, extra, latency_total, (SELECT max(version) FROM schema_version) AS v FROM results ORDER BY seq',
+      )
+    ).getRowObjectsJson();
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({
+      seq: '1',
+      received_ts: '42',
+      session: 's1',
+      camera: 'cam0',
+      image: 'img/3.jpg',
+      truth: 'defect',
+      latency_total: 6,
+      v: SCHEMA_VERSION,
+    });
+    expect(JSON.parse(String(rows[0]?.extra))).toEqual({ classes: { scratch: 0.9 } });
+    conn.closeSync();
+    db.closeSync();
+  });
+
+  it('refuses a file written by a newer hub', async () => {
+    const path = freshPath();
+    await (await createDuckDbStore({ path })).close();
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    await conn.run('INSERT INTO schema_version VALUES (99, 0)');
+    conn.closeSync();
+    db.closeSync();
+    await expect(createDuckDbStore({ path })).rejects.toMatchObject({ code: 'SL_STORE_SCHEMA_TOO_NEW' });
+  });
+
+  it('takes a 1000-result batch in one go', async () => {
+    const store = await createDuckDbStore({ path: ':memory:' });
+    const batch = Array.from({ length: 1000 }, (_, i) => makeResult(i));
+    const started = performance.now();
+    expect(await store.insertResults(ref, 's', batch, 1)).toEqual({ inserted: 1000, duplicates: 0 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(await store.insertResults(ref, 's', batch, 2)).toEqual({ inserted: 0, duplicates: 1000 });
+    await store.close();
+  });
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-", 1–64 chars');
+const unit = z.number().min(0).max(1);
+
+export const ManifestInput = z
+  .object({
+    name: z.string().min(1).describe('graph input tensor name'),
+    shape: z
+      .tuple([
+        z.literal(1),
+        z.union([z.literal(1), z.literal(3)]),
+        z.number().int().min(8),
+        z.number().int().min(8),
+      ])
+      .describe('[1, C, H, W]: batch 1, C channels (1 or 3), H×W pixels'),
+    layout: z.literal('NCHW').describe('tensor memory layout'),
+    colour: z.enum(['gray', 'bgr', 'rgb']).describe('channel order the model expects; gray needs C = 1'),
+    resize: z.literal('stretch').describe('frames are resized to H×W ignoring aspect ratio'),
+    mean: z
+      .array(z.number().finite())
+      .min(1)
+      .describe('per channel, subtracted after scaling pixels to [0, 1]'),
+    std: z.array(z.number().positive()).min(1).describe('per channel, divides after the mean is subtracted'),
+  })
+  .superRefine((input, ctx) => {
+    const c = input.shape[1];
+    if ((input.colour === 'gray') !== (c === 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['colour'],
+        message: `colour "${input.colour}" does not fit C = ${c}`,
+      });
+    }
+    for (const key of ['mean', 'std'] as const) {
+      if (input[key].length !== c) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `expected ${c} value(s), one per channel` });
+      }
+    }
+  });
+
+export const ManifestOutput = z.object({
+  name: z.string().min(1).describe('graph output tensor name'),
+  decode: z
+    .literal('sigmoid-score')
+    .describe('one score in [0, 1] per frame; higher means more likely defective'),
+});
+
+export const Evaluation = z.object({
+  precision: unit,
+  recall: unit,
+  accuracy: unit,
+  auroc: unit,
+  n: z.number().int().positive().describe('parts evaluated'),
+  positives: z.number().int().nonnegative().describe('defective parts among them'),
+  threshold: unit.describe('decision threshold the figures were computed at'),
+  dataset: z.string().min(1).describe('how the evaluation set was made, e.g. generator and seed'),
+});
+
+export const Manifest = z.object({
+  id: name.describe('model id, e.g. "default"'),
+  version: name.describe('model version, e.g. "1.0.0"'),
+  task: z.enum(['classify', 'anomaly', 'detect']),
+  file: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+\.onnx$/, 'a plain file name ending in .onnx, in the same directory')
+    .describe('ONNX file beside this manifest'),
+  input: ManifestInput,
+  output: ManifestOutput,
+  labels: z.array(z.string().min(1)).min(1).describe('class names, e.g. ["ok", "defect"]'),
+  threshold: unit.describe('default decision threshold on the score: score ≥ threshold ⇒ defect'),
+  evaluation: Evaluation,
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits')
+    .describe('SHA-256 of the ONNX file bytes'),
+  created: z.iso.datetime().describe('ISO 8601 creation time'),
+  description: z.string().optional(),
+  training: z.record(z.string(), z.unknown()).optional().describe('free-form training provenance'),
+});
+
+export type ManifestInput = z.infer<typeof ManifestInput>;
+export type ManifestOutput = z.infer<typeof ManifestOutput>;
+export type Evaluation = z.infer<typeof Evaluation>;
+export type Manifest = z.infer<typeof Manifest>;

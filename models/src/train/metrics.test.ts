@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fitLogistic, sigmoid, solve } from './logistic.ts';
+import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
+
+describe('metrics', () => {
+  it('counts the confusion matrix at a threshold (score ≥ threshold ⇒ defect)', () => {
+    const m = binaryMetrics([0.9, 0.8, 0.4, 0.3, 0.5], [1, 0, 1, 0, 0], 0.5);
+    expect(m).toMatchObject({ tp: 1, fp: 2, fn: 1, tn: 1 });
+    expect(m.precision).toBeCloseTo(1 / 3);
+    expect(m.recall).toBeCloseTo(0.5);
+    expect(m.accuracy).toBeCloseTo(0.4);
+  });
+
+  it('computes AUROC with ties counted as one half', () => {
+    expect(auroc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);
+    expect(auroc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])).toBe(0);
+    // pairs (pos, neg): (0.5 vs 0.5) = ½, (0.5 vs 0.1) = 1, (0.7 vs both) = 2 → 3.5 / 4.
+    expect(auroc([0.5, 0.7, 0.5, 0.1], [1, 1, 0, 0])).toBeCloseTo(0.875);
+  });
+
+  it('puts the threshold in the gap that separates the classes', () => {
+    expect(pickThreshold([0.1, 0.2, 0.3, 0.7, 0.9], [0, 0, 0, 1, 1])).toBeCloseTo(0.5);
+  });
+});
+
+describe('logistic regression', () => {
+  it('solves a linear system', () => {
+    const x = solve(Float64Array.from([4, 1, 1, 3]), Float64Array.from([1, 2]), 2);
+    expect(x[0]).toBeCloseTo(1 / 11);
+    expect(x[1]).toBeCloseTo(7 / 11);
+  });
+
+  it('learns a separating direction and folds standardisation into raw-feature weights', () => {
+    // Defect iff feature 0 (scale 100) exceeds 500; feature 1 is noise.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const a = 300 + (i % 40) * 10;
+      rows.push([a, (i * 7919) % 13]);
+      labels.push(a > 500 ? 1 : 0);
+    }
+    const fit = fitLogistic(rows, labels, { lambda: 0.1 });
+    const p = (r: number[]) =>
+      sigmoid((fit.weights[0] ?? 0) * (r[0] ?? 0) + (fit.weights[1] ?? 0) * (r[1] ?? 0) + fit.bias);
+    expect(p([650, 5])).toBeGreaterThan(0.99);
+    expect(p([350, 5])).toBeLessThan(0.01);
+    expect(Math.abs(fit.weights[1] ?? 0)).toBeLessThan(Math.abs((fit.weights[0] ?? 0) * 100));
+  });
+});
