@@ -1,32 +1,32 @@
 import { ModelsError } from '../errors.ts';
-import { buildDefaultModel } from '../train/build-default.ts';
-import { parseBuildDefault, USAGE } from './config.ts';
+import type { CliIo } from './command.ts';
+import { commands } from './commands.ts';
 
-/** `sightline-models <command> [flags]`. Progress goes to stderr; the result is one JSON line on stdout. */
+const overview = () =>
+  `usage: sightline-models <command> [flags]   (from the repository root: pnpm models <command> ...)\n\ncommands:\n${commands
+    .map((c) => `  ${c.name.padEnd(16)}${c.summary}`)
+    .join('\n')}\n\n'sightline-models <command> --help' shows a command's flags.`;
+
+/** `sightline-models <command> [flags]`. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command !== 'build-default') {
-    const help = command === '--help' || command === '-h';
-    process.stderr.write(`${command && !help ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
+  const [name, ...rest] = argv;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    const help = name === undefined || name === '--help' || name === '-h';
+    process.stderr.write(`${help ? '' : `unknown command "${name}"\n\n`}${overview()}\n`);
     return help ? 0 : 2;
   }
-  const config = parseBuildDefault(rest, process.cwd());
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   const started = Date.now();
-  const result = await buildDefaultModel({
-    outDir: config.out,
-    seed: config.seed,
-    trainParts: config.train,
-    validationParts: config.validation,
-    evaluationParts: config.evaluation,
-    created: config.created,
-    log: (line) =>
-      process.stderr.write(`[build-default ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
-  });
-  const { evaluation, threshold, sha256 } = result.manifest;
-  process.stdout.write(
-    `${JSON.stringify({ out: config.out, sha256, ...evaluation, threshold, seconds: (Date.now() - started) / 1000 })}\n`,
-  );
-  return 0;
+  const io: CliIo = {
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    progress: (line) => process.stderr.write(`[${command.name} ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+    result: (value) => process.stdout.write(`${JSON.stringify(value)}\n`),
+  };
+  return command.run(rest, io);
 }
 
 main(process.argv.slice(2)).then(
