@@ -3,10 +3,11 @@ import type { AgentEvent, CommandName, InspectionResultInput } from '@sightline/
 import type { Logger } from 'pino';
 import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
-import type { Thresholds } from './decide/index.ts';
+import { decide, type Thresholds } from './decide/index.ts';
 import { selectEngine } from './infer/index.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
+import type { Inspection } from './pipeline/inspect.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
 import { createSession } from './session/index.ts';
 import { createPublisher } from './session/publisher.ts';
@@ -14,7 +15,9 @@ import { createPublisher } from './session/publisher.ts';
 export const AGENT_VERSION = '0.1.0';
 
 export interface AgentSummary {
+  /** Frames captured; `dropped` of them were skipped by live sources' newest-frame policy. */
   frames: number;
+  dropped: number;
   results: number;
   published: number;
   defects: number;
@@ -74,9 +77,11 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       }),
   });
   const stats = createStatsWindow();
-  const counts = { frames: 0, results: 0, defects: 0, truth_defects: 0 };
+  const counts = { results: 0, defects: 0, truth_defects: 0 };
   const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
   const startedAt = Date.now();
+  const cameraInfo = () =>
+    config.cameras.map((c) => ({ id: c.id, source: c.source.kind, state: cameraStates.get(c.id) }));
   const sha256 = manifest.sha256;
 
   const session = createSession({
@@ -91,11 +96,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       ts: Date.now(),
       agentVersion: AGENT_VERSION,
       model: { id: manifest.id, version: manifest.version, sha256 },
-      cameras: config.cameras.map((c) => ({
-        id: c.id,
-        source: c.source.kind,
-        state: cameraStates.get(c.id),
-      })),
+      cameras: cameraInfo(),
       thresholds: { defect: thresholds.defect, uncertainBand: thresholds.uncertainBand },
       capabilities: ['results', 'stats', 'events', 'set-threshold'],
       runtime: engine.runtime,
@@ -126,6 +127,20 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
   // Seq assignment and the (synchronous) start of the append happen in one chained step, so the
   // outbox sees results in seq order even with several cameras.
   let ordering: Promise<unknown> = Promise.resolve();
+  const onInspection = async ({ captured, score, latency }: Inspection, camera: string) => {
+    const verdict = decide(score, thresholds);
+    await emit({
+      ts: captured.ts,
+      frame: captured.id,
+      camera,
+      model: { id: manifest.id, version: manifest.version },
+      verdict,
+      score,
+      threshold: thresholds.defect,
+      latency: { ...latency, total: latency.capture + (Date.now() - captured.ts) },
+      ...(captured.truth ? { truth: captured.truth } : {}),
+    });
+  };
   const emit = async (partial: Omit<InspectionResultInput, 'seq'>) => {
     const step = ordering.then(async () => {
       const result: InspectionResultInput = { ...partial, seq: await seq.next(), replayed: !session.ready };
@@ -134,12 +149,10 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     ordering = step.catch(() => undefined);
     const { result, written } = await step;
     await written;
-    counts.frames += 1;
     counts.results += 1;
     if (result.verdict === 'defect') counts.defects += 1;
     if (result.truth === 'defect') counts.truth_defects += 1;
-    stats.frame();
-    stats.result(result.latency.total);
+    stats.result(result.latency);
     publisher.kick();
   };
 
@@ -149,8 +162,8 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       source: createFrameSource(camera.id, camera.source, frameLimit),
       engine,
       manifest,
-      thresholds: () => thresholds,
-      emit,
+      stallTimeoutMs: camera.stallTimeoutMs,
+      onInspection: (inspection) => onInspection(inspection, camera.id),
       log,
       onStateChange: (id, from, to, error) => {
         cameraStates.set(id, to);
@@ -171,23 +184,24 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     }),
   );
 
+  const captured = () => workers.reduce((n, w) => n + w.counts.captured, 0);
+  const dropped = () => workers.reduce((n, w) => n + w.counts.dropped, 0);
   const statsTimer = setInterval(() => {
     session.publishStats({
       ts: Date.now(),
       uptime_s: (Date.now() - startedAt) / 1000,
-      dropped: 0,
+      dropped: dropped(),
+      runtime: engine.runtime,
       outbox: { depth: outbox.depth(), dropped: outbox.dropped() },
-      cameras: config.cameras.map((c) => ({
-        id: c.id,
-        source: c.source.kind,
-        state: cameraStates.get(c.id),
-      })),
-      ...stats.sample(),
+      cameras: cameraInfo(),
+      ...stats.sample(captured()),
     });
   }, config.statsIntervalS * 1000);
 
   const summary = (): AgentSummary => ({
     ...counts,
+    frames: captured(),
+    dropped: dropped(),
     published: publisher.published(),
     outbox_depth: outbox.depth(),
     outbox_dropped: outbox.dropped(),

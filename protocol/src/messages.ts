@@ -83,7 +83,17 @@ export const Stats = z.object({
   uptime_s: z.number().nonnegative(),
   fps: z.object({ in: z.number().nonnegative(), processed: z.number().nonnegative() }),
   dropped: z.number().int().nonnegative().describe('frames dropped since start'),
-  latency: percentiles,
+  latency: percentiles.describe('capture to verdict'),
+  stages: z
+    .object({
+      capture: percentiles,
+      preprocess: percentiles,
+      infer: percentiles,
+      act: percentiles.optional(),
+    })
+    .optional()
+    .describe('latency percentiles per pipeline stage'),
+  runtime: z.string().max(64).optional().describe('inference runtime in use'),
   outbox: z.object({
     depth: z.number().int().nonnegative(),
     dropped: z.number().int().nonnegative().describe('results dropped by the on-full policy'),

@@ -1,10 +1,12 @@
 import type { SourceConfig } from '../config/index.ts';
+import { createFolderSource } from './folder-source.ts';
 import type { FrameSource } from './frame-source.ts';
 import { createOpenCvSource } from './opencv-source.ts';
 import { createSyntheticSource } from './synthetic-source.ts';
 
+export { createFolderSource } from './folder-source.ts';
 export type { CapturedFrame, FrameSource } from './frame-source.ts';
-export { createOpenCvSource, loadOpenCv } from './opencv-source.ts';
+export { createOpenCvSource, isLiveUri, loadOpenCv } from './opencv-source.ts';
 export { createSyntheticSource } from './synthetic-source.ts';
 
 /** Builds the frame source a camera's config asks for. */
@@ -13,6 +15,8 @@ export function createFrameSource(camera: string, source: SourceConfig, limit?: 
     case 'synthetic':
       return createSyntheticSource({ ...source, ...(limit === undefined ? {} : { limit }) });
     case 'opencv':
-      return createOpenCvSource({ uri: source.uri, camera });
+      return createOpenCvSource({ uri: source.uri, camera, fps: source.fps, live: source.live });
+    case 'folder':
+      return createFolderSource({ path: source.path, camera, loop: source.loop, fps: source.fps });
   }
 }

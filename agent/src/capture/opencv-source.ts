@@ -1,13 +1,26 @@
 import type { ImageFrame } from '@sightline/models';
 import { AgentError } from '../errors.ts';
 import type { CapturedFrame, FrameSource } from './frame-source.ts';
+import { createPacer } from './pacer.ts';
 
 export interface OpenCvSourceOptions {
   /** File path, device index, RTSP URL or GStreamer pipeline. */
   uri: string | number;
   /** Camera id, for frame ids and messages. */
   camera: string;
+  fps?: number;
+  live?: 'auto' | 'yes' | 'no';
   now?: () => number;
+}
+
+/** Devices, network streams and GStreamer pipelines are live; plain file paths are recordings. */
+export function isLiveUri(uri: string | number): boolean {
+  if (typeof uri === 'number') return true;
+  return (
+    /^(rtsp|rtsps|http|https|udp|tcp|rtmp):\/\//i.test(uri) ||
+    uri.includes('!') ||
+    uri.startsWith('/dev/video')
+  );
 }
 
 type Cv = typeof import('@u4/opencv4nodejs').default;
@@ -31,11 +44,14 @@ export async function loadOpenCv(): Promise<Cv> {
 /** OpenCV VideoCapture source: video files, V4L2 devices, RTSP streams, GStreamer pipelines. */
 export function createOpenCvSource(opts: OpenCvSourceOptions): FrameSource {
   const now = opts.now ?? Date.now;
+  const pacer = createPacer(opts.fps ?? 0, now);
+  const live = opts.live === 'yes' || (opts.live !== 'no' && isLiveUri(opts.uri));
   let capture: InstanceType<Cv['VideoCapture']> | undefined;
   let index = 0;
 
   return {
     kind: 'opencv',
+    live,
     async open() {
       const cv = await loadOpenCv();
       try {
@@ -51,9 +67,17 @@ export function createOpenCvSource(opts: OpenCvSourceOptions): FrameSource {
     },
     async read(): Promise<CapturedFrame | null> {
       if (!capture) throw new Error('opencv source read before open');
+      await pacer.wait();
       const start = performance.now();
       const mat = await capture.readAsync();
-      if (mat.empty) return null;
+      // An empty frame ends a recording; from a live camera it is a failure (reconnect).
+      if (mat.empty) {
+        if (!live) return null;
+        throw new AgentError(
+          'SL_CAMERA_OPEN_FAILED',
+          `camera ${opts.camera}: the stream returned an empty frame`,
+        );
+      }
       const channels = mat.channels;
       if (channels !== 1 && channels !== 3) {
         throw new AgentError(

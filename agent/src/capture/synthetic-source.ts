@@ -1,16 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPartStream } from '@sightline/models';
 import type { CapturedFrame, FrameSource } from './frame-source.ts';
+import { createPacer } from './pacer.ts';
 
 export interface SyntheticSourceOptions {
   seed: number;
   defectRate: number;
-  /** Frames per second; 0 = unpaced. */
+  /** Frames per second; 0 = unpaced (then every frame is processed, like a recording). */
   fps: number;
   width: number;
   height: number;
   /** Stop after this many frames (tests, benchmarks); unlimited by default. */
   limit?: number;
+  /** Simulated fault: go silent after `afterFrames` for `forMs`. */
+  stall?: { afterFrames: number; forMs: number };
   now?: () => number;
 }
 
@@ -23,23 +26,23 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
     width: opts.width,
     height: opts.height,
   });
-  const periodMs = opts.fps > 0 ? 1000 / opts.fps : 0;
-  let nextDue = 0;
+  const pacer = createPacer(opts.fps, now);
   let count = 0;
+  let stalledUntil = 0;
 
   return {
     kind: 'synthetic',
+    live: opts.fps > 0,
     async open() {
-      nextDue = now();
+      if (now() < stalledUntil) throw new Error('camera not responding (simulated stall)');
     },
     async read(): Promise<CapturedFrame | null> {
       if (opts.limit !== undefined && count >= opts.limit) return null;
-      if (periodMs > 0) {
-        const wait = nextDue - now();
-        if (wait > 0) await delay(wait);
-        // A slow pipeline does not build a backlog: a camera would have dropped those frames.
-        nextDue = Math.max(nextDue + periodMs, now());
-      }
+      if (opts.stall && stalledUntil === 0 && count === opts.stall.afterFrames)
+        stalledUntil = now() + opts.stall.forMs;
+      // Like a camera whose cable was pulled: a read just hangs until the fault clears.
+      if (now() < stalledUntil) await delay(stalledUntil - now());
+      await pacer.wait();
       const start = performance.now();
       const part = stream.next();
       count += 1;

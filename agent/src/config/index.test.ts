@@ -49,7 +49,7 @@ describe('agent config', () => {
       );
       const c = await loadAgentConfig(good);
       expect(c.line).toBe('line-9');
-      expect(c.cameras[0]?.source).toEqual({ kind: 'opencv', uri: '/dev/video0', fps: 0 });
+      expect(c.cameras[0]?.source).toEqual({ kind: 'opencv', uri: '/dev/video0', fps: 0, live: 'auto' });
       const broken = join(dir, 'broken.yaml');
       await writeFile(broken, 'site: [unclosed\n');
       await expect(loadAgentConfig(broken)).rejects.toThrow(/broken\.yaml is not valid YAML/);

@@ -18,6 +18,13 @@ export const SyntheticSourceConfig = z.object({
   fps: z.number().nonnegative().default(10).describe('frames per second; 0 = as fast as the pipeline runs'),
   width: z.number().int().min(32).max(4096).default(256),
   height: z.number().int().min(32).max(4096).default(256),
+  stall: z
+    .object({
+      afterFrames: z.number().int().positive().describe('stop delivering frames after this many'),
+      forMs: z.number().int().positive().describe('for this long, then recover'),
+    })
+    .optional()
+    .describe('simulate a camera that goes silent (demo the watchdog and its alarms)'),
 });
 
 export const OpenCvSourceConfig = z.object({
@@ -31,13 +38,44 @@ export const OpenCvSourceConfig = z.object({
     )
     .meta({ examples: ['/data/line.mp4', 0, 'rtsp://10.0.0.5/stream1'] }),
   fps: z.number().nonnegative().default(0).describe('pace reading to this rate; 0 = as fast as frames come'),
+  live: z
+    .enum(['auto', 'yes', 'no'])
+    .default('auto')
+    .describe(
+      'live sources keep only the newest frame (drops counted); auto: files are not live, devices and streams are',
+    ),
 });
 
-export const SourceConfig = z.discriminatedUnion('kind', [SyntheticSourceConfig, OpenCvSourceConfig]);
+export const FolderSourceConfig = z.object({
+  kind: z.literal('folder').describe('every image (jpg, png, bmp, tif) in a folder, in name order'),
+  path: z
+    .string()
+    .min(1)
+    .describe('folder with images')
+    .meta({ examples: ['/data/line-1/images'] }),
+  loop: z.boolean().default(false).describe('start again after the last image'),
+  fps: z
+    .number()
+    .nonnegative()
+    .default(0)
+    .describe('pace reading to this rate; 0 = as fast as the pipeline runs'),
+});
+
+export const SourceConfig = z.discriminatedUnion('kind', [
+  SyntheticSourceConfig,
+  OpenCvSourceConfig,
+  FolderSourceConfig,
+]);
 
 export const CameraConfig = z.object({
   id: identifier.describe('camera id within this agent').meta({ examples: ['cam0'] }),
   source: SourceConfig,
+  stallTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('a camera that delivers no frame for this long is reported and reconnected'),
 });
 
 export const AgentConfig = z.object({
