@@ -17,3 +17,4 @@ export {
   type RuntimeChoice,
   selectEngine,
 } from './infer/index.ts';
+export { type OutboxContents, readOutbox } from './outbox/index.ts';

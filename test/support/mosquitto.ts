@@ -12,9 +12,10 @@ export interface Mosquitto {
 }
 
 /** Starts Debian's mosquitto on a free loopback port (install: apt-get install mosquitto). */
-export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<Mosquitto> {
+export async function startMosquitto(opts: { port?: number; binary?: string } = {}): Promise<Mosquitto> {
+  const binary = opts.binary ?? '/usr/sbin/mosquitto';
   const dir = await mkdtemp(join(tmpdir(), 'sl-mosquitto-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

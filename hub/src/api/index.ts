@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { HubError } from '../errors.ts';
+import { HubError, QueryError } from '../errors.ts';
 import { byLine } from '../metrics/index.ts';
 import type { ResultStore, StoreCounters } from '../store/index.ts';
 import { mountDashboard } from './static.ts';
@@ -73,6 +73,21 @@ export function createApi({ store, status, dashboardDir, now = Date.now }: ApiOp
   app.get('/api/events', async (c) => {
     const limit = parseLimit(c.req.query('limit'), 50, 1000);
     return c.json({ events: await store.events({ limit }) });
+  });
+
+  app.get('/api/results', async (c) => {
+    const limit = parseLimit(c.req.query('limit'), 100, 100_000);
+    const verdict = c.req.query('verdict');
+    if (verdict !== undefined && !['ok', 'defect', 'uncertain'].includes(verdict)) {
+      throw new QueryError(`verdict "${verdict}" is not one of ok, defect, uncertain`);
+    }
+    const filters = {
+      site: c.req.query('site'),
+      line: c.req.query('line'),
+      agent: c.req.query('agent'),
+      verdict: verdict as 'ok' | 'defect' | 'uncertain' | undefined,
+    };
+    return c.json({ results: await store.results({ limit, ...filters }) });
   });
 
   app.all('/api/*', (c) =>

@@ -39,6 +39,27 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect((await store.counters()).results).toBe(10);
     });
 
+    it('lists results newest first, filtered, with their flags', async () => {
+      await store.insertResults(
+        A,
+        's1',
+        [makeResult(1, { ts: 10, verdict: 'defect' }), makeResult(2, { ts: 20 })],
+        1,
+      );
+      await store.insertResults(C, 's3', [makeResult(1, { ts: 30, replayed: true })], 1);
+      const all = await store.results({ limit: 10 });
+      expect(all.map((r) => [r.agent, r.seq, r.ts])).toEqual([
+        ['cam-3', 1, 30],
+        ['cam-1', 2, 20],
+        ['cam-1', 1, 10],
+      ]);
+      expect(all[0]).toMatchObject({ line: 'line-2', replayed: true, shadow: false });
+      const defects = await store.results({ limit: 10, verdict: 'defect' });
+      expect(defects.map((r) => [r.agent, r.seq])).toEqual([['cam-1', 1]]);
+      expect((await store.results({ limit: 10, line: 'line-1' })).length).toBe(2);
+      expect((await store.results({ limit: 1 })).length).toBe(1);
+    });
+
     it('keys on the agent: the same seq from two agents is two results', async () => {
       await store.insertResults(A, 's1', [makeResult(1)], 1);
       expect(await store.insertResults(B, 's2', [makeResult(1)], 1)).toEqual({ inserted: 1, duplicates: 0 });

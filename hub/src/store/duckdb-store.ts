@@ -12,12 +12,13 @@ import {
   DEAD_LETTERS_SQL,
   EVENTS_SQL,
   LINE_COUNTS_SQL,
+  RESULTS_SQL,
   upsertAgentSql,
 } from './queries.ts';
 import { appendResultRow, jsonOrNull, num, numOrNull } from './result-rows.ts';
 import { migrate } from './schema.ts';
 import { createSerialQueue } from './serial.ts';
-import type { AgentSnapshot, DeadLetter, ResultStore, StoredEvent } from './types.ts';
+import type { AgentSnapshot, DeadLetter, ResultStore, StoredEvent, StoredResult } from './types.ts';
 
 export interface DuckDbStoreOptions {
   /** Database file (created with its directory if missing), or ':memory:'. */
@@ -241,6 +242,34 @@ export async function createDuckDbStore({ path }: DuckDbStoreOptions): Promise<R
               message: String(row.message),
               ...(row.detail === null ? {} : { detail: jsonOrNull(row.detail) }),
             }) as StoredEvent,
+        );
+      });
+    },
+
+    results({ site, line, agent, verdict, limit }) {
+      return run(async () => {
+        const params = [site ?? null, line ?? null, agent ?? null, verdict ?? null, limit];
+        const rows = (await conn.runAndReadAll(RESULTS_SQL, params)).getRowObjectsJS();
+        return rows.map(
+          (row): StoredResult => ({
+            site: String(row.site),
+            line: String(row.line),
+            agent: String(row.agent),
+            seq: num(row.seq),
+            ts: num(row.ts),
+            received_ts: num(row.received_ts),
+            frame: String(row.frame),
+            camera: row.camera === null ? null : String(row.camera),
+            model: { id: String(row.model_id), version: String(row.model_version) },
+            verdict: String(row.verdict),
+            score: Number(row.score),
+            threshold: Number(row.threshold),
+            latency_total: Number(row.latency_total),
+            shadow: Boolean(row.shadow),
+            replayed: Boolean(row.replayed),
+            truth: row.truth === null ? null : String(row.truth),
+            image: row.image === null ? null : String(row.image),
+          }),
         );
       });
     },

@@ -45,6 +45,15 @@ export const EVENTS_SQL = `
   SELECT site, line, agent, ts, received_ts, kind, severity, message, detail
   FROM events ORDER BY id DESC LIMIT $1`;
 
+/** Newest results first, each filter optional (NULL = any). */
+export const RESULTS_SQL = `
+  SELECT site, line, agent, seq, ts, received_ts, frame, camera, model_id, model_version, verdict,
+    score, threshold, latency_total, shadow, replayed, truth, image
+  FROM results
+  WHERE ($1::VARCHAR IS NULL OR site = $1) AND ($2::VARCHAR IS NULL OR line = $2)
+    AND ($3::VARCHAR IS NULL OR agent = $3) AND ($4::VARCHAR IS NULL OR verdict = $4)
+  ORDER BY ts DESC, seq DESC LIMIT $5`;
+
 /** Latest-value columns of `agents`, one per channel; the only names interpolated into SQL. */
 export const AGENT_COLUMNS = ['birth', 'state', 'stats', 'model_status'] as const;
 export type AgentColumn = (typeof AGENT_COLUMNS)[number];

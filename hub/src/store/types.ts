@@ -72,6 +72,35 @@ export interface StoredEvent extends AgentEvent {
   received_ts: number;
 }
 
+export interface ResultsQuery {
+  site?: string;
+  line?: string;
+  agent?: string;
+  verdict?: 'ok' | 'defect' | 'uncertain';
+  limit: number;
+}
+
+/** A stored result as the API lists it. */
+export interface StoredResult {
+  site: string;
+  line: string;
+  agent: string;
+  seq: number;
+  ts: number;
+  received_ts: number;
+  frame: string;
+  camera: string | null;
+  model: { id: string; version: string };
+  verdict: string;
+  score: number;
+  threshold: number;
+  latency_total: number;
+  shadow: boolean;
+  replayed: boolean;
+  truth: string | null;
+  image: string | null;
+}
+
 export interface LineMetricsQuery {
   /** Window length in ms; results with now − windowMs < ts ≤ now count. */
   windowMs: number;
@@ -103,6 +132,8 @@ export interface ResultStore {
   deadLetters(query: { limit: number }): Promise<DeadLetter[]>;
   /** Newest first. */
   events(query: { limit: number }): Promise<StoredEvent[]>;
+  /** Newest results first, filtered by site, line, agent and verdict. */
+  results(query: ResultsQuery): Promise<StoredResult[]>;
   /** Finishes pending writes and releases the store; idempotent. */
   close(): Promise<void>;
 }

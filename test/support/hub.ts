@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Hub, startHub } from '@sightline/hub';
+
+export interface StoredRow {
+  agent: string;
+  seq: number;
+  ts: number;
+  camera: string | null;
+  replayed: boolean;
+  verdict: string;
+}
+
+/** A temp directory removed by the returned cleanup. */
+export async function tempDir(prefix = 'sl-test-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A real hub on a temp DuckDB file: embedded broker, or an external one by URL. */
+export function startTestHub(dir: string, brokerUrl?: string): Promise<Hub> {
+  return startHub({
+    broker: brokerUrl ? { mode: 'external', url: brokerUrl } : { mode: 'embedded', port: 0 },
+    http: { port: 0 },
+    store: { path: join(dir, 'hub.duckdb') },
+    log: { level: 'silent' },
+  });
+}
+
+export async function storedResults(hub: Hub, agent: string): Promise<StoredRow[]> {
+  const res = await fetch(`${hub.httpUrl}/api/results?agent=${agent}&limit=100000`);
+  return ((await res.json()) as { results: StoredRow[] }).results;
+}
+
+export async function storedCount(hub: Hub): Promise<number> {
+  const body = (await (await fetch(`${hub.httpUrl}/api/health`)).json()) as { store: { results: number } };
+  return body.store.results;
+}
