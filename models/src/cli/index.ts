@@ -23,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const io: CliIo = {
     cwd: process.env.INIT_CWD ?? process.cwd(),
-    progress: (line) => process.stderr.write(`[${command.name} ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
+    progress: (line) =>
+      process.stderr.write(`[${command.name} ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`),
     result: (value) => process.stdout.write(`${JSON.stringify(value)}\n`),
   };
   return command.run(rest, io);
