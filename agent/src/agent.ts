@@ -119,6 +119,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     session: () => session,
     batchSize: config.publish.batchSize,
     batchMs: config.publish.batchMs,
+    replayPerSecond: config.publish.replayPerSecond,
     log,
   });
 

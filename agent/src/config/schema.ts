@@ -137,8 +137,14 @@ export const AgentConfig = z.object({
         .max(60_000)
         .default(250)
         .describe('wait at most this long to fill a batch'),
+      replayPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .default(500)
+        .describe('results sent per second at most when catching up after an outage'),
     })
-    .default({ batchSize: 50, batchMs: 250 }),
+    .default({ batchSize: 50, batchMs: 250, replayPerSecond: 500 }),
   outbox: z
     .object({
       fsync: z

@@ -9,6 +9,9 @@ export interface PublisherOptions {
   batchMs: number;
   /** Batches awaiting PUBACK at once. */
   maxInflight?: number;
+  /** Replayed results sent per second at most, so a backlog does not swamp the hub or the link. */
+  replayPerSecond?: number;
+  now?: () => number;
   log: Logger;
 }
 
@@ -30,6 +33,17 @@ export function createPublisher(opts: PublisherOptions): Publisher {
   let publishedCount = 0;
   let stopped = false;
 
+  const now = opts.now ?? Date.now;
+  const replayRate = opts.replayPerSecond ?? 500;
+  // Token bucket for replayed results: refills at replayRate, holds one second's worth.
+  let tokens = replayRate;
+  let refilledAt = now();
+  const replayAllowance = () => {
+    const t = now();
+    tokens = Math.min(replayRate, tokens + ((t - refilledAt) / 1000) * replayRate);
+    refilledAt = t;
+    return tokens;
+  };
   let taking = false;
   const send = async (force: boolean) => {
     if (taking) return;
@@ -48,8 +62,11 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     while (!stopped && session.ready && inflight < maxInflight) {
       const waiting = opts.outbox.depth() - inflightEntries;
       if (waiting <= 0 || (!force && waiting < opts.batchSize)) return;
-      const batch = await opts.outbox.take(opts.batchSize);
+      const allowance = Math.floor(replayAllowance());
+      if (allowance <= 0) return;
+      const batch = await opts.outbox.take(Math.min(opts.batchSize, allowance));
       if (batch.length === 0) return;
+      tokens -= batch.filter((e) => e.result.replayed).length;
       inflight += 1;
       inflightEntries += batch.length;
       session
