@@ -8,6 +8,7 @@ import { selectEngine } from './infer/index.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
 import type { Inspection } from './pipeline/inspect.ts';
+import { createRecorder } from './pipeline/recorder.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
 import { createSession } from './session/index.ts';
 import { createPublisher } from './session/publisher.ts';
@@ -125,9 +126,27 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
 
   const raise = (event: Omit<AgentEvent, 'ts'>) => session.publishEvent({ ...event, ts: Date.now() });
   raiseEvent = raise;
-  // Seq assignment and the (synchronous) start of the append happen in one chained step, so the
-  // outbox sees results in seq order even with several cameras.
-  let ordering: Promise<unknown> = Promise.resolve();
+  const recorder = createRecorder({
+    seq,
+    outbox,
+    live: () => session.ready,
+    onStored: (result) => {
+      counts.results += 1;
+      if (result.verdict === 'defect') counts.defects += 1;
+      if (result.truth === 'defect') counts.truth_defects += 1;
+      stats.result(result.latency);
+      publisher.kick();
+    },
+    onWriteError: (err, result) => {
+      log.error({ event: 'outbox_write_failed', seq: result.seq, err: err.message }, 'result could not be stored');
+      raise({
+        kind: 'disk_full',
+        severity: 'critical',
+        message: `cannot write to the outbox in ${config.stateDir}: ${err.message}. Free disk space or check the state directory.`,
+      });
+    },
+  });
+  const emit = (partial: Omit<InspectionResultInput, 'seq'>) => recorder.record(partial);
   const onInspection = async ({ captured, score, latency }: Inspection, camera: string) => {
     const verdict = decide(score, thresholds);
     await emit({
@@ -141,20 +160,6 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       latency: { ...latency, total: latency.capture + (Date.now() - captured.ts) },
       ...(captured.truth ? { truth: captured.truth } : {}),
     });
-  };
-  const emit = async (partial: Omit<InspectionResultInput, 'seq'>) => {
-    const step = ordering.then(async () => {
-      const result: InspectionResultInput = { ...partial, seq: await seq.next(), replayed: !session.ready };
-      return { result, written: outbox.append(result) };
-    });
-    ordering = step.catch(() => undefined);
-    const { result, written } = await step;
-    await written;
-    counts.results += 1;
-    if (result.verdict === 'defect') counts.defects += 1;
-    if (result.truth === 'defect') counts.truth_defects += 1;
-    stats.result(result.latency);
-    publisher.kick();
   };
 
   const workers: CameraWorker[] = config.cameras.map((camera) =>
@@ -215,6 +220,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     stop(drainMs = 10_000) {
       stopped ??= (async () => {
         await Promise.all(workers.map((w) => w.stop()));
+        await recorder.flush();
         clearInterval(statsTimer);
         const drained = await publisher.drain(drainMs);
         if (!drained) log.warn({ event: 'drain_timeout', depth: outbox.depth() }, 'results left unpublished');

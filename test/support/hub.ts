@@ -10,6 +10,7 @@ export interface StoredRow {
   camera: string | null;
   replayed: boolean;
   verdict: string;
+  latency_total: number;
 }
 
 /** A temp directory removed by the returned cleanup. */
