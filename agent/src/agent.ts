@@ -10,6 +10,7 @@ import { type CameraState, type CameraWorker, startCameraWorker } from './pipeli
 import type { Inspection } from './pipeline/inspect.ts';
 import { createRecorder } from './pipeline/recorder.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
+import { readTemperatureC } from './pipeline/temperature.ts';
 import { createSession } from './session/index.ts';
 import { createPublisher } from './session/publisher.ts';
 
@@ -192,8 +193,10 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
 
   const captured = () => workers.reduce((n, w) => n + w.counts.captured, 0);
   const dropped = () => workers.reduce((n, w) => n + w.counts.dropped, 0);
-  const statsTimer = setInterval(() => {
+  const statsTimer = setInterval(async () => {
+    const temperature = await readTemperatureC();
     session.publishStats({
+      ...(temperature === undefined ? {} : { temperature_c: temperature }),
       ts: Date.now(),
       uptime_s: (Date.now() - startedAt) / 1000,
       dropped: dropped(),
