@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import { decide, type Thresholds } from './decide/index.ts';
+import { decodingFor } from './infer/decoding-for.ts';
 import { selectEngine } from './infer/index.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
@@ -56,6 +57,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     dims: manifest.input.shape,
     log,
   });
+  const decoding = decodingFor(manifest);
   const thresholds: Thresholds = {
     defect: config.thresholds.defect ?? manifest.threshold,
     uncertainBand: config.thresholds.uncertainBand,
@@ -139,7 +141,10 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       publisher.kick();
     },
     onWriteError: (err, result) => {
-      log.error({ event: 'outbox_write_failed', seq: result.seq, err: err.message }, 'result could not be stored');
+      log.error(
+        { event: 'outbox_write_failed', seq: result.seq, err: err.message },
+        'result could not be stored',
+      );
       raise({
         kind: 'disk_full',
         severity: 'critical',
@@ -148,7 +153,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
     },
   });
   const emit = (partial: Omit<InspectionResultInput, 'seq'>) => recorder.record(partial);
-  const onInspection = async ({ captured, score, latency }: Inspection, camera: string) => {
+  const onInspection = async ({ captured, score, classes, boxes, latency }: Inspection, camera: string) => {
     const verdict = decide(score, thresholds);
     await emit({
       ts: captured.ts,
@@ -159,6 +164,8 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       score,
       threshold: thresholds.defect,
       latency: { ...latency, total: latency.capture + (Date.now() - captured.ts) },
+      ...(classes ? { classes } : {}),
+      ...(boxes ? { boxes } : {}),
       ...(captured.truth ? { truth: captured.truth } : {}),
     });
   };
@@ -169,6 +176,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       source: createFrameSource(camera.id, camera.source, frameLimit),
       engine,
       manifest,
+      decoding,
       stallTimeoutMs: camera.stallTimeoutMs,
       onInspection: (inspection) => onInspection(inspection, camera.id),
       log,

@@ -1,8 +1,16 @@
-/** A loaded model that turns one preprocessed tensor into raw outputs. */
+/** One output tensor of a model. */
+export interface OutputTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** A loaded model that turns one preprocessed tensor into its outputs. */
 export interface InferenceEngine {
   /** Runtime name reported in birth, e.g. "onnxruntime-web". */
   readonly runtime: string;
-  /** Runs one input tensor (NCHW float32) and returns the named output's data. */
-  run(input: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  /** The model's output names, in graph order. */
+  readonly outputNames: readonly string[];
+  /** Runs one input tensor (NCHW float32) and returns every output by name. */
+  run(input: Float32Array, dims: readonly number[]): Promise<Record<string, OutputTensor>>;
   close(): Promise<void>;
 }

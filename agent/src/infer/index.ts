@@ -1,4 +1,4 @@
-export type { InferenceEngine } from './engine.ts';
+export type { InferenceEngine, OutputTensor } from './engine.ts';
 export { createOrtNodeEngine } from './ort-node-engine.ts';
 export { createOrtWebEngine, type OrtWebEngineOptions } from './ort-web-engine.ts';
 export { type EngineSelection, measureEngine, type RuntimeChoice, selectEngine } from './select.ts';

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import { AgentError } from '../errors.ts';
-import type { InferenceEngine } from './engine.ts';
+import type { InferenceEngine, OutputTensor } from './engine.ts';
 
 export interface OrtWebEngineOptions {
   model: Uint8Array;
@@ -39,13 +39,16 @@ export async function createOrtWebEngine(opts: OrtWebEngineOptions): Promise<Inf
   let queue: Promise<unknown> = Promise.resolve();
   return {
     runtime: 'onnxruntime-web',
+    outputNames: session.outputNames,
     run(input, dims) {
       const job = queue.then(async () => {
         const feeds = { [opts.inputName]: new ort.Tensor('float32', input, dims as number[]) };
         const out = await session.run(feeds);
-        const tensor = out[opts.outputName];
-        if (!tensor) throw new Error(`model produced no output "${opts.outputName}"`);
-        return tensor.data as Float32Array;
+        const outputs: Record<string, OutputTensor> = {};
+        for (const [name, tensor] of Object.entries(out)) {
+          outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+        }
+        return outputs;
       });
       queue = job.catch(() => undefined);
       return job;

@@ -4,6 +4,7 @@ import type { CameraInfo } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { CapturedFrame, FrameSource } from '../capture/index.ts';
 import { AgentError } from '../errors.ts';
+import type { OutputDecoding } from '../infer/decode.ts';
 import type { InferenceEngine } from '../infer/index.ts';
 import { createFrameSlot } from './frame-slot.ts';
 import { type Inspection, inspectFrame } from './inspect.ts';
@@ -15,6 +16,7 @@ export interface CameraWorkerOptions {
   source: FrameSource;
   engine: InferenceEngine;
   manifest: Manifest;
+  decoding: OutputDecoding;
   /** No frame for this long: the camera is reported stalled and reconnected. */
   stallTimeoutMs: number;
   /** Receives every inspection (the agent decides, acts, assigns `seq` and stores it). */
@@ -99,7 +101,7 @@ export function startCameraWorker(opts: CameraWorkerOptions): CameraWorker {
     const inspect = (async () => {
       try {
         for (let frame = await current.take(); frame; frame = await current.take()) {
-          await opts.onInspection(await inspectFrame(frame, opts.engine, opts.manifest));
+          await opts.onInspection(await inspectFrame(frame, opts.engine, opts.manifest, opts.decoding));
         }
       } catch (err) {
         failed = true;

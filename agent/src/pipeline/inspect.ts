@@ -1,12 +1,12 @@
 import type { Manifest } from '@sightline/models';
 import { preprocessFrame } from '@sightline/models';
 import type { CapturedFrame } from '../capture/index.ts';
+import { type Decoded, decodeOutputs, type OutputDecoding } from '../infer/decode.ts';
 import type { InferenceEngine } from '../infer/index.ts';
 
-/** One frame through preprocess and inference, with the time each stage took. */
-export interface Inspection {
+/** One frame through preprocess, inference and output decoding, with the time each stage took. */
+export interface Inspection extends Decoded {
   captured: CapturedFrame;
-  score: number;
   latency: { capture: number; preprocess: number; infer: number };
 }
 
@@ -14,15 +14,22 @@ export async function inspectFrame(
   captured: CapturedFrame,
   engine: InferenceEngine,
   manifest: Manifest,
+  decoding: OutputDecoding,
 ): Promise<Inspection> {
   const t0 = performance.now();
   const tensor = preprocessFrame(captured.frame, manifest.input);
   const t1 = performance.now();
-  const output = await engine.run(tensor, manifest.input.shape);
+  const outputs = await engine.run(tensor, manifest.input.shape);
+  const decoded = decodeOutputs(outputs, decoding, {
+    inputW: manifest.input.shape[3] ?? captured.frame.width,
+    inputH: manifest.input.shape[2] ?? captured.frame.height,
+    frameW: captured.frame.width,
+    frameH: captured.frame.height,
+  });
   const t2 = performance.now();
   return {
     captured,
-    score: output[0] ?? Number.NaN,
+    ...decoded,
     latency: { capture: captured.captureMs, preprocess: t1 - t0, infer: t2 - t1 },
   };
 }

@@ -28,7 +28,11 @@ export function createRecorder(opts: RecorderOptions) {
   return {
     async record(partial: Omit<InspectionResultInput, 'seq'>): Promise<void> {
       const step = ordering.then(async () => {
-        const result: InspectionResultInput = { ...partial, seq: await opts.seq.next(), replayed: !opts.live() };
+        const result: InspectionResultInput = {
+          ...partial,
+          seq: await opts.seq.next(),
+          replayed: !opts.live(),
+        };
         return { result, written: opts.outbox.append(result) };
       });
       ordering = step.catch(() => undefined);

@@ -15,7 +15,8 @@ export async function readTemperatureC(root = '/sys/class/thermal'): Promise<num
   let hottest: number | undefined;
   for (const zone of zones) {
     const milli = Number.parseInt(await readFile(join(root, zone, 'temp'), 'utf8').catch(() => ''), 10);
-    if (Number.isFinite(milli) && milli > -50_000 && milli < 200_000) hottest = Math.max(hottest ?? -Infinity, milli / 1000);
+    if (Number.isFinite(milli) && milli > -50_000 && milli < 200_000)
+      hottest = Math.max(hottest ?? -Infinity, milli / 1000);
   }
   return hottest;
 }
