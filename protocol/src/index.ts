@@ -1,3 +1,4 @@
+export * from './api.ts';
 export * from './codec.ts';
 export * from './errors.ts';
 export * from './messages.ts';

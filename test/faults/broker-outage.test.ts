@@ -1,34 +1,23 @@
 import { parseAgentConfig, startAgent } from '@sightline/agent';
-import type { Hub } from '@sightline/hub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, storedCount, storedResults, tempDir } from '../support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { storedCount, storedResults, useTestHub } from '../support/hub.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
 
-let mosquitto: Mosquitto;
-let hub: Hub;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir();
-  mosquitto = await startMosquitto();
-  hub = await startTestHub(tmp.dir, mosquitto.url);
-});
-afterAll(async () => {
-  await hub.close();
-  await mosquitto.stop();
-  await tmp.remove();
-});
+const ctx = useTestHub({ mosquitto: true });
 
 describe('a broker down for a while, then back', () => {
   it('delivers every result once, those made during the outage flagged replayed', async () => {
+    const { hub, dir } = ctx;
+    let mosquitto = ctx.mosquitto as Mosquitto;
     const agent = await startAgent({
       config: parseAgentConfig({
         site: 'test',
         line: 'line-o',
         agent: 'outage',
         broker: { url: mosquitto.url },
-        stateDir: `${tmp.dir}/agent`,
+        stateDir: `${dir}/agent`,
         publish: { batchSize: 10, batchMs: 50 },
         cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 3, fps: 40 } }],
       }),
@@ -45,6 +34,7 @@ describe('a broker down for a while, then back', () => {
       () => agent.summary().results >= 60 + 50 && Date.now() - downAt > 1500,
     );
     mosquitto = await startMosquitto({ port: mosquitto.port });
+    ctx.mosquitto = mosquitto;
     const upAt = Date.now();
 
     await waitFor('results after the outage', 30_000, async () =>

@@ -1,27 +1,17 @@
 import { parseAgentConfig, startAgent } from '@sightline/agent';
-import type { Hub } from '@sightline/hub';
 import { type AgentEvent, topics } from '@sightline/protocol';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { storedResults, useTestHub } from '../support/hub.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ref = { site: 'test', line: 'line-c', agent: 'two-cams' };
-let hub: Hub;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  tmp = await tempDir();
-  hub = await startTestHub(tmp.dir);
-});
-afterAll(async () => {
-  await hub.close();
-  await tmp.remove();
-});
+const ctx = useTestHub();
 
 describe('a camera that dies mid-run', () => {
   it('is reported and reconnected while the second camera keeps publishing', async () => {
+    const { hub, dir } = ctx;
     const events: AgentEvent[] = [];
     const watcher = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4 });
     watcher.on('message', (_t, payload) => events.push(JSON.parse(payload.toString()) as AgentEvent));
@@ -31,7 +21,7 @@ describe('a camera that dies mid-run', () => {
       config: parseAgentConfig({
         ...ref,
         broker: { url: hub.mqttUrl },
-        stateDir: `${tmp.dir}/agent`,
+        stateDir: `${dir}/agent`,
         publish: { batchSize: 10, batchMs: 50 },
         cameras: [
           // cam0 goes silent after 30 frames for 2.5 s; the watchdog gives it 400 ms.

@@ -1,35 +1,26 @@
 import { readOutbox } from '@sightline/agent';
-import type { Hub } from '@sightline/hub';
 import { encode, HubState, topics } from '@sightline/protocol';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnAgent } from '../support/agent-process.ts';
-import { startTestHub, storedCount, storedResults, tempDir } from '../support/hub.ts';
+import { storedCount, storedResults, useTestHub } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
-let hub: Hub;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir();
-  hub = await startTestHub(tmp.dir);
-});
-afterAll(async () => {
-  await hub.close();
-  await tmp.remove();
-});
+const ctx = useTestHub();
 
 describe('kill -9 of the agent mid-stream', () => {
   it('loses no result that was in the outbox, and never reuses a seq', async () => {
+    const { hub, dir } = ctx;
     const config = {
       site: 'test',
       line: 'line-k',
       agent: 'killed',
       broker: { url: hub.mqttUrl },
-      stateDir: `${tmp.dir}/agent`,
+      stateDir: `${dir}/agent`,
       publish: { batchSize: 20, batchMs: 20 },
       cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 9, fps: 0 } }],
     };
-    const first = await spawnAgent(tmp.dir, config);
+    const first = await spawnAgent(dir, config);
     await waitFor('100 stored results', 60_000, async () => (await storedCount(hub)) >= 100);
     // The hub announces it is away (as its will would): the agent keeps inspecting into its outbox.
     const control = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4 });
@@ -57,7 +48,7 @@ describe('kill -9 of the agent mid-stream', () => {
     await control.endAsync();
     const maxBefore = Math.max(left.watermark - 1, ...leftSeqs);
 
-    const second = await spawnAgent(tmp.dir, config, ['--frames', '30']);
+    const second = await spawnAgent(dir, config, ['--frames', '30']);
     const after = await second.exited;
     expect(after.code).toBe(0);
     const summary = JSON.parse(after.stdout.trim().split('\n').at(-1) ?? '{}') as {

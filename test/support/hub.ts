@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Hub, startHub } from '@sightline/hub';
+import { afterAll, beforeAll } from 'vitest';
+import { type Mosquitto, startMosquitto } from './mosquitto.ts';
 
 export interface StoredRow {
   agent: string;
@@ -37,4 +39,32 @@ export async function storedResults(hub: Hub, agent: string): Promise<StoredRow[
 export async function storedCount(hub: Hub): Promise<number> {
   const body = (await (await fetch(`${hub.httpUrl}/api/health`)).json()) as { store: { results: number } };
   return body.store.results;
+}
+
+export interface TestHubContext {
+  hub: Hub;
+  dir: string;
+  mosquitto?: Mosquitto;
+}
+
+/**
+ * A hub (and a temp dir, and Mosquitto when asked) for one test file: started before its tests,
+ * stopped after. Read the fields inside tests, not at module level.
+ */
+export function useTestHub(opts: { mosquitto?: boolean } = {}): TestHubContext {
+  const ctx = {} as TestHubContext;
+  let remove: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const tmp = await tempDir();
+    ctx.dir = tmp.dir;
+    remove = tmp.remove;
+    if (opts.mosquitto) ctx.mosquitto = await startMosquitto();
+    ctx.hub = await startTestHub(ctx.dir, ctx.mosquitto?.url);
+  });
+  afterAll(async () => {
+    await ctx.hub?.close();
+    await ctx.mosquitto?.stop();
+    await remove();
+  });
+  return ctx;
 }

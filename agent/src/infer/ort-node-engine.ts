@@ -1,5 +1,6 @@
 import { AgentError } from '../errors.ts';
-import type { InferenceEngine, OutputTensor } from './engine.ts';
+import type { InferenceEngine } from './engine.ts';
+import { serialEngine } from './serial-session.ts';
 import type { OrtWebEngineOptions } from './ort-web-engine.ts';
 
 /** onnxruntime-node (native CPU): several times faster than wasm, and where int8 models pay. */
@@ -31,27 +32,7 @@ export async function createOrtNodeEngine(opts: OrtWebEngineOptions): Promise<In
       },
     );
   }
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    runtime: 'onnxruntime-node',
-    outputNames: session.outputNames,
-    run(input, dims) {
-      const job = queue.then(async () => {
-        const out = await session.run({
-          [opts.inputName]: new ort.Tensor('float32', input, dims as number[]),
-        });
-        const outputs: Record<string, OutputTensor> = {};
-        for (const [name, tensor] of Object.entries(out)) {
-          outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
-        }
-        return outputs;
-      });
-      queue = job.catch(() => undefined);
-      return job;
-    },
-    async close() {
-      await queue;
-      await session.release();
-    },
-  };
+  return serialEngine('onnxruntime-node', session, (input, dims) => ({
+    [opts.inputName]: new ort.Tensor('float32', input, dims as number[]),
+  }));
 }

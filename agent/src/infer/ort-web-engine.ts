@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import { AgentError } from '../errors.ts';
-import type { InferenceEngine, OutputTensor } from './engine.ts';
+import type { InferenceEngine } from './engine.ts';
+import { serialEngine } from './serial-session.ts';
 
 export interface OrtWebEngineOptions {
   model: Uint8Array;
@@ -35,27 +36,7 @@ export async function createOrtWebEngine(opts: OrtWebEngineOptions): Promise<Inf
         `but its manifest names input "${opts.inputName}" and output "${opts.outputName}"`,
     );
   }
-  // One session runs one inference at a time; cameras sharing it queue here.
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    runtime: 'onnxruntime-web',
-    outputNames: session.outputNames,
-    run(input, dims) {
-      const job = queue.then(async () => {
-        const feeds = { [opts.inputName]: new ort.Tensor('float32', input, dims as number[]) };
-        const out = await session.run(feeds);
-        const outputs: Record<string, OutputTensor> = {};
-        for (const [name, tensor] of Object.entries(out)) {
-          outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
-        }
-        return outputs;
-      });
-      queue = job.catch(() => undefined);
-      return job;
-    },
-    async close() {
-      await queue;
-      await session.release();
-    },
-  };
+  return serialEngine('onnxruntime-web', session, (input, dims) => ({
+    [opts.inputName]: new ort.Tensor('float32', input, dims as number[]),
+  }));
 }

@@ -1,7 +1,8 @@
+import type { HealthResponse } from '@sightline/protocol';
 import { Hono } from 'hono';
 import { HubError, QueryError } from '../errors.ts';
 import { byLine } from '../metrics/index.ts';
-import type { ResultStore, StoreCounters } from '../store/index.ts';
+import type { ResultStore } from '../store/index.ts';
 import { mountDashboard } from './static.ts';
 import { parseLimit, parseWindow } from './window.ts';
 
@@ -20,12 +21,8 @@ export interface ApiOptions {
   now?: () => number;
 }
 
-export interface HealthBody {
-  status: 'ok' | 'degraded';
-  broker: { connected: boolean };
-  store: StoreCounters | { error: string };
-  uptime_s: number;
-}
+/** The body of GET /api/health. */
+export type HealthBody = HealthResponse;
 
 /** The hub's HTTP API (JSON under /api) and the dashboard. */
 export function createApi({ store, status, dashboardDir, now = Date.now }: ApiOptions): Hono {

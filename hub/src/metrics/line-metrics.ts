@@ -1,4 +1,7 @@
+import type { LineMetrics } from '@sightline/protocol';
 import { wilson } from './wilson.ts';
+
+export type { LineMetrics };
 
 /** Raw counts for one line over a window, as the store aggregates them (shadow results excluded). */
 export interface LineCounts {
@@ -15,25 +18,6 @@ export interface LineCounts {
   /** Results whose ground truth is `defect`. */
   truth_defects: number;
   /** Capture time of the first and last result in the window; null when there is none. */
-  first_ts: number | null;
-  last_ts: number | null;
-}
-
-export interface LineMetrics {
-  site: string;
-  line: string;
-  agents: number;
-  inspected: number;
-  defects: number;
-  /** defects / inspected; 0 when nothing was inspected. */
-  defect_rate: number;
-  /** Wilson 95 % interval of defect_rate; [0, 1] when nothing was inspected. */
-  defect_rate_ci: [number, number];
-  /** Parts per minute while the line was seen running; see `throughputPerMin`. */
-  parts_per_min: number;
-  truth_n: number;
-  /** Share of results with ground truth that are truly defective; null when none carries truth. */
-  true_defect_rate: number | null;
   first_ts: number | null;
   last_ts: number | null;
 }

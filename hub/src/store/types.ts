@@ -6,6 +6,7 @@ import type {
   InspectionResult,
   ModelStatus,
   Stats,
+  StoreCounters,
 } from '@sightline/protocol';
 import type { LineMetrics } from '../metrics/index.ts';
 
@@ -44,14 +45,7 @@ export interface DeadLetter {
   truncated: boolean;
 }
 
-export interface StoreCounters {
-  /** Results stored. */
-  results: number;
-  /** Redelivered results ignored since the store was created. */
-  duplicates: number;
-  /** Rejected messages kept for inspection. */
-  deadLetters: number;
-}
+export type { StoreCounters };
 
 export interface AgentSnapshot {
   site: string;
