@@ -84,6 +84,15 @@ describe('file outbox', () => {
     await box.close();
   });
 
+  it('serves a backlog larger than its memory cache from disk, in order', async () => {
+    const box = await createFileOutbox({ dir, cacheEntries: 10 });
+    for (let i = 0; i < 100; i++) await box.append(result(i));
+    const got = await box.take(100);
+    expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(got[3]?.result).toMatchObject({ seq: 3, frame: 'f3', score: 0.3 });
+    await box.close();
+  });
+
   it('deletes segments once everything in them is acknowledged', async () => {
     const box = await createFileOutbox({ dir, segmentBytes: 1000 });
     for (let i = 0; i < 40; i++) await box.append(result(i));

@@ -20,6 +20,8 @@ export interface FileOutboxOptions {
   segmentBytes?: number;
   /** Told about every drop, so the agent can raise an event. */
   onDrop?: (count: number, reason: 'bytes' | 'age' | 'corrupt') => void;
+  /** Results kept in memory for the live path; older unsent ones are read back from disk. */
+  cacheEntries?: number;
   now?: () => number;
 }
 
@@ -61,7 +63,10 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
   let pending: Entry[] = [];
   let head = 0;
   const inflight = new Map<number, Entry>();
+  // Recently appended results, so the live path never reads the disk. Bounded: during a long outage
+  // the backlog stays on disk and is read back in batches.
   const cache = new Map<number, InspectionResultInput>();
+  const cacheLimit = opts.cacheEntries ?? 4096;
   const segMaxSeq = new Map<number, number>();
   let liveBytes = 0;
   let droppedCount = 0;
@@ -97,7 +102,7 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
   pending.sort((a, b) => a.seq - b.seq);
 
   segNo += 1;
-  let segment: FileHandle = await open(join(dir, segName(segNo)), 'a');
+  let segment: FileHandle = await open(join(dir, segName(segNo)), 'a+');
   let segSize = 0;
 
   // Group commit: appends queue up; one write (+ one fsync) takes everything queued.
@@ -112,7 +117,7 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
         if (segSize >= segmentBytes) {
           await segment.close();
           segNo += 1;
-          segment = await open(join(dir, segName(segNo)), 'a');
+          segment = await open(join(dir, segName(segNo)), 'a+');
           segSize = 0;
         }
         for (const item of batch) {
@@ -216,6 +221,10 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
       insertSorted(entry);
       segMaxSeq.set(entry.seg, Math.max(segMaxSeq.get(entry.seg) ?? -1, entry.seq));
       cache.set(entry.seq, result);
+      if (cache.size > cacheLimit) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
       liveBytes += entry.length;
       await dropOldest();
     },
