@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { defaultModelDir, loadModel } from '@sightline/models';
 import type { AgentEvent, CommandName, InspectionResultInput } from '@sightline/protocol';
 import type { Logger } from 'pino';
+import { createActions } from './act/index.ts';
 import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import { decide, type Thresholds } from './decide/index.ts';
@@ -12,6 +14,7 @@ import type { Inspection } from './pipeline/inspect.ts';
 import { createRecorder } from './pipeline/recorder.ts';
 import { createStatsWindow } from './pipeline/stats.ts';
 import { readTemperatureC } from './pipeline/temperature.ts';
+import { createOpenCvJpegEncoder, createSampleStore } from './samples/index.ts';
 import { createSession } from './session/index.ts';
 import { createPublisher } from './session/publisher.ts';
 
@@ -81,6 +84,19 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       }),
   });
   const stats = createStatsWindow();
+  // The local reaction to a verdict: fired before anything is stored or sent.
+  const actions = createActions(config.actions, log, { onOutcome: (o) => stats.action(o.latencyMs) });
+  const samples = config.samples.enabled
+    ? createSampleStore({
+        dir: config.samples.dir ?? join(config.stateDir, 'samples'),
+        maxPerHour: config.samples.maxPerHour,
+        maxMB: config.samples.maxMB,
+        okShare: config.samples.okShare,
+        nearBand: config.samples.nearBand,
+        log,
+        encodeJpeg: createOpenCvJpegEncoder({ quality: config.samples.jpegQuality }),
+      })
+    : undefined;
   const counts = { results: 0, defects: 0, truth_defects: 0 };
   const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
   const startedAt = Date.now();
@@ -102,7 +118,14 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       model: { id: manifest.id, version: manifest.version, sha256 },
       cameras: cameraInfo(),
       thresholds: { defect: thresholds.defect, uncertainBand: thresholds.uncertainBand },
-      capabilities: ['results', 'stats', 'events', 'set-threshold'],
+      capabilities: [
+        'results',
+        'stats',
+        'events',
+        'set-threshold',
+        ...config.actions.map((a) => `action:${a.kind}`),
+        ...(samples ? ['samples'] : []),
+      ],
       runtime: engine.runtime,
     }),
     onCommand: (name: CommandName, payload: unknown) => {
@@ -155,6 +178,16 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
   const emit = (partial: Omit<InspectionResultInput, 'seq'>) => recorder.record(partial);
   const onInspection = async ({ captured, score, classes, boxes, latency }: Inspection, camera: string) => {
     const verdict = decide(score, thresholds);
+    for (const action of actions) action.fire({ verdict, score, camera, frame: captured.id });
+    const image = await samples?.consider(captured.frame, {
+      verdict,
+      score,
+      threshold: thresholds.defect,
+      camera,
+      frameId: captured.id,
+      ts: captured.ts,
+      model: { id: manifest.id, version: manifest.version },
+    });
     await emit({
       ts: captured.ts,
       frame: captured.id,
@@ -164,6 +197,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       score,
       threshold: thresholds.defect,
       latency: { ...latency, total: latency.capture + (Date.now() - captured.ts) },
+      ...(image ? { image } : {}),
       ...(classes ? { classes } : {}),
       ...(boxes ? { boxes } : {}),
       ...(captured.truth ? { truth: captured.truth } : {}),
@@ -232,6 +266,8 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
       stopped ??= (async () => {
         await Promise.all(workers.map((w) => w.stop()));
         await recorder.flush();
+        await Promise.all(actions.map((a) => a.close()));
+        await samples?.close();
         clearInterval(statsTimer);
         const drained = await publisher.drain(drainMs);
         if (!drained) log.warn({ event: 'drain_timeout', depth: outbox.depth() }, 'results left unpublished');

@@ -18,3 +18,6 @@ export {
   selectEngine,
 } from './infer/index.ts';
 export { type OutboxContents, readOutbox } from './outbox/index.ts';
+export { type Action, type ActionContext, type ActionOutcome, createAction, createActions } from './act/index.ts';
+export { type Check, formatChecks, runDoctor } from './doctor/index.ts';
+export { createOpenCvJpegEncoder, createSampleStore, listSamples, type SampleStore } from './samples/index.ts';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ActionConfig } from '../act/config.ts';
+import { SamplesConfig } from '../samples/config.ts';
 
 const identifier = z
   .string()
@@ -127,6 +129,19 @@ export const AgentConfig = z.object({
     })
     .default({ uncertainBand: 0 }),
   cameras: z.array(CameraConfig).min(1, 'expected at least one camera'),
+  actions: z
+    .array(ActionConfig)
+    .max(8)
+    .default([])
+    .describe('local actions on a verdict (reject gate, andon light, PLC); they never wait for the network'),
+  samples: SamplesConfig.default({
+    enabled: false,
+    maxPerHour: { defect: 120, near: 60, ok: 30 },
+    maxMB: 1024,
+    okShare: 0.01,
+    nearBand: 0.05,
+    jpegQuality: 85,
+  }),
   publish: z
     .object({
       batchSize: z.number().int().min(1).max(1000).default(50).describe('results per MQTT message at most'),

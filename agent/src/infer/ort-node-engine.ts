@@ -1,7 +1,7 @@
 import { AgentError } from '../errors.ts';
 import type { InferenceEngine } from './engine.ts';
-import { serialEngine } from './serial-session.ts';
 import type { OrtWebEngineOptions } from './ort-web-engine.ts';
+import { serialEngine } from './serial-session.ts';
 
 /** onnxruntime-node (native CPU): several times faster than wasm, and where int8 models pay. */
 export async function createOrtNodeEngine(opts: OrtWebEngineOptions): Promise<InferenceEngine> {
