@@ -57,6 +57,37 @@ describe('decodeOutputs', () => {
     expect(d.boxes?.[0]).toMatchObject({ x: 80, y: 180, w: 40, h: 40 });
   });
 
+  it('anomaly: normalises a raw score as anomalib does', () => {
+    const d = decodeOutputs(
+      { s: t([14], [1]) },
+      { kind: 'anomaly', score: 's', normalize: { min: 0, max: 20, threshold: 10 } },
+      g,
+    );
+    expect(d.score).toBeCloseTo(0.7, 6);
+  });
+
+  it('yolo: scores only the defect classes', () => {
+    const anchors = [
+      [50, 50, 20, 10, 0.9, 0.1], // a "screw" (not a defect)
+      [10, 80, 4, 4, 0.05, 0.6], // a "dent"
+    ];
+    const data = [0, 1, 2, 3, 4, 5].flatMap((row) => anchors.map((a) => a[row] ?? 0));
+    const d = decodeOutputs(
+      { out: t(data, [1, 6, 2]) },
+      {
+        kind: 'yolo',
+        output: 'out',
+        labels: ['screw', 'dent'],
+        minScore: 0.25,
+        iou: 0.45,
+        defectClasses: [1],
+      },
+      g,
+    );
+    expect(d.score).toBeCloseTo(0.6, 6);
+    expect(d.boxes).toHaveLength(2);
+  });
+
   it('names a missing output', () => {
     expect(() => decodeOutputs({}, { kind: 'score', output: 'score' }, g)).toThrow(/no output "score"/);
   });

@@ -7,9 +7,24 @@ export type OutputDecoding =
   /** Class logits or probabilities; score = 1 − p(ok). */
   | { kind: 'classes'; output: string; labels: readonly string[]; okLabel: string; softmax: boolean }
   /** anomalib-style: an image score, optionally a per-pixel anomaly map (regions above mapThreshold become boxes). */
-  | { kind: 'anomaly'; score: string; map?: string; mapThreshold?: number }
+  | {
+      kind: 'anomaly';
+      score: string;
+      map?: string;
+      mapThreshold?: number;
+      /** anomalib's min-max normalisation of the raw score: clamp((raw − threshold) / (max − min) + 0.5, 0, 1). */
+      normalize?: { min: number; max: number; threshold: number };
+    }
   /** Ultralytics YOLO (v8+): [1, 4 + classes, anchors] of cx, cy, w, h and class scores; score = best box. */
-  | { kind: 'yolo'; output: string; labels: readonly string[]; minScore: number; iou: number };
+  | {
+      kind: 'yolo';
+      output: string;
+      labels: readonly string[];
+      minScore: number;
+      iou: number;
+      /** Class indices that count as defects (default: all); score = best box among them. */
+      defectClasses?: readonly number[];
+    };
 
 export interface DecodedBox {
   x: number;
@@ -95,7 +110,13 @@ function decodeYolo(t: OutputTensor, d: Extract<OutputDecoding, { kind: 'yolo' }
     });
   }
   const boxes = nms(found, d.iou).slice(0, 256);
-  return { score: Math.max(0, ...boxes.map((b) => b.score ?? 0)), boxes };
+  const defectLabels = d.defectClasses
+    ? new Set(d.defectClasses.map((c) => d.labels[c] ?? `class-${c}`))
+    : undefined;
+  const counted = defectLabels
+    ? boxes.filter((b) => b.label !== undefined && defectLabels.has(b.label))
+    : boxes;
+  return { score: Math.max(0, ...counted.map((b) => b.score ?? 0)), boxes };
 }
 
 /** Bounding box of the map pixels above the threshold, in frame pixels. */
@@ -143,7 +164,9 @@ export function decodeOutputs(
       return { score: 1 - ok, classes };
     }
     case 'anomaly': {
-      const score = tensor(outputs, d.score).data[0] ?? Number.NaN;
+      const raw = tensor(outputs, d.score).data[0] ?? Number.NaN;
+      const n = d.normalize;
+      const score = n ? Math.min(1, Math.max(0, (raw - n.threshold) / (n.max - n.min || 1) + 0.5)) : raw;
       const region =
         d.map && d.mapThreshold !== undefined
           ? anomalyRegion(tensor(outputs, d.map), d.mapThreshold, g)

@@ -1,16 +1,14 @@
 import type { Manifest } from '@sightline/models';
 import type { OutputDecoding } from './decode.ts';
 
-/** Reads the output decoding a model's manifest declares. */
+/** Minimum confidence for a YOLO box to count; the manifest sets NMS IoU, not this. */
+const YOLO_MIN_SCORE = 0.25;
+
+/** The output decoding a model's manifest declares. */
 export function decodingFor(manifest: Manifest): OutputDecoding {
-  // Loose view: importers add decodings (softmax, anomaly, yolo) with their own fields.
-  const out = manifest.output as Record<string, unknown> & { name: string; decode: string };
-  const num = (key: string, fallback: number) =>
-    typeof out[key] === 'number' ? (out[key] as number) : fallback;
-  const str = (key: string) => (typeof out[key] === 'string' ? (out[key] as string) : undefined);
+  const out = manifest.output;
   switch (out.decode) {
     case 'sigmoid-score':
-    case 'score':
       return { kind: 'score', output: out.name };
     case 'softmax':
     case 'probabilities':
@@ -18,26 +16,27 @@ export function decodingFor(manifest: Manifest): OutputDecoding {
         kind: 'classes',
         output: out.name,
         labels: manifest.labels,
-        okLabel: str('okLabel') ?? manifest.labels[0] ?? 'ok',
+        okLabel: manifest.labels[out.okIndex] ?? 'ok',
         softmax: out.decode === 'softmax',
       };
-    case 'anomaly': {
-      const map = str('map');
+    case 'anomaly-score':
       return {
         kind: 'anomaly',
         score: out.name,
-        ...(map ? { map, mapThreshold: num('mapThreshold', manifest.threshold) } : {}),
+        ...(out.normalization ? { normalize: out.normalization } : {}),
+        // Map pixels are raw scores: the exporter's raw threshold marks the region when known.
+        ...(out.map
+          ? { map: out.map, mapThreshold: out.normalization?.threshold ?? manifest.threshold }
+          : {}),
       };
-    }
-    case 'yolo':
+    case 'yolo-detections':
       return {
         kind: 'yolo',
         output: out.name,
         labels: manifest.labels,
-        minScore: num('minScore', 0.25),
-        iou: num('iou', 0.45),
+        minScore: YOLO_MIN_SCORE,
+        iou: out.iou,
+        defectClasses: out.defectClasses,
       };
-    default:
-      throw new Error(`model ${manifest.id}@${manifest.version}: unknown output decoding "${out.decode}"`);
   }
 }

@@ -41,11 +41,74 @@ export const ManifestInput = z
     }
   });
 
-export const ManifestOutput = z.object({
+const sigmoidScore = z.object({
   name: z.string().min(1).describe('graph output tensor name'),
   decode: z
     .literal('sigmoid-score')
     .describe('one score in [0, 1] per frame; higher means more likely defective'),
+});
+
+const classProbabilities = z.object({
+  name: z.string().min(1).describe('graph output tensor name, [1, classes]'),
+  decode: z
+    .enum(['softmax', 'probabilities'])
+    .describe('class logits (softmax applied) or probabilities; score = 1 − p(labels[okIndex])'),
+  okIndex: z.number().int().nonnegative().describe('index of the good-part class in `labels`'),
+});
+
+const anomalyScore = z.object({
+  name: z.string().min(1).describe('graph output with the image anomaly score, one value per frame'),
+  decode: z.literal('anomaly-score').describe('anomaly score; higher means more anomalous'),
+  map: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('graph output with the per-pixel anomaly map [1, 1, H, W], if any'),
+  normalization: z
+    .object({
+      min: z.number().finite(),
+      max: z.number().finite(),
+      threshold: z.number().finite().describe('raw score at the exporter’s decision threshold'),
+    })
+    .optional()
+    .describe(
+      'raw → [0, 1] as anomalib: clamp((raw − threshold) / (max − min) + 0.5, 0, 1); absent = already in [0, 1]',
+    ),
+});
+
+const yoloDetections = z.object({
+  name: z
+    .string()
+    .min(1)
+    .describe('graph output [1, 4 + classes, N]: cx, cy, w, h in input pixels, then class scores'),
+  decode: z.literal('yolo-detections').describe('Ultralytics YOLOv8+ head without NMS'),
+  classes: z.number().int().positive().describe('number of classes (= labels.length)'),
+  iou: unit.describe('NMS IoU threshold'),
+  defectClasses: z
+    .array(z.number().int().nonnegative())
+    .describe('class indices that count as defects; score = best confidence among them'),
+});
+
+export const ManifestOutput = z.discriminatedUnion('decode', [
+  sigmoidScore,
+  classProbabilities,
+  anomalyScore,
+  yoloDetections,
+]);
+
+export const Calibration = z.object({
+  method: z.enum(['minmax', 'percentile']).describe('how activation ranges were estimated'),
+  samples: z.number().int().positive().describe('calibration inputs'),
+  dataset: z.string().min(1).describe('where the calibration inputs came from'),
+  format: z.literal('QDQ').describe('QuantizeLinear/DequantizeLinear pairs; ORT fuses them to int8 kernels'),
+  activations: z.literal('uint8'),
+  weights: z.enum(['int8-per-channel', 'int8-per-tensor']),
+  weightRange: z
+    .enum(['pair-safe', 'full'])
+    .describe('pair-safe: scales keep int16 pair sums unsaturated on x86 without VNNI; full: max|w| ↦ 127'),
+  source: z
+    .object({ id: name, version: name, sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+    .describe('the fp32 model this was quantized from'),
 });
 
 export const Evaluation = z.object({
@@ -77,6 +140,7 @@ export const Manifest = z.object({
     .regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits')
     .describe('SHA-256 of the ONNX file bytes'),
   created: z.iso.datetime().describe('ISO 8601 creation time'),
+  calibration: Calibration.optional().describe('present on int8 models made by `quantize`'),
   description: z.string().optional(),
   training: z.record(z.string(), z.unknown()).optional().describe('free-form training provenance'),
 });
@@ -85,3 +149,4 @@ export type ManifestInput = z.infer<typeof ManifestInput>;
 export type ManifestOutput = z.infer<typeof ManifestOutput>;
 export type Evaluation = z.infer<typeof Evaluation>;
 export type Manifest = z.infer<typeof Manifest>;
+export type Calibration = z.infer<typeof Calibration>;
