@@ -5,7 +5,15 @@ export type ModelsErrorCode =
   | 'SL_MANIFEST_INVALID'
   | 'SL_MODEL_FILE_NOT_FOUND'
   | 'SL_MODEL_SHA_MISMATCH'
-  | 'SL_MODEL_GRAPH_INVALID';
+  | 'SL_MODEL_GRAPH_INVALID'
+  | 'SL_BACKBONE_INVALID'
+  | 'SL_BACKBONE_NOT_FOUND'
+  | 'SL_DATASET_INVALID'
+  | 'SL_QUANTIZE_UNAVAILABLE'
+  | 'SL_IMAGE_INVALID'
+  | 'SL_SIGNATURE_INVALID'
+  | 'SL_KEY_INVALID'
+  | 'SL_IMPORT_UNSUPPORTED';
 
 export interface ManifestIssue {
   /** JSON path of the offending key, e.g. `input.shape[1]`; empty for the whole document. */

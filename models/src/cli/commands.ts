@@ -1,5 +1,20 @@
 import { buildDefaultCommand } from './build-default.ts';
 import type { CliCommand } from './command.ts';
+import { evalCommand } from './eval.ts';
+import { importCommand } from './import.ts';
+import { keygenCommand } from './keygen.ts';
+import { quantizeCommand } from './quantize.ts';
+import { signCommand, verifyCommand } from './sign.ts';
+import { trainCommand } from './train.ts';
 
 /** Every `sightline-models` command; add one line per command. */
-export const commands: readonly CliCommand[] = [buildDefaultCommand];
+export const commands: readonly CliCommand[] = [
+  buildDefaultCommand,
+  trainCommand,
+  quantizeCommand,
+  evalCommand,
+  keygenCommand,
+  signCommand,
+  verifyCommand,
+  importCommand,
+];

@@ -1,0 +1,101 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ModelsError } from '../errors.ts';
+import { trainFromFolder } from '../train/train-folder.ts';
+import type { CliCommand } from './command.ts';
+
+/** Flags of `sightline-models train`; every key documented here. */
+export const TrainConfig = z.object({
+  data: z
+    .string()
+    .min(1)
+    .describe('directory with ok/ and defect/ images (optionally under train/ and val/)'),
+  out: z.string().min(1).describe('output directory for model.onnx + manifest.json'),
+  folds: z.coerce.number().int().min(2).max(20).describe('k of the stratified k-fold cross-validation'),
+  seed: z.coerce.number().int().min(0).max(4294967295).describe('seed of folds and augmentation'),
+  int8: z.boolean().describe('quantise to static int8 (models/src/quantize) after training'),
+  width: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .max(640)
+    .multipleOf(32)
+    .describe('model input width; height keeps the aspect'),
+  augment: z.coerce.number().int().min(0).max(16).describe('augmented copies per training image'),
+});
+export type TrainConfig = z.infer<typeof TrainConfig>;
+
+export const TRAIN_USAGE = `usage: sightline-models train --data DIR --out OUT [--folds 5] [--seed 1] [--int8]
+                             [--width 224] [--augment 3]`;
+
+/** Parses argv (after the command name); `cwd` resolves relative paths. */
+export function parseTrain(argv: string[], cwd: string): TrainConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: 'string' },
+        out: { type: 'string' },
+        folds: { type: 'string' },
+        seed: { type: 'string' },
+        int8: { type: 'boolean' },
+        width: { type: 'string' },
+        augment: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${(err as Error).message}\n${TRAIN_USAGE}`);
+  }
+  const path = (p: unknown) => (typeof p === 'string' ? (isAbsolute(p) ? p : resolve(cwd, p)) : p);
+  const parsed = TrainConfig.safeParse({
+    data: path(values.data),
+    out: path(values.out),
+    folds: values.folds ?? 5,
+    seed: values.seed ?? 1,
+    int8: values.int8 ?? false,
+    width: values.width ?? 224,
+    augment: values.augment ?? 3,
+  });
+  if (!parsed.success) {
+    const list = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${list}\n${TRAIN_USAGE}`);
+  }
+  return parsed.data;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: 'transfer-learn a defect classifier from DIR/{ok,defect} images',
+  usage: TRAIN_USAGE,
+  async run(argv, io) {
+    const c = parseTrain(argv, io.cwd);
+    const r = await trainFromFolder({
+      data: c.data,
+      out: c.out,
+      folds: c.folds,
+      seed: c.seed,
+      int8: c.int8,
+      width: c.width,
+      augmentations: c.augment,
+      log: io.progress,
+      progress: true,
+    });
+    const { evaluation, threshold, sha256, input } = r.manifest;
+    const cv = r.transfer.chosen;
+    io.result({
+      out: c.out,
+      sha256,
+      input: input.shape,
+      features: `${cv.taps.join('+')} ${cv.pooling}`,
+      cv_auroc_mean: cv.cv.mean,
+      cv_auroc_sd: cv.cv.sd,
+      ...evaluation,
+      threshold,
+      train_s: r.trainSeconds,
+    });
+    return 0;
+  },
+};
