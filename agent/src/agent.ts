@@ -7,7 +7,7 @@ import { createFrameSource } from './capture/index.ts';
 import type { AgentConfig } from './config/index.ts';
 import { decide, type Thresholds } from './decide/index.ts';
 import { decodingFor } from './infer/decoding-for.ts';
-import { selectEngine } from './infer/index.ts';
+import { engineFor } from './infer/engine-for.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraState, type CameraWorker, startCameraWorker } from './pipeline/camera-worker.ts';
 import type { Inspection } from './pipeline/inspect.ts';
@@ -51,15 +51,7 @@ export async function startAgent({ config, log, frameLimit }: AgentOptions): Pro
   const ref = { site: config.site, line: config.line, agent: config.agent };
   const model = await loadModel(config.model.dir ?? defaultModelDir());
   const { manifest } = model;
-  const { engine } = await selectEngine({
-    model: model.bytes,
-    inputName: manifest.input.name,
-    outputName: manifest.output.name,
-    threads: config.inference.threads,
-    runtime: config.inference.runtime,
-    dims: manifest.input.shape,
-    log,
-  });
+  const { engine } = await engineFor(config, model, log);
   const decoding = decodingFor(manifest);
   const thresholds: Thresholds = {
     defect: config.thresholds.defect ?? manifest.threshold,

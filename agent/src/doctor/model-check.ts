@@ -1,7 +1,7 @@
 import { type ImageFrame, type LoadedModel, loadModel, preprocessFrame } from '@sightline/models';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/index.ts';
-import { selectEngine } from '../infer/index.ts';
+import { engineFor } from '../infer/engine-for.ts';
 import { type Check, errorMessage, fail, pass } from './check.ts';
 
 /** Loads the configured (or bundled) model and checks its manifest and hash. */
@@ -37,15 +37,7 @@ export async function checkInference(
 ): Promise<Check> {
   const { manifest } = model;
   try {
-    const { engine } = await selectEngine({
-      model: model.bytes,
-      inputName: manifest.input.name,
-      outputName: manifest.output.name,
-      threads: config.inference.threads,
-      runtime: config.inference.runtime,
-      dims: manifest.input.shape,
-      log,
-    });
+    const { engine } = await engineFor(config, model, log);
     try {
       const dims = manifest.input.shape;
       const input = sample

@@ -1,2 +1,2 @@
-/** The quantiser's entry point (models/src/train/quantize-bridge.ts loads `quantizeStatic` from here). */
+/** The quantiser's entry point. */
 export { type QuantizeOptions, type QuantizeReport, quantizeStatic } from './quantize.ts';

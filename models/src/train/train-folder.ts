@@ -4,10 +4,10 @@ import { loadMobileNetV2 } from '../backbone/mobilenet.ts';
 import { sha256Hex } from '../manifest/load.ts';
 import { type Evaluation, Manifest } from '../manifest/schema.ts';
 import { preprocessFrame } from '../preprocess/preprocess.ts';
+import { quantizeStatic as quantize } from '../quantize/index.ts';
 import { createFrameRunner } from './extract.ts';
 import { listImageFolder, readImage } from './image-folder.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
-import { loadQuantizeStatic } from './quantize-bridge.ts';
 import { type Sample, SCORE_NAME, type TransferOptions, trainTransfer } from './transfer.ts';
 
 export interface TrainFolderOptions {
@@ -64,7 +64,7 @@ export async function trainFromFolder(opts: TrainFolderOptions) {
   const log = opts.log ?? (() => {});
   const started = Date.now();
   // Fail before the long part when int8 was asked for and the quantiser is not there.
-  const quantizeStatic = opts.int8 ? await loadQuantizeStatic() : null;
+  const quantizeStatic = opts.int8 ? quantize : null;
   const files = await listImageFolder(opts.data);
   const load = async (split: 'train' | 'val') => {
     const out: Sample[] = [];
