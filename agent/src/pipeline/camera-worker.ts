@@ -85,6 +85,8 @@ export function startCameraWorker(opts: CameraWorkerOptions): CameraWorker {
     const capture = (async () => {
       try {
         while (!stopping && !failed) {
+          if (!source.live) await current.wanted();
+          if (stopping || failed) break;
           const frame = await readWithin(source, camera, opts.stallTimeoutMs);
           if (!frame) {
             ended = true;

@@ -32,6 +32,21 @@ describe('frame slot', () => {
     expect(slot.dropped()).toBe(0);
   });
 
+  it('recorded: the producer is asked for a frame only when the consumer waits', async () => {
+    const slot = createFrameSlot(false);
+    let asked = false;
+    const want = slot.wanted().then(() => {
+      asked = true;
+    });
+    await Promise.resolve();
+    expect(asked).toBe(false);
+    const taking = slot.take();
+    await want;
+    expect(asked).toBe(true);
+    await slot.put(f('a'));
+    expect((await taking)?.id).toBe('a');
+  });
+
   it('wakes a waiting consumer with undefined when closed', async () => {
     const slot = createFrameSlot(true);
     const waiting = slot.take();

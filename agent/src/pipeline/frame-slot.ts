@@ -2,18 +2,22 @@ import type { CapturedFrame } from '../capture/index.ts';
 
 /**
  * Hand-over between a camera's capture loop and its inference loop. Live: the newest frame wins
- * and a frame nobody took is dropped (counted). Recorded: `put` waits until the frame is taken.
+ * and a frame nobody took is dropped (counted). Recorded: the capture loop reads only when the
+ * inference loop asks (`wanted`), so a frame never waits between capture and inference.
  */
 export function createFrameSlot(live: boolean) {
   let frame: CapturedFrame | undefined;
   let closed = false;
   let dropped = 0;
+  let waiting = false;
   let onPut: (() => void) | undefined;
   let onTake: (() => void) | undefined;
-  const wake = (which: 'put' | 'take') => {
-    const fn = which === 'put' ? onPut : onTake;
+  let onWant: (() => void) | undefined;
+  const wake = (which: 'put' | 'take' | 'want') => {
+    const fn = which === 'put' ? onPut : which === 'take' ? onTake : onWant;
     if (which === 'put') onPut = undefined;
-    else onTake = undefined;
+    else if (which === 'take') onTake = undefined;
+    else onWant = undefined;
     fn?.();
   };
   return {
@@ -23,9 +27,16 @@ export function createFrameSlot(live: boolean) {
       frame = next;
       wake('put');
     },
+    /** Resolves once the consumer waits for a frame (or the slot is closed). */
+    async wanted(): Promise<void> {
+      while (!waiting && !closed) await new Promise<void>((r) => (onWant = r));
+    },
     /** The next frame, or undefined once closed and empty. */
     async take(): Promise<CapturedFrame | undefined> {
+      waiting = true;
+      wake('want');
       while (!frame && !closed) await new Promise<void>((r) => (onPut = r));
+      waiting = false;
       const out = frame;
       frame = undefined;
       wake('take');
@@ -35,6 +46,7 @@ export function createFrameSlot(live: boolean) {
       closed = true;
       wake('put');
       wake('take');
+      wake('want');
     },
     dropped: () => dropped,
   };
