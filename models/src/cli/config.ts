@@ -1,8 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ModelsError } from '../errors.ts';
 import { defaultModelDir } from '../manifest/load.ts';
+import { parseFlagsWith } from './flags.ts';
 
 /** Flags of `sightline-models build-default`; every key documented here. */
 export const BuildDefaultConfig = z.object({
@@ -30,39 +28,19 @@ export const USAGE = `usage: sightline-models build-default [--out DIR] [--seed 
 
 /** Parses argv (after the command name) into a validated config. `cwd` resolves a relative --out. */
 export function parseBuildDefault(argv: string[], cwd: string): BuildDefaultConfig {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        train: { type: 'string' },
-        validation: { type: 'string' },
-        evaluation: { type: 'string' },
-        created: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${(err as Error).message}\n${USAGE}`);
-  }
-  const out = values.out
-    ? isAbsolute(values.out)
-      ? values.out
-      : resolve(cwd, values.out)
-    : defaultModelDir();
-  const parsed = BuildDefaultConfig.safeParse({
-    out,
-    seed: values.seed ?? 1,
-    train: values.train ?? 800,
-    validation: values.validation ?? 500,
-    evaluation: values.evaluation ?? 1200,
-    created: values.created,
+  return parseFlagsWith(argv, {
+    options: {
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      train: { type: 'string' },
+      validation: { type: 'string' },
+      evaluation: { type: 'string' },
+      created: { type: 'string' },
+    },
+    schema: BuildDefaultConfig,
+    defaults: { out: defaultModelDir(), seed: 1, train: 800, validation: 500, evaluation: 1200 },
+    paths: ['out'],
+    usage: USAGE,
+    cwd,
   });
-  if (!parsed.success) {
-    const list = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${list}\n${USAGE}`);
-  }
-  return parsed.data;
 }

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import { ModelsError } from '../errors.ts';
 
 type Spec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
@@ -58,4 +59,43 @@ export function parseFlags(argv: string[], spec: Spec, usage: string, cwd: strin
     },
   };
   return flags;
+}
+
+/**
+ * Parses argv against `options`, fills `defaults`, resolves `paths` against `cwd`, then validates with
+ * `schema`; any error names the flag and repeats the usage.
+ */
+export function parseFlagsWith<S extends z.ZodType>(
+  argv: string[],
+  opts: {
+    options: Spec;
+    schema: S;
+    defaults: Record<string, unknown>;
+    paths: string[];
+    usage: string;
+    cwd: string;
+  },
+): z.infer<S> {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: opts.options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${(err as Error).message}\n${opts.usage}`);
+  }
+  const input: Record<string, unknown> = { ...opts.defaults };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    input[key] =
+      opts.paths.includes(key) && typeof value === 'string'
+        ? isAbsolute(value)
+          ? value
+          : resolve(opts.cwd, value)
+        : value;
+  }
+  const parsed = opts.schema.safeParse(input);
+  if (!parsed.success) {
+    const list = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${list}\n${opts.usage}`);
+  }
+  return parsed.data;
 }

@@ -1,9 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ModelsError } from '../errors.ts';
 import { trainFromFolder } from '../train/train-folder.ts';
 import type { CliCommand } from './command.ts';
+import { parseFlagsWith } from './flags.ts';
 
 /** Flags of `sightline-models train`; every key documented here. */
 export const TrainConfig = z.object({
@@ -31,39 +29,22 @@ export const TRAIN_USAGE = `usage: sightline-models train --data DIR --out OUT [
 
 /** Parses argv (after the command name); `cwd` resolves relative paths. */
 export function parseTrain(argv: string[], cwd: string): TrainConfig {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
-        folds: { type: 'string' },
-        seed: { type: 'string' },
-        int8: { type: 'boolean' },
-        width: { type: 'string' },
-        augment: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${(err as Error).message}\n${TRAIN_USAGE}`);
-  }
-  const path = (p: unknown) => (typeof p === 'string' ? (isAbsolute(p) ? p : resolve(cwd, p)) : p);
-  const parsed = TrainConfig.safeParse({
-    data: path(values.data),
-    out: path(values.out),
-    folds: values.folds ?? 5,
-    seed: values.seed ?? 1,
-    int8: values.int8 ?? false,
-    width: values.width ?? 224,
-    augment: values.augment ?? 3,
+  return parseFlagsWith(argv, {
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      folds: { type: 'string' },
+      seed: { type: 'string' },
+      int8: { type: 'boolean' },
+      width: { type: 'string' },
+      augment: { type: 'string' },
+    },
+    schema: TrainConfig,
+    defaults: { folds: 5, seed: 1, int8: false, width: 224, augment: 3 },
+    paths: ['data', 'out'],
+    usage: TRAIN_USAGE,
+    cwd,
   });
-  if (!parsed.success) {
-    const list = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ModelsError('SL_MODELS_INVALID_OPTION', `${list}\n${TRAIN_USAGE}`);
-  }
-  return parsed.data;
 }
 
 export const trainCommand: CliCommand = {
