@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { decode as decodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { join } from 'node:path';
 import { ModelsError } from '../errors.ts';
+import { decodeImage } from '../images/decode.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 
 /** One labelled image file of a training directory. */
@@ -13,7 +12,7 @@ export interface LabelledFile {
   split: 'train' | 'val';
 }
 
-const IMAGE = /\.(jpe?g|png)$/i;
+const IMAGE = /\.(jpe?g|png|pgm)$/i;
 
 async function isDir(path: string): Promise<boolean> {
   return stat(path).then(
@@ -68,46 +67,7 @@ export async function listImageFolder(dir: string): Promise<LabelledFile[]> {
   return files;
 }
 
-/** Decodes a JPEG or PNG file into a gray (1-channel) or BGR (3-channel) frame. */
+/** Decodes a JPEG, PNG or PGM file into a gray (1-channel) or BGR (3-channel) frame. */
 export async function readImage(path: string): Promise<ImageFrame> {
-  const bytes = await readFile(path);
-  const ext = extname(path).toLowerCase();
-  let width: number;
-  let height: number;
-  let rgba: Uint8Array;
-  let channels: number;
-  if (ext === '.png') {
-    const png = decodePng(bytes);
-    if (png.depth !== 8)
-      throw new ModelsError('SL_DATASET_INVALID', `${path}: ${png.depth}-bit PNG; need 8-bit`);
-    ({ width, height, channels } = png);
-    rgba = png.data as Uint8Array;
-  } else {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
-    ({ width, height } = img);
-    channels = 3;
-    rgba = img.data;
-  }
-  const n = width * height;
-  const gray = channels <= 2;
-  let isGray = gray;
-  if (!gray) {
-    isGray = true;
-    for (let i = 0; i < n && isGray; i++) {
-      const r = rgba[i * channels];
-      isGray = r === rgba[i * channels + 1] && r === rgba[i * channels + 2];
-    }
-  }
-  if (isGray) {
-    const data = new Uint8Array(n);
-    for (let i = 0; i < n; i++) data[i] = rgba[i * channels] as number;
-    return { width, height, channels: 1, data };
-  }
-  const data = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    data[3 * i] = rgba[i * channels + 2] as number; // frames are BGR (OpenCV order)
-    data[3 * i + 1] = rgba[i * channels + 1] as number;
-    data[3 * i + 2] = rgba[i * channels] as number;
-  }
-  return { width, height, channels: 3, data };
+  return decodeImage(new Uint8Array(await readFile(path)), path);
 }
