@@ -25,7 +25,7 @@ describe('a broker down for a while, then back', () => {
     });
     await waitFor('50 stored results', 30_000, async () => (await storedCount(hub)) >= 50);
 
-    await mosquitto.stop();
+    await mosquitto.stop({ keepData: true });
     const downAt = Date.now();
     // The agent keeps inspecting into its outbox while nobody listens.
     await waitFor(
@@ -33,7 +33,7 @@ describe('a broker down for a while, then back', () => {
       30_000,
       () => agent.summary().results >= 60 + 50 && Date.now() - downAt > 1500,
     );
-    mosquitto = await startMosquitto({ port: mosquitto.port });
+    mosquitto = await startMosquitto({ port: mosquitto.port, dataDir: mosquitto.dataDir });
     ctx.mosquitto = mosquitto;
     const upAt = Date.now();
 

@@ -8,16 +8,29 @@ import { freePort, waitFor } from './wait.ts';
 export interface Mosquitto {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** Where it keeps its persistence file; pass it to a restart to keep queued messages. */
+  dataDir: string;
+  /** `keepData` leaves the persistence file for a restart. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-/** Starts Debian's mosquitto on a free loopback port (install: apt-get install mosquitto). */
-export async function startMosquitto(opts: { port?: number; binary?: string } = {}): Promise<Mosquitto> {
+/**
+ * Starts Debian's mosquitto on a free loopback port (install: apt-get install mosquitto), with
+ * persistence as a production broker must have: sessions and queued QoS 1 messages survive a restart
+ * that reuses `dataDir`.
+ */
+export async function startMosquitto(
+  opts: { port?: number; binary?: string; dataDir?: string } = {},
+): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
-  const dir = await mkdtemp(join(tmpdir(), 'sl-mosquitto-'));
+  const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'sl-mosquitto-')));
   const port = opts.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
-  await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  await writeFile(
+    conf,
+    // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\n`,
+  );
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
@@ -42,13 +55,14 @@ export async function startMosquitto(opts: { port?: number; binary?: string } = 
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
-    async stop() {
+    dataDir: dir,
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(dir, { recursive: true, force: true });
+      if (!keepData) await rm(dir, { recursive: true, force: true });
     },
   };
 }
