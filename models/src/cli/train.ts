@@ -21,11 +21,17 @@ export const TrainConfig = z.object({
     .multipleOf(32)
     .describe('model input width; height keeps the aspect'),
   augment: z.coerce.number().int().min(0).max(16).describe('augmented copies per training image'),
+  pool: z.boolean().describe('pool train/ and val/ into one set for the cross-validation and the final fit'),
+  head: z
+    .enum(['auto', 'patch', 'pooled'])
+    .describe(
+      'patch: a head per 8×8 location trained on defect outlines (labels/NAME.txt); pooled: one head on pooled features; auto: patch when every defect image has an outline',
+    ),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
 export const TRAIN_USAGE = `usage: sightline-models train --data DIR --out OUT [--folds 5] [--seed 1] [--int8]
-                             [--width 224] [--augment 3]`;
+                             [--width 224] [--augment 3] [--head auto|patch|pooled] [--pool]`;
 
 /** Parses argv (after the command name); `cwd` resolves relative paths. */
 export function parseTrain(argv: string[], cwd: string): TrainConfig {
@@ -38,9 +44,11 @@ export function parseTrain(argv: string[], cwd: string): TrainConfig {
       int8: { type: 'boolean' },
       width: { type: 'string' },
       augment: { type: 'string' },
+      head: { type: 'string' },
+      pool: { type: 'boolean' },
     },
     schema: TrainConfig,
-    defaults: { folds: 5, seed: 1, int8: false, width: 224, augment: 3 },
+    defaults: { folds: 5, seed: 1, int8: false, width: 224, augment: 3, head: 'auto', pool: false },
     paths: ['data', 'out'],
     usage: TRAIN_USAGE,
     cwd,
@@ -61,6 +69,8 @@ export const trainCommand: CliCommand = {
       int8: c.int8,
       width: c.width,
       augmentations: c.augment,
+      head: c.head,
+      pool: c.pool,
       log: io.progress,
       progress: true,
     });
@@ -73,6 +83,9 @@ export const trainCommand: CliCommand = {
       features: `${cv.taps.join('+')} ${cv.pooling}`,
       cv_auroc_mean: cv.cv.mean,
       cv_auroc_sd: cv.cv.sd,
+      ...(r.transfer.cvInt8
+        ? { cv_auroc_int8_mean: r.transfer.cvInt8.mean, cv_auroc_int8_sd: r.transfer.cvInt8.sd }
+        : {}),
       ...evaluation,
       threshold,
       train_s: r.trainSeconds,

@@ -19,13 +19,22 @@ export const MOVEMENT_OPS = new Set(['Reshape', 'Flatten', 'Transpose', 'Squeeze
 /** Producers that a following ReLU / Clip(0, x) folds into: the uint8 range [0, max] does the clamping. */
 const FOLD_INTO = new Set(['Conv', 'Gemm', 'MatMul', 'Add']);
 
-/** Ops a classifier head ends with after its last Gemm/MatMul. */
-const HEAD_TAIL = new Set(['Sigmoid', 'Softmax', 'Identity', 'Flatten', 'Reshape']);
+/** Ops a classifier head ends with after its last Gemm/MatMul (or a patch head's 1-channel Conv). */
+const HEAD_TAIL = new Set([
+  'Sigmoid',
+  'Softmax',
+  'Identity',
+  'Flatten',
+  'Reshape',
+  'GlobalMaxPool',
+  'ReduceMax',
+]);
 
 /**
- * Gemm/MatMul nodes that are the model's head: their output reaches a graph output through only
- * Sigmoid/Softmax/reshapes. A fitted head's weights span a wide range (standardisation folded in) and
- * cost next to nothing in float, so they stay float.
+ * Nodes that are the model's head: a Gemm/MatMul, or a Conv with one output channel (a patch head: a logistic
+ * regression at every location), whose output reaches a graph output through only Sigmoid/Softmax/reshapes/
+ * max pooling. A fitted head's weights span a wide range (standardisation folded in) and cost next to nothing
+ * in float, so they stay float, and so does the tail after them.
  */
 export function headNodes(model: ModelProto): Set<NodeProto> {
   const graph = model.graph as NonNullable<ModelProto['graph']>;
@@ -39,11 +48,23 @@ export function headNodes(model: ModelProto): Set<NodeProto> {
       (consumers.get(t) ?? []).every(
         (c) => HEAD_TAIL.has(c.opType ?? '') && reachesOutput(c.output?.[0] ?? ''),
       ));
-  return new Set(
-    (graph.node ?? []).filter(
-      (n) => (n.opType === 'Gemm' || n.opType === 'MatMul') && reachesOutput(n.output?.[0] ?? ''),
-    ),
-  );
+  const dims = new Map((graph.initializer ?? []).map((t) => [t.name as string, (t.dims ?? []).map(Number)]));
+  const isHeadOp = (n: NodeProto) =>
+    n.opType === 'Gemm' ||
+    n.opType === 'MatMul' ||
+    (n.opType === 'Conv' && dims.get(n.input?.[1] ?? '')?.[0] === 1);
+  const head = new Set((graph.node ?? []).filter((n) => isHeadOp(n) && reachesOutput(n.output?.[0] ?? '')));
+  // What follows the head (max pooling, Sigmoid) stays float too: a uint8 logit would tie close scores.
+  const tail = (t: string): void => {
+    for (const c of consumers.get(t) ?? []) {
+      if (!head.has(c)) {
+        head.add(c);
+        tail(c.output?.[0] ?? '');
+      }
+    }
+  };
+  for (const n of [...head]) tail(n.output?.[0] ?? '');
+  return head;
 }
 
 export interface QuantPlan {

@@ -49,7 +49,7 @@ export interface QuantizeReport {
   /** ReLU/Clip nodes folded into the producer's uint8 range. */
   foldedActivations: number;
   quantizedNodes: Record<string, number>;
-  /** Head Gemm/MatMul nodes left in float. */
+  /** Head nodes left in float: the last Gemm/MatMul (or a patch head's 1-channel Conv) and the tail after it. */
   floatHead: number;
   /** Nodes left in float: the head and `excludeNodes`. */
   floatNodes: number;

@@ -1,5 +1,6 @@
 import type { KerasModel } from '../backbone/keras.ts';
 import { addKerasLayers } from '../backbone/to-onnx.ts';
+import { ModelsError } from '../errors.ts';
 import { createGraph } from '../export/graph.ts';
 
 export const INPUT_NAME = 'image';
@@ -13,8 +14,12 @@ export interface FeatureSpec {
   width: number;
   /** Backbone layers whose activations are pooled, e.g. `block_6_expand_relu`. */
   taps: readonly string[];
-  /** `max`: global max pooling (small defects light few locations), `avg`, or both concatenated. */
-  pooling: 'max' | 'avg' | 'max+avg';
+  /**
+   * `max`: global max pooling (small defects light few locations), `avg`, or both concatenated, then one head;
+   * `patch`: the head runs at every location of the concatenated taps and the image takes the highest
+   * (`patch.ts`; its graph comes from `patchGraphBytes`).
+   */
+  pooling: 'max' | 'avg' | 'max+avg' | 'patch';
 }
 
 /** Channels of a tapped layer (the output channels of the conv that produces it). */
@@ -48,6 +53,12 @@ export function classifierGraphBytes(
   spec: FeatureSpec,
   head?: { weights: Float32Array; bias: number; docString?: string },
 ): Uint8Array {
+  if (spec.pooling === 'patch') {
+    throw new ModelsError(
+      'SL_MODELS_INVALID_OPTION',
+      'classifierGraphBytes: a patch head is built by patchGraphBytes',
+    );
+  }
   const g = createGraph(head ? 'sightline-classifier' : 'sightline-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
   const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps });

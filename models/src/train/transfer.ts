@@ -1,5 +1,6 @@
 import type { KerasModel } from '../backbone/keras.ts';
 import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
+import { ModelsError } from '../errors.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createRng } from '../synthetic/rng.ts';
@@ -15,13 +16,20 @@ import {
 import { type CrossValidation, crossValidate } from './cross-validation.ts';
 import { createFrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
+import type { Outline } from './outlines.ts';
+import { PATCH_TAPS, type PatchOptions, patchGraphBytes, patchWork, trainPatchHead } from './patch.ts';
 import { createProgressBar } from './progress.ts';
 
 /** A labelled frame; `label` 1 = defect. */
 export interface Sample {
   frame: ImageFrame;
   label: 0 | 1;
+  /** Defect outlines (normalised polygons) when the dataset has them; enables the patch head. */
+  outlines?: readonly Outline[] | null;
 }
+
+/** `pooled`: pooled features + one logistic head; `patch`: per-location head trained on outlines; `auto`: patch when every defect image has outlines. */
+export type HeadKind = 'auto' | 'pooled' | 'patch';
 
 /** Candidate feature taps (MobileNetV2 expansion outputs at 1/8 and 1/16 resolution) and poolings. */
 export const CANDIDATE_TAPS = [
@@ -40,6 +48,10 @@ export interface TransferOptions {
   /** Augmented copies of each training image (flips, shift, brightness/contrast), head training only. */
   augmentations: number;
   lambda?: number;
+  /** Which head (default `auto`). */
+  head?: HeadKind;
+  /** Patch head: quantise each CV fold's model too, so int8 gets cross-validated figures (see patch.ts). */
+  quantizeFold?: PatchOptions['quantizeFold'];
   /** Restrict the search (e.g. tests): default every CANDIDATE_TAPS × CANDIDATE_POOLINGS. */
   candidates?: Array<Pick<FeatureSpec, 'taps' | 'pooling'>>;
   log?: (line: string) => void;
@@ -62,6 +74,9 @@ export interface TransferResult {
   chosen: CandidateResult;
   /** Out-of-fold logits of the chosen candidate, one per training sample (for the threshold). */
   oofLogits: number[];
+  /** With `quantizeFold`: the same CV with each fold's model quantised, and its out-of-fold logits. */
+  cvInt8?: Omit<CrossValidation, 'scores'> | null;
+  oofLogitsInt8?: number[] | null;
 }
 
 export function backboneInput(height: number, width: number): ManifestInput {
@@ -112,6 +127,8 @@ export async function trainTransfer(
   samples: readonly Sample[],
   opts: TransferOptions,
 ): Promise<TransferResult> {
+  const kind = headKind(samples, opts.head ?? 'auto');
+  if (kind === 'patch') return trainPatch(samples, opts);
   const log = opts.log ?? (() => {});
   const candidates =
     opts.candidates ??
@@ -186,3 +203,69 @@ export async function trainTransfer(
 }
 
 export { SCORE_NAME };
+
+/** The head `auto` resolves to; `patch` without outlines on every defect image is refused with the reason. */
+export function headKind(samples: readonly Sample[], asked: HeadKind): 'pooled' | 'patch' {
+  const defects = samples.filter((s) => s.label === 1);
+  const outlined = defects.filter((s) => (s.outlines?.length ?? 0) > 0).length;
+  if (asked === 'pooled') return 'pooled';
+  if (outlined === defects.length && defects.length > 0) return 'patch';
+  if (asked === 'auto') return 'pooled';
+  throw new ModelsError(
+    'SL_DATASET_INVALID',
+    `--head patch needs an outline for every defect image (labels/NAME.txt beside defect/, YOLO polygons); ${outlined} of ${defects.length} have one`,
+  );
+}
+
+async function trainPatch(samples: readonly Sample[], opts: TransferOptions): Promise<TransferResult> {
+  const log = opts.log ?? (() => {});
+  const spec: FeatureSpec = { height: opts.height, width: opts.width, taps: PATCH_TAPS, pooling: 'patch' };
+  const input = backboneInput(opts.height, opts.width);
+  const bar = opts.progress
+    ? createProgressBar(
+        'patch head',
+        patchWork(samples.length, opts.augmentations, opts.folds, opts.quantizeFold !== undefined),
+      )
+    : null;
+  const t = await trainPatchHead(
+    opts.backbone,
+    samples.map((s) => ({ frame: s.frame, label: s.label, outlines: s.outlines ?? null })),
+    {
+      spec,
+      input,
+      folds: opts.folds,
+      seed: opts.seed,
+      augmentations: opts.augmentations,
+      lambda: opts.lambda,
+      bar,
+      quantizeFold: opts.quantizeFold,
+    },
+  );
+  bar?.done();
+  const { scores, ...cv } = t.cv;
+  log(
+    `cv ${spec.taps.join('+')} patch: AUROC ${cv.mean.toFixed(4)} ± ${cv.sd.toFixed(4)} (pooled ${cv.pooled.toFixed(4)}); ${t.cells.defect} defect cells, ${t.cells.good} good cells`,
+  );
+  const bytes = patchGraphBytes(opts.backbone, spec, {
+    ...t.head,
+    docString: `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${spec.taps.join('+')}, logistic head per 8×8 location, max over locations`,
+  });
+  if (t.cvInt8) {
+    log(
+      `cv int8 (each fold quantised): AUROC ${t.cvInt8.mean.toFixed(4)} ± ${t.cvInt8.sd.toFixed(4)} (pooled ${t.cvInt8.pooled.toFixed(4)})`,
+    );
+  }
+  const chosen: CandidateResult = { taps: spec.taps, pooling: 'patch', cv };
+  const { scores: oofInt8 = null, ...cvInt8 } = t.cvInt8 ?? {};
+  return {
+    spec,
+    head: t.head,
+    bytes,
+    input,
+    candidates: [chosen],
+    chosen,
+    oofLogits: scores,
+    cvInt8: t.cvInt8 ? (cvInt8 as Omit<CrossValidation, 'scores'>) : null,
+    oofLogitsInt8: oofInt8,
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../manifest/load.ts';
+import { createRng, type Rng } from '../synthetic/rng.ts';
+import { createFrameRunner } from './extract.ts';
+import { cellCoverage, parseOutlines } from './outlines.ts';
+import { trainFromFolder } from './train-folder.ts';
+import { headKind } from './transfer.ts';
+
+const W = 96;
+const H = 128;
+
+/** A grainy surface; with `crack`, a thin dark segment whose outline (a thin quadrilateral) is returned. */
+function surface(rng: Rng, crack: boolean): { data: Uint8Array; outline: number[] | null } {
+  const data = new Uint8Array(W * H);
+  const base = 150 + rng() * 30;
+  for (let i = 0; i < data.length; i++) data[i] = Math.round(base + (rng() - 0.5) * 50);
+  if (!crack) return { data, outline: null };
+  const x0 = 40 + rng() * 16;
+  const y0 = 20 + rng() * 70;
+  const a = rng() * Math.PI;
+  const len = 18 + rng() * 14;
+  const [dx, dy] = [Math.cos(a), Math.sin(a)];
+  for (let t = 0; t <= len; t += 0.5) {
+    for (const o of [-1, 0, 1]) {
+      const x = Math.round(x0 + dx * t - dy * o);
+      const y = Math.round(y0 + dy * t + dx * o);
+      if (x >= 0 && x < W && y >= 0 && y < H) data[y * W + x] = 40;
+    }
+  }
+  const n = (x: number, y: number) => [x / W, y / H];
+  const [x1, y1] = [x0 + dx * len, y0 + dy * len];
+  const outline = [
+    ...n(x0 + dy * 2, y0 - dx * 2),
+    ...n(x1 + dy * 2, y1 - dx * 2),
+    ...n(x1 - dy * 2, y1 + dx * 2),
+    ...n(x0 - dy * 2, y0 + dx * 2),
+  ];
+  return { data, outline };
+}
+
+async function writeSplit(dir: string, split: string, seed: number, ok: number, defect: number) {
+  const rng = createRng(seed);
+  for (const d of ['ok', 'defect', 'labels']) await mkdir(join(dir, split, d), { recursive: true });
+  for (let i = 0; i < ok + defect; i++) {
+    const cls = i < ok ? 'ok' : 'defect';
+    const s = surface(rng, cls === 'defect');
+    const name = String(i).padStart(3, '0');
+    await writeFile(
+      join(dir, split, cls, `${name}.png`),
+      encode({ width: W, height: H, data: s.data, channels: 1, depth: 8 }),
+    );
+    if (s.outline) await writeFile(join(dir, split, 'labels', `${name}.txt`), `0 ${s.outline.join(' ')}\n`);
+  }
+}
+
+describe('outlines', () => {
+  it('parses YOLO polygons and boxes, and covers the cells inside them', () => {
+    const [poly, box] = parseOutlines('0 0.1 0.1 0.4 0.1 0.4 0.4 0.1 0.4\n1 0.75 0.75 0.5 0.5\n', 'l.txt');
+    expect(Array.from(poly as Float64Array)).toEqual([0.1, 0.1, 0.4, 0.1, 0.4, 0.4, 0.1, 0.4]);
+    expect(Array.from(box as Float64Array)).toEqual([0.5, 0.5, 1, 0.5, 1, 1, 0.5, 1]);
+    // 4×4 grid: the box fills the bottom-right 2×2 cells exactly; the polygon covers (0.1..0.4)² of the top left.
+    const c = cellCoverage([box as Float64Array], 4, 4);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1]);
+    const f = cellCoverage([box as Float64Array], 4, 4, { flipX: true, flipY: true });
+    expect(Array.from(f)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const p = cellCoverage([poly as Float64Array], 4, 4);
+    // Cells (0, 0) and (1, 1) are each 0.15² / 0.25² = 0.36 covered; 8×8 samples per cell see 5×5 of them.
+    expect(p[0]).toBeCloseTo(25 / 64, 6);
+    expect(p[5]).toBeCloseTo(25 / 64, 6);
+    expect(p[2]).toBe(0);
+  });
+
+  it('names the file and line of a malformed label', () => {
+    expect(() => parseOutlines('0 0.1 0.2 0.3\n0 0.1 0.2 1.7 0.4\n', 'labels/007.txt')).toThrow(
+      /labels\/007\.txt:1: expected "class x1 y1/,
+    );
+    expect(() => parseOutlines('0 0.1 0.1 0.2 0.2 0.1 0.2\n0 0.1 0.2 1.7 0.4\n', 'labels/007.txt')).toThrow(
+      /labels\/007\.txt:2/,
+    );
+  });
+
+  it('auto picks the patch head only when every defect image has an outline; patch without them says so', () => {
+    const frame = { width: 1, height: 1, channels: 1 as const, data: new Uint8Array(1) };
+    const o = parseOutlines('0 0.5 0.5 0.2 0.2', 'x');
+    const all = [
+      { frame, label: 1 as const, outlines: o },
+      { frame, label: 0 as const },
+    ];
+    const some = [...all, { frame, label: 1 as const, outlines: null }];
+    expect(headKind(all, 'auto')).toBe('patch');
+    expect(headKind(some, 'auto')).toBe('pooled');
+    expect(headKind(all, 'pooled')).toBe('pooled');
+    expect(() => headKind(some, 'patch')).toThrow(/1 of 2 have one/);
+  });
+});
+
+describe('patch head on an image folder with outlines', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sl-patch-'));
+    await writeSplit(dir, 'train', 11, 36, 18);
+    await writeSplit(dir, 'val', 22, 24, 12);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('trains a per-location head that finds thin cracks, and its int8 twin keeps the ranking', {
+    timeout: 120_000,
+  }, async () => {
+    const out = join(dir, 'out');
+    const r = await trainFromFolder({
+      data: dir,
+      out,
+      folds: 3,
+      seed: 1,
+      int8: true,
+      width: W,
+      augmentations: 1,
+    });
+    expect(r.transfer.chosen.pooling).toBe('patch');
+    expect(r.transfer.chosen.cv.aurocs).toHaveLength(3);
+    expect(r.transfer.chosen.cv.mean).toBeGreaterThan(0.9);
+    const { manifest, bytes } = await loadModel(out);
+    expect(manifest.input.shape).toEqual([1, 3, 128, 96]);
+    expect(manifest.training?.precision).toBe('int8');
+    expect(manifest.evaluation.n).toBe(36);
+    expect(manifest.evaluation.auroc).toBeGreaterThan(0.9);
+    // Platt scaling keeps the Sigmoid off its float32 ceiling: scores stay distinct, the threshold below 1.
+    expect(new Set(r.finalVal).size).toBeGreaterThan(30);
+    expect(manifest.threshold).toBeLessThan(0.999);
+    // The patch head stayed float: Conv (1 channel) → GlobalMaxPool → Flatten → Sigmoid.
+    const q = manifest.training?.quantization as { floatHead: number; fused: Record<string, number> };
+    expect(q.floatHead).toBe(4);
+    expect(q.fused.QLinearConv ?? 0).toBeGreaterThan(10);
+    // The written int8 file scores what training reported for it.
+    const runner = await createFrameRunner(bytes, manifest.input, manifest.output.name);
+    const { readImage } = await import('./image-folder.ts');
+    const s = (await runner.run(await readImage(join(dir, 'val', 'defect', '024.png'))))[0] as number;
+    await runner.release();
+    expect(s).toBeCloseTo(r.finalVal[24] as number, 5);
+  });
+});

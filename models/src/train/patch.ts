@@ -1,0 +1,272 @@
+import type { KerasModel } from '../backbone/keras.ts';
+import { addKerasLayers } from '../backbone/to-onnx.ts';
+import { createGraph } from '../export/graph.ts';
+import type { ManifestInput } from '../manifest/schema.ts';
+import type { ImageFrame } from '../synthetic/frame.ts';
+import { createRng } from '../synthetic/rng.ts';
+import { augment, randomAugmentation } from './augment.ts';
+import { type FeatureSpec, INPUT_NAME, SCORE_NAME, tapChannels } from './classifier-graph.ts';
+import type { CrossValidation } from './cross-validation.ts';
+import { stratifiedFolds } from './cross-validation.ts';
+import { createFrameRunner } from './extract.ts';
+import { fitHead, type Head } from './head.ts';
+import { auroc } from './metrics.ts';
+import { cellCoverage, type DefectMask, maskCoverage, type Outline } from './outlines.ts';
+import type { ProgressBar } from './progress.ts';
+
+/**
+ * Patch head: a logistic regression applied at every location of a backbone feature map (a 1×1 Conv), trained
+ * on cells inside the defect outlines against cells of good images and cells well away from any outline; the
+ * image's score is the highest location's. Thin cracks light a few cells, which a global pooling averages
+ * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.97 (models/README.md).
+ */
+
+/** Expansion outputs of blocks 4–6: all at 1/8 resolution, 192 channels each. */
+export const PATCH_TAPS = ['block_4_expand_relu', 'block_5_expand_relu', 'block_6_expand_relu'] as const;
+export const PATCH_STRIDE = 8;
+/** Map output of the feature graph: [1, C, H/8, W/8]. */
+export const MAP_NAME = 'map';
+
+/** A training image with its outlines (`null` = none drawn; ok images have none). */
+export interface PatchSample {
+  frame: ImageFrame;
+  label: 0 | 1;
+  outlines: readonly Outline[] | null;
+  /** A pixel mask instead of outlines (synthetic parts). */
+  mask?: DefectMask;
+}
+
+export interface PatchOptions {
+  spec: FeatureSpec;
+  input: ManifestInput;
+  folds: number;
+  seed: number;
+  augmentations: number;
+  lambda?: number;
+  /** Good cells kept for the fit, spread evenly over images (default 20 000). */
+  negatives?: number;
+  /** Defect cells need at least this share covered by an outline (default 0.05); cells with less are left out. */
+  minCover?: number;
+  bar?: ProgressBar | null;
+  /**
+   * With this, each fold's model is also quantised (calibrated on that fold's training frames) and scores its
+   * held-out images, so the int8 figure is cross-validated the same way as the float one.
+   */
+  quantizeFold?: (fp32: Uint8Array, calibration: readonly ImageFrame[]) => Promise<Uint8Array>;
+}
+
+/**
+ * ONNX graph: image → backbone → taps concatenated at 1/8 resolution; without `head` that map is the output
+ * (`map`), with it a 1×1 Conv gives a defect logit per location → GlobalMaxPool → Sigmoid → `score` [1, 1].
+ */
+export function patchGraphBytes(
+  model: KerasModel,
+  spec: FeatureSpec,
+  head?: Head & { docString?: string },
+): Uint8Array {
+  const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
+  g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
+  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps });
+  const maps = spec.taps.map((t) => tensors.get(t) as string);
+  const joined =
+    maps.length === 1 && head
+      ? (maps[0] as string)
+      : g.node('Concat', maps, head ? 'patch/concat' : MAP_NAME, { axis: 1 });
+  const c = spec.taps.reduce((s, t) => s + tapChannels(model, t), 0);
+  const gh = spec.height / PATCH_STRIDE;
+  const gw = spec.width / PATCH_STRIDE;
+  if (!head) {
+    if (maps.length === 1) g.node('Identity', [joined], MAP_NAME);
+    g.output(MAP_NAME, [1, c, gh, gw]);
+    return g.toBytes();
+  }
+  const w = g.initializer('head/W', head.weights, [1, c, 1, 1]);
+  const b = g.initializer('head/B', [head.bias], [1]);
+  const logits = g.node('Conv', [joined, w, b], 'patch/logits');
+  const top = g.node('GlobalMaxPool', [logits], 'patch/max');
+  const flat = g.node('Flatten', [top], 'patch/flat', { axis: 1 });
+  g.node('Sigmoid', [flat], SCORE_NAME);
+  g.output(SCORE_NAME, [1, 1]);
+  return g.toBytes({ docString: head.docString });
+}
+
+/** Logit of every location of a [C, n] map under `head`; returns the highest. */
+export function maxLocationLogit(head: Head, map: Float32Array, n: number): number {
+  const l = new Float32Array(n).fill(head.bias);
+  const c = head.weights.length;
+  for (let k = 0; k < c; k++) {
+    const w = head.weights[k] as number;
+    const o = k * n;
+    for (let i = 0; i < n; i++) l[i] = (l[i] as number) + w * (map[o + i] as number);
+  }
+  let best = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) best = Math.max(best, l[i] as number);
+  return best;
+}
+
+export interface PatchTraining {
+  head: Head;
+  cv: CrossValidation;
+  /** The same folds, each fold's model quantised (only with `quantizeFold`). Scores: calibrated logits. */
+  cvInt8: CrossValidation | null;
+  /** Score calibration folded into `head`: sigmoid(a·logit + c). */
+  platt: { a: number; c: number };
+  /** Training cells used in the final fit. */
+  cells: { defect: number; good: number };
+}
+
+/**
+ * Fits the patch head: one backbone pass over every sample (and its augmented copies: flips, brightness and
+ * contrast, no shift so the outlines stay put) collecting cell rows, stratified k-fold CV by image (each fold's
+ * head scores its held-out images by their highest location: a second backbone pass), then the final fit on all.
+ */
+export async function trainPatchHead(
+  backbone: KerasModel,
+  samples: readonly PatchSample[],
+  opts: PatchOptions,
+): Promise<PatchTraining> {
+  const { spec } = opts;
+  const runner = await createFrameRunner(patchGraphBytes(backbone, spec), opts.input, MAP_NAME);
+  const gh = spec.height / PATCH_STRIDE;
+  const gw = spec.width / PATCH_STRIDE;
+  const n = gh * gw;
+  const c = spec.taps.reduce((s, t) => s + tapChannels(backbone, t), 0);
+  const minCover = opts.minCover ?? 0.05;
+  const copies = 1 + opts.augmentations;
+  const perImage = Math.max(4, Math.ceil((opts.negatives ?? 20_000) / (samples.length * copies)));
+  const rng = createRng(opts.seed);
+  const cellAt = (map: Float32Array, i: number) => {
+    const v = new Float32Array(c);
+    for (let k = 0; k < c; k++) v[k] = map[k * n + i] as number;
+    return v;
+  };
+  // rows[s] = cell rows of sample s (all copies), with their labels.
+  const rows: Array<{ x: Float32Array[]; y: number[] }> = [];
+  for (const s of samples) {
+    const x: Float32Array[] = [];
+    const y: number[] = [];
+    for (let a = 0; a < copies; a++) {
+      const aug = a === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 };
+      const map = await runner.run(aug ? augment(s.frame, aug) : s.frame);
+      const cover = s.mask
+        ? maskCoverage(s.mask, gh, gw, aug ?? {})
+        : cellCoverage(s.outlines ?? [], gh, gw, aug ?? {});
+      const good: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const v = cover[i] as number;
+        if (v >= minCover) {
+          x.push(cellAt(map, i));
+          y.push(1);
+        } else if (v === 0) good.push(i);
+      }
+      // An even spread of good cells (seeded offset) keeps every image's background in the fit.
+      const step = Math.max(1, good.length / perImage);
+      for (let t = rng() * step; t < good.length; t += step) {
+        x.push(cellAt(map, good[Math.floor(t)] as number));
+        y.push(0);
+      }
+    }
+    rows.push({ x, y });
+    opts.bar?.tick(copies);
+  }
+  const fit = (idx: number[]) =>
+    fitHead(
+      idx.flatMap((i) => (rows[i] as (typeof rows)[number]).x),
+      idx.flatMap((i) => (rows[i] as (typeof rows)[number]).y),
+      { lambda: opts.lambda ?? 0.01 },
+    );
+  const labels = samples.map((s) => s.label as number);
+  const fold = stratifiedFolds(labels, opts.folds, opts.seed);
+  const heads: Head[] = [];
+  for (let k = 0; k < opts.folds; k++) {
+    heads.push(fit(samples.flatMap((_, i) => (fold[i] === k ? [] : [i]))));
+    opts.bar?.tick(1);
+  }
+  const scores = new Array<number>(samples.length).fill(Number.NaN);
+  for (const [i, s] of samples.entries()) {
+    scores[i] = maxLocationLogit(heads[fold[i] as number] as Head, await runner.run(s.frame), n);
+    opts.bar?.tick(1);
+  }
+  await runner.release();
+  // Platt scaling on the out-of-fold image scores: the raw highest-cell logit is large (cells are few and
+  // class-balanced), so a plain sigmoid would saturate at 1.0 in float32 and tie good and bad parts. max is
+  // monotone, so a·max(l) + c = max(a·l + c): the calibration folds into the head's weights and bias.
+  const platt = plattScaling(scores, labels);
+  const calibrated = (h: Head): Head => ({
+    weights: h.weights.map((w) => w * platt.a),
+    bias: h.bias * platt.a + platt.c,
+  });
+  let cvInt8: CrossValidation | null = null;
+  if (opts.quantizeFold) {
+    const q = new Array<number>(samples.length).fill(Number.NaN);
+    for (let k = 0; k < opts.folds; k++) {
+      const calibration = samples.filter((_, i) => fold[i] !== k).map((s) => s.frame);
+      const bytes = await opts.quantizeFold(
+        patchGraphBytes(backbone, spec, calibrated(heads[k] as Head)),
+        calibration,
+      );
+      const r = await createFrameRunner(bytes, opts.input, SCORE_NAME);
+      for (const [i, s] of samples.entries()) {
+        if (fold[i] !== k) continue;
+        const p = (await r.run(s.frame))[0] as number;
+        // Back to a logit, like the float scores (ties stay ties; saturated ends are clamped).
+        const c = Math.min(1 - 1e-7, Math.max(1e-7, p));
+        q[i] = Math.log(c / (1 - c));
+      }
+      await r.release();
+      opts.bar?.tick(1);
+    }
+    cvInt8 = summarise(q, labels, fold, opts.folds);
+  }
+  // Out-of-fold logits on the calibrated scale (what the shipped model's Sigmoid sees).
+  const cv = summarise(
+    scores.map((v) => platt.a * v + platt.c),
+    labels,
+    fold,
+    opts.folds,
+  );
+  const head = calibrated(fit(samples.map((_, i) => i)));
+  opts.bar?.tick(1);
+  const y = rows.flatMap((r) => r.y);
+  const defect = y.filter((v) => v === 1).length;
+  return {
+    head,
+    cv,
+    cvInt8,
+    platt,
+    cells: { defect, good: y.length - defect },
+  };
+}
+
+/** Class-balanced 1-D logistic fit of the labels on the scores; a = 1, c = 0 if it would not rank upwards. */
+export function plattScaling(scores: readonly number[], labels: readonly number[]): { a: number; c: number } {
+  const h = fitHead(
+    scores.map((s) => Float32Array.of(s)),
+    labels,
+    { lambda: 1e-3, steps: 500 },
+  );
+  const a = h.weights[0] as number;
+  return a > 0 && Number.isFinite(a) && Number.isFinite(h.bias) ? { a, c: h.bias } : { a: 1, c: 0 };
+}
+
+function summarise(scores: number[], labels: number[], fold: number[], folds: number): CrossValidation {
+  const aurocs: number[] = [];
+  for (let k = 0; k < folds; k++) {
+    const test = labels.flatMap((_, i) => (fold[i] === k ? [i] : []));
+    aurocs.push(
+      auroc(
+        test.map((i) => scores[i] as number),
+        test.map((i) => labels[i] as number),
+      ),
+    );
+  }
+  const ok = aurocs.filter((a) => !Number.isNaN(a));
+  const mean = ok.reduce((a, b) => a + b, 0) / Math.max(ok.length, 1);
+  const sd = Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(ok.length - 1, 1));
+  return { folds, aurocs, mean, sd, pooled: auroc(scores, labels), scores };
+}
+
+/** Progress units `trainPatchHead` ticks for `samples` images. */
+export function patchWork(samples: number, augmentations: number, folds: number, int8 = false): number {
+  return samples * (1 + augmentations) + folds + samples + 1 + (int8 ? folds : 0);
+}
