@@ -28,6 +28,8 @@ const HEAD_TAIL = new Set([
   'Reshape',
   'GlobalMaxPool',
   'ReduceMax',
+  'AveragePool',
+  'MaxPool',
 ]);
 
 /**

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMobileNetV2 } from '../backbone/mobilenet.ts';
 import { loadModel } from '../manifest/load.ts';
 import { createRng, type Rng } from '../synthetic/rng.ts';
 import { createFrameRunner } from './extract.ts';
+import { readImage } from './image-folder.ts';
 import { cellCoverage, parseOutlines } from './outlines.ts';
+import { imageLogit, MAP_NAME, patchGraphBytes } from './patch.ts';
 import { trainFromFolder } from './train-folder.ts';
 import { headKind } from './transfer.ts';
 
@@ -128,18 +131,29 @@ describe('patch head on an image folder with outlines', () => {
     expect(manifest.training?.precision).toBe('int8');
     expect(manifest.evaluation.n).toBe(36);
     expect(manifest.evaluation.auroc).toBeGreaterThan(0.9);
-    // Platt scaling keeps the Sigmoid off its float32 ceiling: scores stay distinct, the threshold below 1.
-    expect(new Set(r.finalVal).size).toBeGreaterThan(30);
-    expect(manifest.threshold).toBeLessThan(0.999);
-    // The patch head stayed float: Conv (1 channel) → GlobalMaxPool → Flatten → Sigmoid.
+    // Platt scaling keeps the Sigmoid off its float32 ceiling: the threshold sits inside (0, 1), not at 1 − ε.
+    expect(manifest.threshold).toBeGreaterThan(0.01);
+    expect(manifest.threshold).toBeLessThan(0.99);
+    // The patch head stayed float: Conv (1 channel) → AveragePool → GlobalMaxPool → Flatten → Sigmoid.
     const q = manifest.training?.quantization as { floatHead: number; fused: Record<string, number> };
-    expect(q.floatHead).toBe(4);
+    expect(q.floatHead).toBe(5);
     expect(q.fused.QLinearConv ?? 0).toBeGreaterThan(10);
     // The written int8 file scores what training reported for it.
     const runner = await createFrameRunner(bytes, manifest.input, manifest.output.name);
-    const { readImage } = await import('./image-folder.ts');
     const s = (await runner.run(await readImage(join(dir, 'val', 'defect', '024.png'))))[0] as number;
     await runner.release();
     expect(s).toBeCloseTo(r.finalVal[24] as number, 5);
+    // The float graph computes what cross-validation computed in JS (imageLogit on the feature map).
+    const backbone = await loadMobileNetV2();
+    const spec = r.transfer.spec;
+    const maps = await createFrameRunner(patchGraphBytes(backbone, spec), manifest.input, MAP_NAME);
+    const fp32 = await createFrameRunner(r.fp32Bytes, manifest.input, manifest.output.name);
+    for (const name of ['000.png', '030.png']) {
+      const f = await readImage(join(dir, 'val', name === '000.png' ? 'ok' : 'defect', name));
+      const z = imageLogit(r.transfer.head, await maps.run(f), 128 / 8, 96 / 8);
+      expect((await fp32.run(f))[0] as number).toBeCloseTo(1 / (1 + Math.exp(-z)), 4);
+    }
+    await maps.release();
+    await fp32.release();
   });
 });

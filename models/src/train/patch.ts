@@ -18,7 +18,7 @@ import type { ProgressBar } from './progress.ts';
  * Patch head: a logistic regression applied at every location of a backbone feature map (a 1×1 Conv), trained
  * on cells inside the defect outlines against cells of good images and cells well away from any outline; the
  * image's score is the highest location's. Thin cracks light a few cells, which a global pooling averages
- * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.97 (models/README.md).
+ * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.98 (models/README.md).
  */
 
 /** Expansion outputs of blocks 4–6: all at 1/8 resolution, 192 channels each. */
@@ -57,7 +57,8 @@ export interface PatchOptions {
 
 /**
  * ONNX graph: image → backbone → taps concatenated at 1/8 resolution; without `head` that map is the output
- * (`map`), with it a 1×1 Conv gives a defect logit per location → GlobalMaxPool → Sigmoid → `score` [1, 1].
+ * (`map`), with it a 1×1 Conv gives a defect logit per location → 2×2 AveragePool → GlobalMaxPool → Sigmoid
+ * → `score` [1, 1].
  */
 export function patchGraphBytes(
   model: KerasModel,
@@ -83,15 +84,21 @@ export function patchGraphBytes(
   const w = g.initializer('head/W', head.weights, [1, c, 1, 1]);
   const b = g.initializer('head/B', [head.bias], [1]);
   const logits = g.node('Conv', [joined, w, b], 'patch/logits');
-  const top = g.node('GlobalMaxPool', [logits], 'patch/max');
+  const windows = g.node('AveragePool', [logits], 'patch/window', { kernel_shape: [2, 2], strides: [1, 1] });
+  const top = g.node('GlobalMaxPool', [windows], 'patch/max');
   const flat = g.node('Flatten', [top], 'patch/flat', { axis: 1 });
   g.node('Sigmoid', [flat], SCORE_NAME);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
 }
 
-/** Logit of every location of a [C, n] map under `head`; returns the highest. */
-export function maxLocationLogit(head: Head, map: Float32Array, n: number): number {
+/**
+ * The image's logit: the head at every location of a [C, gh·gw] map, averaged over each 2×2 window, highest
+ * window. The 2×2 mean is what the graph's AveragePool does; it asks a defect to light neighbouring cells and
+ * so ignores single-cell texture (KolektorSDD CV AUROC 0.976 → 0.988 against the plain highest cell).
+ */
+export function imageLogit(head: Head, map: Float32Array, gh: number, gw: number): number {
+  const n = gh * gw;
   const l = new Float32Array(n).fill(head.bias);
   const c = head.weights.length;
   for (let k = 0; k < c; k++) {
@@ -100,7 +107,14 @@ export function maxLocationLogit(head: Head, map: Float32Array, n: number): numb
     for (let i = 0; i < n; i++) l[i] = (l[i] as number) + w * (map[o + i] as number);
   }
   let best = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) best = Math.max(best, l[i] as number);
+  for (let y = 0; y + 1 < gh; y++) {
+    for (let x = 0; x + 1 < gw; x++) {
+      const i = y * gw + x;
+      const v =
+        ((l[i] as number) + (l[i + 1] as number) + (l[i + gw] as number) + (l[i + gw + 1] as number)) / 4;
+      if (v > best) best = v;
+    }
+  }
   return best;
 }
 
@@ -184,7 +198,7 @@ export async function trainPatchHead(
   }
   const scores = new Array<number>(samples.length).fill(Number.NaN);
   for (const [i, s] of samples.entries()) {
-    scores[i] = maxLocationLogit(heads[fold[i] as number] as Head, await runner.run(s.frame), n);
+    scores[i] = imageLogit(heads[fold[i] as number] as Head, await runner.run(s.frame), gh, gw);
     opts.bar?.tick(1);
   }
   await runner.release();
