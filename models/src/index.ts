@@ -42,7 +42,7 @@ export {
   type PartStreamOptions,
   type SyntheticPart,
 } from './synthetic/stream.ts';
-export { type BuildOptions, type BuildResult, buildDefaultModel } from './train/build-default.ts';
+export { type BuildOptions, type BuildResult, buildDefaultModel, FP32_TWIN } from './train/build-default.ts';
 export { createFrameRunner, type FrameRunner, medianLatencyMs } from './train/extract.ts';
 export { readImage } from './train/image-folder.ts';
 export { auroc, type BinaryMetrics, binaryMetrics } from './train/metrics.ts';

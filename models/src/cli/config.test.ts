@@ -8,7 +8,7 @@ describe('parseBuildDefault', () => {
     expect(c).toMatchObject({
       out: defaultModelDir(),
       seed: 1,
-      train: 800,
+      train: 1000,
       validation: 500,
       evaluation: 1200,
     });

@@ -38,7 +38,7 @@ export function parseBuildDefault(argv: string[], cwd: string): BuildDefaultConf
       created: { type: 'string' },
     },
     schema: BuildDefaultConfig,
-    defaults: { out: defaultModelDir(), seed: 1, train: 800, validation: 500, evaluation: 1200 },
+    defaults: { out: defaultModelDir(), seed: 1, train: 1000, validation: 500, evaluation: 1200 },
     paths: ['out'],
     usage: USAGE,
     cwd,

@@ -12,6 +12,8 @@ describe('sightline-models train flags', () => {
       int8: false,
       width: 224,
       augment: 3,
+      head: 'auto',
+      pool: false,
     });
   });
 

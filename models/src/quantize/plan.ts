@@ -30,6 +30,7 @@ const HEAD_TAIL = new Set([
   'ReduceMax',
   'AveragePool',
   'MaxPool',
+  'Max',
 ]);
 
 /**

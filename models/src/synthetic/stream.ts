@@ -15,10 +15,14 @@ export interface PartStreamOptions {
   kinds?: readonly DefectKind[];
   /** 1 = gray (default), 3 = BGR. */
   channels?: 1 | 3;
+  /** Also return where the defects are (`mask`), for training per-location models. Pixels are unchanged. */
+  masks?: boolean;
 }
 
 export interface SyntheticPart {
   frame: ImageFrame;
+  /** With `masks`: 1 where a defect is (width × height), see `renderPart`. */
+  mask?: Uint8Array;
   truth: 'ok' | 'defect';
   defects: DefectKind[];
   /** 0-based position in the stream. */
@@ -89,14 +93,20 @@ export function createPartStream(opts: PartStreamOptions): PartStream {
       }
       const defective = block[slot] === true;
       const defects = defective ? chooseDefects(kindRng, kinds) : [];
+      let mask: Uint8Array | undefined;
       const frame = renderPart({
         rng: renderRng,
         width: opts.width,
         height: opts.height,
         defects,
         channels: opts.channels,
+        mask: opts.masks
+          ? (m) => {
+              mask = m;
+            }
+          : undefined,
       });
-      return { frame, truth: defective ? 'defect' : 'ok', defects, index: index++ };
+      return { frame, mask, truth: defective ? 'defect' : 'ok', defects, index: index++ };
     },
   };
 }

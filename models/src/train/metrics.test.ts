@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLogistic, sigmoid, solve } from './logistic.ts';
+import { fitHead, headLogit } from './head.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
 
 describe('metrics', () => {
@@ -23,27 +23,23 @@ describe('metrics', () => {
   });
 });
 
-describe('logistic regression', () => {
-  it('solves a linear system', () => {
-    const x = solve(Float64Array.from([4, 1, 1, 3]), Float64Array.from([1, 2]), 2);
-    expect(x[0]).toBeCloseTo(1 / 11);
-    expect(x[1]).toBeCloseTo(7 / 11);
-  });
-
-  it('learns a separating direction and folds standardisation into raw-feature weights', () => {
-    // Defect iff feature 0 (scale 100) exceeds 500; feature 1 is noise.
-    const rows: number[][] = [];
+describe('logistic head (fitHead)', () => {
+  it('learns a separating direction, folds standardisation into raw-feature weights, weighs classes evenly', () => {
+    // Defect iff feature 0 (scale 100) exceeds 500 (a quarter of the rows); feature 1 is noise.
+    const rows: Float32Array[] = [];
     const labels: number[] = [];
     for (let i = 0; i < 200; i++) {
       const a = 300 + (i % 40) * 10;
-      rows.push([a, (i * 7919) % 13]);
+      rows.push(Float32Array.of(a, (i * 7919) % 13));
       labels.push(a > 500 ? 1 : 0);
     }
-    const fit = fitLogistic(rows, labels, { lambda: 0.1 });
-    const p = (r: number[]) =>
-      sigmoid((fit.weights[0] ?? 0) * (r[0] ?? 0) + (fit.weights[1] ?? 0) * (r[1] ?? 0) + fit.bias);
-    expect(p([650, 5])).toBeGreaterThan(0.99);
-    expect(p([350, 5])).toBeLessThan(0.01);
-    expect(Math.abs(fit.weights[1] ?? 0)).toBeLessThan(Math.abs((fit.weights[0] ?? 0) * 100));
+    const head = fitHead(rows, labels, { lambda: 1e-3, steps: 500 });
+    const p = (r: Float32Array) => 1 / (1 + Math.exp(-headLogit(head, r)));
+    expect(p(Float32Array.of(650, 5))).toBeGreaterThan(0.99);
+    expect(p(Float32Array.of(350, 5))).toBeLessThan(0.01);
+    expect(Math.abs(head.weights[1] ?? 0)).toBeLessThan(Math.abs((head.weights[0] ?? 0) * 100));
+    // Balanced classes: the boundary sits between the classes (≈ 505), not pushed into the rare one.
+    expect(-(head.bias + (head.weights[1] ?? 0) * 6) / (head.weights[0] ?? 1)).toBeGreaterThan(490);
+    expect(-(head.bias + (head.weights[1] ?? 0) * 6) / (head.weights[0] ?? 1)).toBeLessThan(520);
   });
 });
