@@ -42,7 +42,6 @@ export function crossValidate(
 ): CrossValidation {
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
   const scores = new Array<number>(labels.length).fill(Number.NaN);
-  const aurocs: number[] = [];
   for (let k = 0; k < opts.folds; k++) {
     const rows: Float32Array[] = [];
     const ys: number[] = [];
@@ -54,8 +53,23 @@ export function crossValidate(
       }
     });
     const head = opts.fit(rows, ys);
+    labels.forEach((_, i) => {
+      if (fold[i] === k) scores[i] = headLogit(head, features[i] as Float32Array);
+    });
+  }
+  return summariseFolds(scores, labels, fold, opts.folds);
+}
+
+/** Per-fold and pooled AUROC of out-of-fold `scores` (`fold[i]` = the fold sample i was held out in). */
+export function summariseFolds(
+  scores: number[],
+  labels: readonly number[],
+  fold: readonly number[],
+  folds: number,
+): CrossValidation {
+  const aurocs: number[] = [];
+  for (let k = 0; k < folds; k++) {
     const test = labels.flatMap((_, i) => (fold[i] === k ? [i] : []));
-    for (const i of test) scores[i] = headLogit(head, features[i] as Float32Array);
     aurocs.push(
       auroc(
         test.map((i) => scores[i] as number),
@@ -66,5 +80,5 @@ export function crossValidate(
   const ok = aurocs.filter((a) => !Number.isNaN(a));
   const mean = ok.reduce((a, b) => a + b, 0) / Math.max(ok.length, 1);
   const sd = Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(ok.length - 1, 1));
-  return { folds: opts.folds, aurocs, mean, sd, pooled: auroc(scores, [...labels]), scores };
+  return { folds, aurocs, mean, sd, pooled: auroc(scores, [...labels]), scores };
 }

@@ -7,10 +7,9 @@ import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
 import { type FeatureSpec, INPUT_NAME, SCORE_NAME, tapChannels } from './classifier-graph.ts';
 import type { CrossValidation } from './cross-validation.ts';
-import { stratifiedFolds } from './cross-validation.ts';
+import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { auroc } from './metrics.ts';
 import { cellCoverage, type DefectMask, maskCoverage, type Outline } from './outlines.ts';
 import type { ProgressBar } from './progress.ts';
 
@@ -230,10 +229,10 @@ export async function trainPatchHead(
       await r.release();
       opts.bar?.tick(1);
     }
-    cvInt8 = summarise(q, labels, fold, opts.folds);
+    cvInt8 = summariseFolds(q, labels, fold, opts.folds);
   }
   // Out-of-fold logits on the calibrated scale (what the shipped model's Sigmoid sees).
-  const cv = summarise(
+  const cv = summariseFolds(
     scores.map((v) => platt.a * v + platt.c),
     labels,
     fold,
@@ -261,23 +260,6 @@ export function plattScaling(scores: readonly number[], labels: readonly number[
   );
   const a = h.weights[0] as number;
   return a > 0 && Number.isFinite(a) && Number.isFinite(h.bias) ? { a, c: h.bias } : { a: 1, c: 0 };
-}
-
-function summarise(scores: number[], labels: number[], fold: number[], folds: number): CrossValidation {
-  const aurocs: number[] = [];
-  for (let k = 0; k < folds; k++) {
-    const test = labels.flatMap((_, i) => (fold[i] === k ? [i] : []));
-    aurocs.push(
-      auroc(
-        test.map((i) => scores[i] as number),
-        test.map((i) => labels[i] as number),
-      ),
-    );
-  }
-  const ok = aurocs.filter((a) => !Number.isNaN(a));
-  const mean = ok.reduce((a, b) => a + b, 0) / Math.max(ok.length, 1);
-  const sd = Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(ok.length - 1, 1));
-  return { folds, aurocs, mean, sd, pooled: auroc(scores, labels), scores };
 }
 
 /** Progress units `trainPatchHead` ticks for `samples` images. */
