@@ -5,7 +5,9 @@ import { decodeImage } from '../images/decode.ts';
 import { listLabelledImages } from '../images/load.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import { preprocessFrame } from '../preprocess/preprocess.ts';
+import type { ImageFrame } from '../synthetic/frame.ts';
 import { createPartStream } from '../synthetic/stream.ts';
+import { type QuantizeReport, quantizeStatic } from './quantize.ts';
 
 /** Seed of `synthetic[:N]` calibration parts: fixed, so a calibration is reproducible. */
 export const CALIBRATION_SEED = 0x5ca1ab1e;
@@ -15,6 +17,24 @@ const spread = (total: number, n: number) =>
   n >= total
     ? Array.from({ length: total }, (_, i) => i)
     : Array.from({ length: n }, (_, i) => Math.floor((i * total) / n));
+
+/**
+ * Static int8 of `model` calibrated on at most `max` of `frames` (spread evenly), preprocessed for `input`:
+ * what training does with the frames it already holds in memory.
+ */
+export async function quantizeOnFrames(
+  model: Uint8Array,
+  frames: readonly ImageFrame[],
+  input: ManifestInput,
+  max = 64,
+): Promise<{ model: Uint8Array; report: QuantizeReport }> {
+  return quantizeStatic({
+    model,
+    calibration: spread(frames.length, max).map((i) => preprocessFrame(frames[i] as ImageFrame, input)),
+    inputName: input.name,
+    dims: [...input.shape],
+  });
+}
 
 /**
  * Preprocessed calibration inputs from `synthetic[:N]` (seeded synthetic parts, default 200) or an image

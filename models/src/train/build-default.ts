@@ -6,8 +6,7 @@ import { addKerasLayers } from '../backbone/to-onnx.ts';
 import { createGraph } from '../export/graph.ts';
 import { sha256Hex } from '../manifest/load.ts';
 import { type Manifest, Manifest as ManifestSchema } from '../manifest/schema.ts';
-import { preprocessFrame } from '../preprocess/preprocess.ts';
-import { quantizeStatic } from '../quantize/index.ts';
+import { quantizeOnFrames } from '../quantize/index.ts';
 import { DEFECT_KINDS, type DefectKind } from '../synthetic/frame.ts';
 import { childSeed, createRng } from '../synthetic/rng.ts';
 import { createPartStream, type SyntheticPart } from '../synthetic/stream.ts';
@@ -24,7 +23,7 @@ import { describeSet, type SeededSet } from './dataset.ts';
 import { createFrameRunner } from './extract.ts';
 import { fitHead, type Head, headLogit } from './head.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
-import { PATCH_STRIDE, PATCH_TAPS, plattScaling, trainPatchHead } from './patch.ts';
+import { addPatchHead, PATCH_STRIDE, PATCH_TAPS, plattScaling, trainPatchHead, withPlatt } from './patch.ts';
 import { backboneInput } from './transfer.ts';
 
 export interface BuildOptions {
@@ -80,14 +79,7 @@ export function defaultGraphBytes(
     'surface/concat',
     { axis: 1 },
   );
-  const w = g.initializer('surface/W', surface.weights, [1, c, 1, 1]);
-  const b = g.initializer('surface/B', [surface.bias], [1]);
-  const cells = g.node('Conv', [cat, w, b], 'surface/logits');
-  const windows = g.node('AveragePool', [cells], 'surface/window', { kernel_shape: [2, 2], strides: [1, 1] });
-  const top = g.node('Flatten', [g.node('GlobalMaxPool', [windows], 'surface/max')], 'surface/flat', {
-    axis: 1,
-  });
-  const s1 = g.node('Sigmoid', [top], 'surface/score');
+  const s1 = addPatchHead(g, cat, c, surface, 'surface', 'surface/score');
   const a = t.get(ASSEMBLY_TAP) as string;
   const pooled = g.node(
     'Concat',
@@ -169,10 +161,7 @@ export async function buildDefaultModel(opts: BuildOptions): Promise<BuildResult
     rows.map((r) => headLogit(raw, r)),
     missing,
   );
-  const assembly: Head = {
-    weights: raw.weights.map((w) => w * platt.a),
-    bias: raw.bias * platt.a + platt.c,
-  };
+  const assembly = withPlatt(raw, platt);
   log(
     `assembly head: ${missing.filter((m) => m).length} missing-feature parts against ${parts.length - missing.filter((m) => m).length} others`,
   );
@@ -184,13 +173,11 @@ export async function buildDefaultModel(opts: BuildOptions): Promise<BuildResult
     assembly,
     `Default Sightline model: MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) with a surface head per 8×8 cell and an assembly head, trained on synthetic parts`,
   );
-  const step = Math.max(1, Math.floor(parts.length / 64));
-  const q = await quantizeStatic({
-    model: fp32,
-    calibration: parts.filter((_, i) => i % step === 0).map((p) => preprocessFrame(p.frame, input)),
-    inputName: input.name,
-    dims: [...input.shape],
-  });
+  const q = await quantizeOnFrames(
+    fp32,
+    parts.map((p) => p.frame),
+    input,
+  );
   const bytes = q.model;
   log(
     `int8: ${Object.entries(q.report.fused)

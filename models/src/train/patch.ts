@@ -1,6 +1,6 @@
 import type { KerasModel } from '../backbone/keras.ts';
 import { addKerasLayers } from '../backbone/to-onnx.ts';
-import { createGraph } from '../export/graph.ts';
+import { createGraph, type GraphBuilder } from '../export/graph.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createRng } from '../synthetic/rng.ts';
@@ -80,15 +80,33 @@ export function patchGraphBytes(
     g.output(MAP_NAME, [1, c, gh, gw]);
     return g.toBytes();
   }
-  const w = g.initializer('head/W', head.weights, [1, c, 1, 1]);
-  const b = g.initializer('head/B', [head.bias], [1]);
-  const logits = g.node('Conv', [joined, w, b], 'patch/logits');
-  const windows = g.node('AveragePool', [logits], 'patch/window', { kernel_shape: [2, 2], strides: [1, 1] });
-  const top = g.node('GlobalMaxPool', [windows], 'patch/max');
-  const flat = g.node('Flatten', [top], 'patch/flat', { axis: 1 });
-  g.node('Sigmoid', [flat], SCORE_NAME);
+  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
+}
+
+/**
+ * The patch head on a [1, c, h, w] map tensor: 1×1 Conv (a logit per cell) → 2×2 AveragePool → GlobalMaxPool →
+ * Flatten → Sigmoid into `output` ([1, 1]). Node names start with `prefix`.
+ */
+export function addPatchHead(
+  g: GraphBuilder,
+  map: string,
+  c: number,
+  head: Head,
+  prefix: string,
+  output: string,
+): string {
+  const w = g.initializer(`${prefix}/W`, head.weights, [1, c, 1, 1]);
+  const b = g.initializer(`${prefix}/B`, [head.bias], [1]);
+  const logits = g.node('Conv', [map, w, b], `${prefix}/logits`);
+  const windows = g.node('AveragePool', [logits], `${prefix}/window`, {
+    kernel_shape: [2, 2],
+    strides: [1, 1],
+  });
+  const top = g.node('GlobalMaxPool', [windows], `${prefix}/max`);
+  const flat = g.node('Flatten', [top], `${prefix}/flat`, { axis: 1 });
+  return g.node('Sigmoid', [flat], output);
 }
 
 /**
@@ -205,10 +223,7 @@ export async function trainPatchHead(
   // class-balanced), so a plain sigmoid would saturate at 1.0 in float32 and tie good and bad parts. max is
   // monotone, so a·max(l) + c = max(a·l + c): the calibration folds into the head's weights and bias.
   const platt = plattScaling(scores, labels);
-  const calibrated = (h: Head): Head => ({
-    weights: h.weights.map((w) => w * platt.a),
-    bias: h.bias * platt.a + platt.c,
-  });
+  const calibrated = (h: Head) => withPlatt(h, platt);
   let cvInt8: CrossValidation | null = null;
   if (opts.quantizeFold) {
     const q = new Array<number>(samples.length).fill(Number.NaN);
@@ -249,6 +264,11 @@ export async function trainPatchHead(
     platt,
     cells: { defect, good: y.length - defect },
   };
+}
+
+/** `head` with the Platt scaling folded in: logit' = a·logit + c. */
+export function withPlatt(head: Head, platt: { a: number; c: number }): Head {
+  return { weights: head.weights.map((w) => w * platt.a), bias: head.bias * platt.a + platt.c };
 }
 
 /** Class-balanced 1-D logistic fit of the labels on the scores; a = 1, c = 0 if it would not rank upwards. */

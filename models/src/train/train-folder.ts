@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { loadMobileNetV2 } from '../backbone/mobilenet.ts';
 import { sha256Hex } from '../manifest/load.ts';
 import { type Evaluation, Manifest } from '../manifest/schema.ts';
-import { preprocessFrame } from '../preprocess/preprocess.ts';
-import { quantizeStatic as quantize } from '../quantize/index.ts';
+import { quantizeOnFrames } from '../quantize/index.ts';
 import { createFrameRunner } from './extract.ts';
 import { listImageFolder, readImage } from './image-folder.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
@@ -35,12 +34,6 @@ export interface TrainFolderOptions {
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-
-/** About `n` items evenly spread over `items` (calibration frames). */
-function spread<T>(items: readonly T[], n: number): T[] {
-  const step = Math.max(1, Math.floor(items.length / n));
-  return items.filter((_, i) => i % step === 0);
-}
 
 /** Height for `width` that keeps the images' aspect, a multiple of 32 in [96, 640]. */
 export function inputHeight(width: number, imageW: number, imageH: number): number {
@@ -77,8 +70,6 @@ function evaluation(scores: number[], labels: number[], threshold: number, datas
 export async function trainFromFolder(opts: TrainFolderOptions) {
   const log = opts.log ?? (() => {});
   const started = Date.now();
-  // Fail before the long part when int8 was asked for and the quantiser is not there.
-  const quantizeStatic = opts.int8 ? quantize : null;
   const files = await listImageFolder(opts.data);
   const load = async (split: 'train' | 'val') => {
     const out: Sample[] = [];
@@ -106,16 +97,8 @@ export async function trainFromFolder(opts: TrainFolderOptions) {
     seed: opts.seed,
     augmentations: opts.augmentations,
     head: opts.head,
-    quantizeFold: quantizeStatic
-      ? async (fp32, frames) => {
-          const q = await quantizeStatic({
-            model: fp32,
-            calibration: spread(frames, 64).map((f) => preprocessFrame(f, input)),
-            inputName: input.name,
-            dims: [...input.shape],
-          });
-          return q.model;
-        }
+    quantizeFold: opts.int8
+      ? async (fp32, frames) => (await quantizeOnFrames(fp32, frames, input)).model
       : undefined,
     candidates: opts.candidates,
     log,
@@ -133,17 +116,12 @@ export async function trainFromFolder(opts: TrainFolderOptions) {
   let quantization: object | undefined;
   const valLabels = val.map((s) => s.label as number);
   const fp32Val = val.length > 0 ? await scoreFrames(t.bytes, t.input, val) : [];
-  if (quantizeStatic) {
-    const calibration = spread(
+  if (opts.int8) {
+    const q = await quantizeOnFrames(
+      t.bytes,
       train.map((s) => s.frame),
-      64,
-    ).map((f) => preprocessFrame(f, t.input));
-    const q = await quantizeStatic({
-      model: t.bytes,
-      calibration,
-      inputName: t.input.name,
-      dims: [...t.input.shape],
-    });
+      t.input,
+    );
     bytes = q.model;
     quantization = q.report;
   }
