@@ -82,6 +82,7 @@ export const messageSchemas = {
   ...uplinkSchemas,
   InspectionResult: m.InspectionResult,
   HubState: m.HubState,
+  SampleMeta: m.SampleMeta,
   ModelDesired: m.ModelDesired,
   'cmd/rebirth': m.Commands.rebirth,
   'cmd/capture': m.Commands.capture,

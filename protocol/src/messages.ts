@@ -129,6 +129,44 @@ export const ModelStatus = z.object({
   error: z.string().max(2000).optional(),
 });
 
+/** Largest sample image an agent sends; larger images are re-encoded smaller or skipped. */
+export const MAX_SAMPLE_BYTES = 8 * 1024 * 1024;
+/** Bytes in each binary chunk but the last. */
+export const SAMPLE_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Sent first on `.../samples/{sha256}/meta`; chunks 0..chunks-1 follow on `.../samples/{sha256}/{n}` as raw
+ * bytes of SAMPLE_CHUNK_BYTES (the last may be shorter). The hub stores the image once per sha256.
+ */
+export const SampleMeta = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'),
+  bytes: z.number().int().positive().max(MAX_SAMPLE_BYTES),
+  chunks: z
+    .number()
+    .int()
+    .positive()
+    .max(Math.ceil(MAX_SAMPLE_BYTES / SAMPLE_CHUNK_BYTES)),
+  content_type: z.enum(['image/jpeg', 'image/png']),
+  width: z.number().int().positive().max(16384).optional(),
+  height: z.number().int().positive().max(16384).optional(),
+  ts: timestamp.describe('capture time of the frame'),
+  seq: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("the inspection result's seq, when the sample is one"),
+  camera: z.string().min(1).max(64).optional(),
+  frame: z.string().min(1).max(128).optional(),
+  model: ModelRef.optional(),
+  verdict: Verdict.optional(),
+  score: z.number().finite().optional(),
+  threshold: z.number().finite().optional(),
+  region: Box.optional().describe('defect region in image pixels, when the model gives one'),
+  boxes: z.array(Box).max(256).optional(),
+  reason: z.string().max(64).optional().describe('why it was sampled: defect, uncertain, near, ok, capture'),
+});
+
 export const HubState = z.object({ online: z.boolean(), ts: timestamp });
 
 export const ModelDesired = z.object({
@@ -160,4 +198,5 @@ export type Stats = z.infer<typeof Stats>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type ModelStatus = z.infer<typeof ModelStatus>;
 export type HubState = z.infer<typeof HubState>;
+export type SampleMeta = z.infer<typeof SampleMeta>;
 export type ModelDesired = z.infer<typeof ModelDesired>;

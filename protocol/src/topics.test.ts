@@ -31,6 +31,21 @@ describe('topics', () => {
     expect(topics.uplinkFilter('results')).toBe('sl/v1/+/+/+/results');
   });
 
+  it('builds and parses sample parts, content-addressed', () => {
+    const sha = 'ab'.repeat(32);
+    expect(topics.sample(ref, sha, 'meta')).toBe(`sl/v1/plant-1/line-2/cam-a/samples/${sha}/meta`);
+    expect(parseTopic(topics.sample(ref, sha, 'meta'))).toEqual({
+      kind: 'sample',
+      ref,
+      sha256: sha,
+      chunk: 'meta',
+    });
+    expect(parseTopic(topics.sample(ref, sha, 12))).toEqual({ kind: 'sample', ref, sha256: sha, chunk: 12 });
+    expect(parseTopic(`sl/v1/plant-1/line-2/cam-a/samples/${sha}/012`)).toBeNull();
+    expect(parseTopic(`sl/v1/plant-1/line-2/cam-a/samples/${'AB'.repeat(32)}/0`)).toBeNull();
+    expect(topics.sampleFilter()).toBe('sl/v1/+/+/+/samples/#');
+  });
+
   it('rejects bad identifiers with a message naming the key', () => {
     expect(() => topics.birth({ ...ref, line: 'Line 2' })).toThrow(/line "Line 2" is not a valid identifier/);
     expect(() => topics.birth({ ...ref, agent: 'x'.repeat(65) })).toThrow(ProtocolError);

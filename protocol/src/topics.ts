@@ -24,7 +24,13 @@ export type ParsedTopic =
   | { kind: 'command'; ref: AgentRef; name: string }
   | { kind: 'model-desired'; ref: AgentRef }
   | { kind: 'hub-state' }
-  | { kind: 'model-bundle'; id: string; version: string; part: string };
+  | { kind: 'model-bundle'; id: string; version: string; part: string }
+  | { kind: 'sample'; ref: AgentRef; sha256: string; chunk: SampleChunk };
+
+/** A sample's parts: its JSON metadata, then its bytes in numbered binary chunks from 0. */
+export type SampleChunk = 'meta' | number;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** Throws SL_TOPIC_INVALID naming the bad identifier. */
 export function assertAgentRef(ref: AgentRef): void {
@@ -65,6 +71,11 @@ export const topics = {
   hubState: () => `${TOPIC_PREFIX}/hub/state`,
   modelBundle: (id: string, version: string, part: string) =>
     `${TOPIC_PREFIX}/models/${id}/${version}/${part}`,
+  /** One part of a sample image: `meta` (JSON SampleMeta) or chunk n (raw bytes), content-addressed. */
+  sample: (ref: AgentRef, sha256: string, chunk: SampleChunk) =>
+    `${agentBase(ref)}/samples/${sha256}/${chunk}`,
+  /** Subscription filter matching every sample part of every agent. */
+  sampleFilter: () => `${TOPIC_PREFIX}/+/+/+/samples/#`,
   /** Subscription filter matching one uplink channel of every agent. */
   uplinkFilter: (channel: UplinkChannel) => `${TOPIC_PREFIX}/+/+/+/${channel}`,
 } as const;
@@ -89,6 +100,11 @@ export function parseTopic(topic: string): ParsedTopic | null {
     return { kind: 'uplink', ref, channel: channel as UplinkChannel };
   }
   if (tail.length === 2 && tail[0] === 'cmd' && tail[1]) return { kind: 'command', ref, name: tail[1] };
+  if (tail.length === 3 && tail[0] === 'samples' && SHA256_HEX.test(tail[1] ?? '')) {
+    const chunk =
+      tail[2] === 'meta' ? 'meta' : /^(0|[1-9][0-9]{0,5})$/.test(tail[2] ?? '') ? Number(tail[2]) : null;
+    if (chunk !== null) return { kind: 'sample', ref, sha256: tail[1] as string, chunk };
+  }
   if (channel === 'model/desired') return { kind: 'model-desired', ref };
   return null;
 }
