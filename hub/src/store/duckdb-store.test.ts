@@ -54,6 +54,8 @@ describe('createDuckDbStore', () => {
         'SELECT seq, received_ts, session, camera, image, truth, extra, latency_total, (SELECT max(version) FROM schema_version) AS v FROM results ORDER BY seq',
       )
     ).getRowObjectsJson();
+    const ranges = (await conn.runAndReadAll('SELECT agent_id, lo, hi FROM seq_ranges')).getRowObjectsJson();
+    expect(ranges).toEqual([{ agent_id: 1, lo: '1', hi: '3' }]);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({
       seq: '1',
@@ -61,7 +63,7 @@ describe('createDuckDbStore', () => {
       session: 's1',
       camera: 'cam0',
       image: 'img/3.jpg',
-      truth: 'defect',
+      truth: 1,
       latency_total: 6,
       v: SCHEMA_VERSION,
     });
