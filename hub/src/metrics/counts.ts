@@ -1,3 +1,6 @@
+/** Upper bounds (ms) of the latency histogram buckets kept per minute: counts of results with total ≤ bound. */
+export const LATENCY_BOUNDS_MS = [5, 10, 20, 50, 100, 200, 500, 1000] as const;
+
 /**
  * Additive counts the store keeps per minute (rollups) and sums over any time range; every figure the API shows
  * is derived from these in metrics/ (rates, intervals, throughput, coverage), never in the store.

@@ -29,7 +29,8 @@ export interface WriterState {
 export const MAX_DEAD_LETTER_SENDERS = 10_000;
 
 /** Bytes a dead letter takes, as counted against its cap. */
-const storedBytes = (payload: string, error: string, topic: string) => payload.length + error.length + topic.length;
+const storedBytes = (payload: string, error: string, topic: string) =>
+  payload.length + error.length + topic.length;
 
 export function createCommitter(
   conn: DuckDBConnection,
@@ -137,7 +138,12 @@ export function createCommitter(
               detail === undefined ? null : JSON.stringify(detail),
             ],
           );
-          agentUpdates.set(`${ids.agentId}:seen`, { agentId: ids.agentId, column: '', value: null, ts: op.receivedTs });
+          agentUpdates.set(`${ids.agentId}:seen`, {
+            agentId: ids.agentId,
+            column: '',
+            value: null,
+            ts: op.receivedTs,
+          });
         } else {
           const l = op.letter;
           const kept = truncatePayload(l.payload);
@@ -146,7 +152,18 @@ export function createCommitter(
           await conn.run(
             `INSERT INTO dead_letters (ts, topic, sender, code, error, payload, payload_encoding, payload_size, truncated, stored_bytes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [l.ts, l.topic, l.sender, l.code, error, kept.text, kept.encoding, kept.size, kept.truncated, bytes],
+            [
+              l.ts,
+              l.topic,
+              l.sender,
+              l.code,
+              error,
+              kept.text,
+              kept.encoding,
+              kept.size,
+              kept.truncated,
+              bytes,
+            ],
           );
           const sender = senderKey(l.sender);
           await conn.run(
@@ -162,11 +179,10 @@ export function createCommitter(
       await dimsBatch.write(conn);
       for (const u of agentUpdates.values()) {
         const set = u.column ? `${u.column} = $3, ` : '';
-        await conn.run(`UPDATE agents SET ${set}last_seen_ts = greatest(last_seen_ts, $2) WHERE agent_id = $1`, [
-          u.agentId,
-          u.ts,
-          ...(u.column ? [JSON.stringify(u.value)] : []),
-        ]);
+        await conn.run(
+          `UPDATE agents SET ${set}last_seen_ts = greatest(last_seen_ts, $2) WHERE agent_id = $1`,
+          [u.agentId, u.ts, ...(u.column ? [JSON.stringify(u.value)] : [])],
+        );
       }
       const touched = seqBatch.merged();
       if (touched.size > 0) {
@@ -199,8 +215,8 @@ export function createCommitter(
       state.results += inserted - pruned;
       state.duplicates += duplicates;
       for (const [code, sender] of dlCounts) {
-        let bySender = state.deadLetterCounts.get(code);
-        if (!bySender) state.deadLetterCounts.set(code, (bySender = new Map()));
+        const bySender = state.deadLetterCounts.get(code) ?? new Map<string, number>();
+        state.deadLetterCounts.set(code, bySender);
         bySender.set(sender, (bySender.get(sender) ?? 0) + 1);
         state.deadLetterSenders.add(sender);
       }

@@ -121,13 +121,15 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect(wide[0]).toMatchObject({ n: 21, defects: 5 });
     });
 
-    it('gives a line\'s buckets from the rollups, with run time and frames from agent stats', async () => {
+    it("gives a line's buckets from the rollups, with run time and frames from agent stats", async () => {
       const m0 = 28_333_333; // an epoch minute
       const at = (minute: number, second: number) => (m0 + minute) * 60_000 + second * 1000;
       await store.insertResults(
         A,
         's1',
-        range(0, 5).map((i) => makeResult(i, { ts: at(i < 3 ? 0 : 2, 10 + i), verdict: i === 0 ? 'defect' : 'ok' })),
+        range(0, 5).map((i) =>
+          makeResult(i, { ts: at(i < 3 ? 0 : 2, 10 + i), verdict: i === 0 ? 'defect' : 'ok' }),
+        ),
         at(3, 0),
       );
       await store.recordStats(A, { ...makeStats('s1', at(0, 5), 2), uptime_s: 600 }, at(0, 5));
@@ -148,7 +150,16 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect(buckets[0]?.frames_captured).toBe(2 * 90);
       // Minute 2 has results but no stats: it counts as a whole running minute.
       expect(buckets[1]?.run_ms).toBe(60_000);
-      expect(await store.series({ ...A, line: 'nope', fromMinute: m0, toMinute: m0 + 4, bucketMinutes: 1, alignMinute: 0 })).toEqual([]);
+      expect(
+        await store.series({
+          ...A,
+          line: 'nope',
+          fromMinute: m0,
+          toMinute: m0 + 4,
+          bucketMinutes: 1,
+          alignMinute: 0,
+        }),
+      ).toEqual([]);
     });
 
     it('keeps the latest birth, state and stats per agent; lists known lines as idle', async () => {

@@ -1,7 +1,7 @@
 import type { AgentCounts, BucketCounts, LineCounts, RollupCounts } from '../metrics/counts.ts';
 import { LATENCY_LE_COLUMNS } from './queries.ts';
-import { num, numOrNull } from './result-rows.ts';
 import type { Row } from './readers.ts';
+import { num, numOrNull } from './result-rows.ts';
 
 /** A row of rollup sums (any query selecting SUM_COLUMNS and the extremes) as counts; NULL sums are 0. */
 export function countsOf(row: Row): RollupCounts {
@@ -39,7 +39,11 @@ export const agentCountsOf = (row: Row): AgentCounts => ({
   ...countsOf(row),
 });
 
-export function bucketCountsOf(row: Row, bucketMinutes: number, classes: Record<string, number>): BucketCounts {
+export function bucketCountsOf(
+  row: Row,
+  bucketMinutes: number,
+  classes: Record<string, number>,
+): BucketCounts {
   const start = num(row.bucket) * 60_000;
   return { start, end: start + bucketMinutes * 60_000, classes, ...countsOf(row) };
 }

@@ -128,7 +128,9 @@ export function createDims(): Dims {
       }
     },
     async load(conn) {
-      for (const row of (await conn.runAndReadAll('SELECT line_id, site, line FROM lines')).getRowObjectsJS()) {
+      for (const row of (
+        await conn.runAndReadAll('SELECT line_id, site, line FROM lines')
+      ).getRowObjectsJS()) {
         const id = Number(row.line_id);
         lines.set(lineKey(String(row.site), String(row.line)), id);
         lineNames.set(id, { site: String(row.site), line: String(row.line) });
@@ -147,7 +149,9 @@ export function createDims(): Dims {
         agentsById.set(entry.agentId, entry);
         maxAgent = Math.max(maxAgent, entry.agentId);
       }
-      for (const row of (await conn.runAndReadAll('SELECT model_key, id, version FROM models')).getRowObjectsJS()) {
+      for (const row of (
+        await conn.runAndReadAll('SELECT model_key, id, version FROM models')
+      ).getRowObjectsJS()) {
         models.set(`${row.id}@${row.version}`, Number(row.model_key));
         maxModel = Math.max(maxModel, Number(row.model_key));
       }

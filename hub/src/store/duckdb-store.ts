@@ -7,8 +7,8 @@ import { createCommitter, type DeadLetterCaps, type WriterState } from './commit
 import { createDims } from './dims.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createReaders } from './readers.ts';
-import { FOLD_TEMP_TABLES, rawAggregateSql } from './rollup-sql.ts';
 import { createReads } from './reads.ts';
+import { FOLD_TEMP_TABLES, rawAggregateSql } from './rollup-sql.ts';
 import { migrate } from './schema.ts';
 import { createSeqIndex } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
@@ -50,41 +50,48 @@ async function loadState(conn: DuckDBConnection) {
   const dims = createDims();
   await dims.load(conn);
   const seqs = createSeqIndex();
-  const ranges = (await conn.runAndReadAll('SELECT agent_id, lo, hi FROM seq_ranges ORDER BY agent_id, lo'))
-    .getRowObjectsJS();
+  const ranges = (
+    await conn.runAndReadAll('SELECT agent_id, lo, hi FROM seq_ranges ORDER BY agent_id, lo')
+  ).getRowObjectsJS();
   const byAgent = new Map<number, Array<[number, number]>>();
   for (const r of ranges) {
     const id = Number(r.agent_id);
-    let list = byAgent.get(id);
-    if (!list) byAgent.set(id, (list = []));
+    const list = byAgent.get(id) ?? [];
+    byAgent.set(id, list);
     list.push([Number(r.lo), Number(r.hi)]);
   }
   for (const [id, list] of byAgent) seqs.load(id, list);
   const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
   const counters = new Map(
-    (await conn.runAndReadAll('SELECT name, value FROM counters')).getRowObjectsJS().map((r) => [
-      String(r.name),
-      Number(r.value),
-    ]),
+    (await conn.runAndReadAll('SELECT name, value FROM counters'))
+      .getRowObjectsJS()
+      .map((r) => [String(r.name), Number(r.value)]),
   );
   const dl = await one('SELECT count(*) AS n, coalesce(sum(stored_bytes), 0) AS b FROM dead_letters');
   const state: WriterState = {
     batch: BigInt(counters.get('batch') ?? 0),
     results: Number((await one('SELECT count(*) AS n FROM results')).n ?? 0),
     duplicates: counters.get('duplicates') ?? 0,
-    deadLetters: { rows: Number(dl.n ?? 0), bytes: Number(dl.b ?? 0), evicted: counters.get('dead_letters_evicted') ?? 0 },
+    deadLetters: {
+      rows: Number(dl.n ?? 0),
+      bytes: Number(dl.b ?? 0),
+      evicted: counters.get('dead_letters_evicted') ?? 0,
+    },
     deadLetterCounts: new Map(),
     deadLetterSenders: new Set(),
     lastStats: new Map(),
   };
-  for (const r of (await conn.runAndReadAll('SELECT sender, code, count FROM dead_letter_counts')).getRowObjectsJS()) {
-    let bySender = state.deadLetterCounts.get(String(r.code));
-    if (!bySender) state.deadLetterCounts.set(String(r.code), (bySender = new Map()));
+  for (const r of (
+    await conn.runAndReadAll('SELECT sender, code, count FROM dead_letter_counts')
+  ).getRowObjectsJS()) {
+    const bySender = state.deadLetterCounts.get(String(r.code)) ?? new Map<string, number>();
+    state.deadLetterCounts.set(String(r.code), bySender);
     bySender.set(String(r.sender), Number(r.count));
     state.deadLetterSenders.add(String(r.sender));
   }
-  for (const r of (await conn.runAndReadAll('SELECT agent_id, stats FROM agents WHERE stats IS NOT NULL'))
-    .getRowObjectsJS()) {
+  for (const r of (
+    await conn.runAndReadAll('SELECT agent_id, stats FROM agents WHERE stats IS NOT NULL')
+  ).getRowObjectsJS()) {
     state.lastStats.set(Number(r.agent_id), JSON.parse(String(r.stats)) as Stats);
   }
   return { dims, seqs, state, rollupsStale: (counters.get('rollups_stale') ?? 0) > 0 };
@@ -93,10 +100,20 @@ async function loadState(conn: DuckDBConnection) {
 /** Rebuilds every rollup from the raw rows (after a migration brought raw rows without rollups). */
 async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
-  await conn.run('DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM rollup_line_class_minute');
+  await conn.run(
+    'DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM rollup_line_class_minute',
+  );
   await conn.run(`INSERT INTO rollup_agent_minute BY NAME ${rawAggregateSql('true', 'true')}`);
   await conn.run(`INSERT INTO rollup_line_minute BY NAME
-    SELECT line_id, minute, ${['n', 'defects', 'uncertain', 'truth_n', 'truth_defects', 'shadow_n', 'shadow_defects']
+    SELECT line_id, minute, ${[
+      'n',
+      'defects',
+      'uncertain',
+      'truth_n',
+      'truth_defects',
+      'shadow_n',
+      'shadow_defects',
+    ]
       .map((c) => `sum(${c})::UINTEGER AS ${c}`)
       .join(', ')}, sum(latency_sum) AS latency_sum,
       ${[5, 10, 20, 50, 100, 200, 500, 1000].map((b) => `sum(lat_le_${b})::UINTEGER AS lat_le_${b}`).join(', ')},
@@ -149,7 +166,8 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
     now,
     onCommit({ ops }) {
       if (listeners.size === 0) return;
-      listeners.forEach((listener) => listener(noticeOf(ops, now())));
+      const notice = noticeOf(ops, now());
+      for (const listener of listeners) listener(notice);
     },
   });
   let closed: Promise<void> | undefined;
@@ -159,7 +177,8 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
     return writer.submit(op);
   }
   const record = (op: WriteOp) => submit(op).then(() => undefined);
-  const agentOp = (column: 'birth' | 'state' | 'stats' | 'model_status') =>
+  const agentOp =
+    (column: 'birth' | 'state' | 'stats' | 'model_status') =>
     (ref: Parameters<ResultStore['recordBirth']>[0], value: unknown, receivedTs = now()) =>
       record({ kind: 'agent', ref, column, value, receivedTs });
 
@@ -213,7 +232,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
         lines.set(`${op.ref.site}/${op.ref.line}`, { site: op.ref.site, line: op.ref.line });
       }
       if (op.kind === 'agent' && (op.column === 'state' || op.column === 'birth')) {
-        agents.push({ ...op.ref, column: op.column });
+        agents.push({ ...op.ref, column: op.column, value: op.value });
       }
     }
     return { lines: [...lines.values()], agents, ts };

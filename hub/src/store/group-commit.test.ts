@@ -23,7 +23,12 @@ describe('createGroupCommit', () => {
     expect(writer.status().backlog.ops).toBe(3);
     await Promise.all([first, ...rest]);
     expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
-    expect(writer.status()).toMatchObject({ commits: 2, state: 'ready', backlog: { ops: 0 }, commitLagMs: 0 });
+    expect(writer.status()).toMatchObject({
+      commits: 2,
+      state: 'ready',
+      backlog: { ops: 0 },
+      commitLagMs: 0,
+    });
   });
 
   it('refuses only the op that fails alone, and commits the others', async () => {

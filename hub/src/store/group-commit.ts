@@ -52,7 +52,9 @@ export interface GroupCommitOptions {
 /** Errors that say the disk or file is the problem, not the data. */
 export function isStorageFailure(error: unknown): boolean {
   const text = error instanceof Error ? error.message : String(error);
-  return /IO Error|No space left|disk|Could not (write|read|open)|invalidated|FATAL|out of memory/i.test(text);
+  return /IO Error|No space left|disk|Could not (write|read|open)|invalidated|FATAL|out of memory/i.test(
+    text,
+  );
 }
 
 export function createGroupCommit(options: GroupCommitOptions) {
@@ -113,7 +115,7 @@ export function createGroupCommit(options: GroupCommitOptions) {
     const ops = batch.map((p) => p.op);
     try {
       const outcomes = await commit(ops);
-      batch.forEach((p, i) => p.resolve(outcomes[i]));
+      for (const [i, p] of batch.entries()) p.resolve(outcomes[i]);
       status.commits++;
       status.lastCommitMs = now() - started;
       status.lastCommitOps = ops.length;

@@ -37,7 +37,8 @@ export function createReads(deps: {
 }): Reads {
   const { readers, dims, state } = deps;
   const query = (sql: string, params: Parameters<Readers['query']>[1] = []) => {
-    if (deps.closedCheck()) return Promise.reject(new HubError('SL_STORE_CLOSED', `store ${deps.path} is closed`));
+    if (deps.closedCheck())
+      return Promise.reject(new HubError('SL_STORE_CLOSED', `store ${deps.path} is closed`));
     return readers.query(sql, params);
   };
 
@@ -86,7 +87,10 @@ export function createReads(deps: {
       const lineId = dims.lineId(site, line);
       if (lineId === undefined) return [];
       const params = [lineId, fromMinute, toMinute, bucketMinutes, alignMinute];
-      const [rows, classRows] = await Promise.all([query(SERIES_SQL, params), query(SERIES_CLASSES_SQL, params)]);
+      const [rows, classRows] = await Promise.all([
+        query(SERIES_SQL, params),
+        query(SERIES_CLASSES_SQL, params),
+      ]);
       const classes = new Map<number, Record<string, number>>();
       for (const r of classRows) {
         const bucket = num(r.bucket);
@@ -157,7 +161,11 @@ export function createReads(deps: {
         }
         if (agentIds.length === 0) return { results: [], next: null };
       }
-      const cursor = after ?? { ts: Number.MAX_SAFE_INTEGER, agentId: 2 ** 31 - 1, seq: Number.MAX_SAFE_INTEGER };
+      const cursor = after ?? {
+        ts: Number.MAX_SAFE_INTEGER,
+        agentId: 2 ** 31 - 1,
+        seq: Number.MAX_SAFE_INTEGER,
+      };
       const verdictCode = verdict === undefined ? null : VERDICT_CODE[verdict];
       let rows: Row[] = [];
       // Newest first without scanning everything: look back an hour from the cursor, then a day, and so on.
@@ -178,7 +186,9 @@ export function createReads(deps: {
       const results = rows.map(resultOf);
       const last = rows[rows.length - 1];
       const next =
-        rows.length === limit && last ? { ts: num(last.ts), agentId: num(last.agent_id), seq: num(last.seq) } : null;
+        rows.length === limit && last
+          ? { ts: num(last.ts), agentId: num(last.agent_id), seq: num(last.seq) }
+          : null;
       return { results, next };
     },
   };

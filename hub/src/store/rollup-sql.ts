@@ -9,8 +9,10 @@ export const VERDICT_CODE = { ok: 0, defect: 1, uncertain: 2 } as const;
 export const VERDICT_NAME = ['ok', 'defect', 'uncertain'] as const;
 export const TRUTH_CODE = { ok: 0, defect: 1 } as const;
 
-/** Upper bounds (ms) of the latency histogram buckets kept per minute: counts of results with total ≤ bound. */
-export const LATENCY_BOUNDS_MS = [5, 10, 20, 50, 100, 200, 500, 1000] as const;
+import { LATENCY_BOUNDS_MS } from '../metrics/counts.ts';
+
+export { LATENCY_BOUNDS_MS };
+
 const latencyCols = LATENCY_BOUNDS_MS.map((b) => `lat_le_${b}`);
 
 /** Additive rollup columns (summed when minutes are merged or buckets are built). */
@@ -78,7 +80,8 @@ export function rawAggregateSql(resultsWhere: string, statsWhere: string): strin
  * Run time of a line in a minute: the longest any of its agents reported running (stats), or the whole minute
  * for an agent that sent results but no stats (a foreign agent), so its parts still have a run time.
  */
-export const EFFECTIVE_RUN_MS = 'CASE WHEN stats_n > 0 THEN least(run_ms, 60000) WHEN n > 0 THEN 60000 ELSE 0 END';
+export const EFFECTIVE_RUN_MS =
+  'CASE WHEN stats_n > 0 THEN least(run_ms, 60000) WHEN n > 0 THEN 60000 ELSE 0 END';
 
 const setSums = SUM_COLUMNS.map((c) => `${c} = r.${c} + i.${c}`).join(', ');
 const setExtremes =
@@ -105,7 +108,10 @@ export const FOLD_SQL = {
     INSERT INTO fold_line BY NAME
     SELECT i.line_id, i.minute,
       ${SUM_COLUMNS.filter((c) => c !== 'run_ms')
-        .map((c) => `sum(i.${c})::${c.startsWith('frames') || c === 'latency_sum' ? 'DOUBLE' : 'UINTEGER'} AS ${c}`)
+        .map(
+          (c) =>
+            `sum(i.${c})::${c.startsWith('frames') || c === 'latency_sum' ? 'DOUBLE' : 'UINTEGER'} AS ${c}`,
+        )
         .join(', ')},
       min(i.first_ts) AS first_ts, max(i.last_ts) AS last_ts, max(i.latency_max) AS latency_max,
       any_value(run.run_ms) AS run_ms

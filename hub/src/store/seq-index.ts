@@ -100,8 +100,8 @@ export function createSeqIndex(): SeqIndex {
       return {
         stage(agentId, seq) {
           if (index.has(agentId, seq)) return false;
-          let list = staged.get(agentId);
-          if (!list) staged.set(agentId, (list = []));
+          const list = staged.get(agentId) ?? [];
+          staged.set(agentId, list);
           merged = undefined;
           return addSeq(list, seq);
         },

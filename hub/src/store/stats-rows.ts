@@ -26,7 +26,9 @@ export function statsIncrement(stats: Stats, previous: Stats | undefined): Stats
       ? stats.dropped - previous.dropped
       : stats.dropped;
   const cameraRunning =
-    stats.cameras.length === 0 ? stats.fps.in > 0 : stats.cameras.some((c) => (c.state ?? 'running') === 'running');
+    stats.cameras.length === 0
+      ? stats.fps.in > 0
+      : stats.cameras.some((c) => (c.state ?? 'running') === 'running');
   return {
     frames_captured: stats.fps.in * seconds,
     frames_inspected: stats.fps.processed * seconds,

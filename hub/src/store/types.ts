@@ -139,7 +139,7 @@ export interface CommitNotice {
   /** Lines whose results changed (site/line). */
   lines: Array<{ site: string; line: string }>;
   /** Agents whose state (online/offline) or birth changed. */
-  agents: Array<{ site: string; line: string; agent: string; column: 'birth' | 'state' }>;
+  agents: Array<{ site: string; line: string; agent: string; column: 'birth' | 'state'; value: unknown }>;
   /** When the commit finished (ms). */
   ts: number;
 }
