@@ -99,11 +99,12 @@ describe('GET /api/lines', () => {
     expect(b.lines[1]).toMatchObject({ inspected, defects });
   });
 
-  it('reads throughput from run time: no stats, so each minute with parts counts as running', async () => {
+  it('reads throughput from run time; without stats, from the span of the parts in each minute', async () => {
     const b = await json<LinesResponse>(api().request('/api/lines?window=5m'));
-    // Parts in 4 distinct minutes (T0-180 s … T0-126 s span 2 minutes, the last 10 s 1 minute: 3 in all)
-    expect(b.lines[1]?.run_min).toBe(3);
-    expect(b.lines[1]?.parts_per_min).toBeCloseTo(20 / 3, 10);
+    // T0-180 s … T0-126 s: 10 parts 6 s apart in one minute run 54 s · 10/9 = 60 s; T0-9 s … T0-1 s: 9 parts
+    // 1 s apart run 8 s · 9/8 = 9 s; the part at T0 is alone in its minute: a whole minute. 129 s in all.
+    expect(b.lines[1]?.run_min).toBeCloseTo(129 / 60, 10);
+    expect(b.lines[1]?.parts_per_min).toBeCloseTo(20 / (129 / 60), 10);
   });
 
   it('answers a bad window with 400 and a message saying what to use', async () => {

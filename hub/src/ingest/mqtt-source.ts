@@ -70,25 +70,31 @@ export function attachMqttSource({
         { client: client.options.clientId, sessionPresent: connack.sessionPresent },
         'connected to broker',
       );
-      client.subscribe({ [filter]: { qos: 1 } }, (err, granted) => {
-        if (err || granted?.some((g) => g.qos === 128)) {
-          log.error(
-            { err, filter },
-            "broker refused the uplink subscription; agents' messages will not arrive",
+      // Mosquitto 2.0 restores a shared subscription from its persistence file without delivering to it: drop
+      // and renew it on every reconnect (messages meanwhile stay queued in the session or with their senders).
+      const renew = connack.sessionPresent && clients.length > 1;
+      const subscribe = () =>
+        client.subscribe({ [filter]: { qos: 1 } }, (err, granted) => {
+          if (err || granted?.some((g) => g.qos === 128)) {
+            log.error(
+              { err, filter },
+              "broker refused the uplink subscription; agents' messages will not arrive",
+            );
+            return;
+          }
+          if (i !== 0) return subscribed[i]?.resolve();
+          client.publish(
+            topics.hubState(),
+            encode(HubState, { online: true, ts: now() }),
+            { qos: 1, retain: true },
+            (e) => {
+              if (e) log.warn({ err: e }, 'could not publish hub state online');
+              subscribed[i]?.resolve();
+            },
           );
-          return;
-        }
-        if (i !== 0) return subscribed[i]?.resolve();
-        client.publish(
-          topics.hubState(),
-          encode(HubState, { online: true, ts: now() }),
-          { qos: 1, retain: true },
-          (e) => {
-            if (e) log.warn({ err: e }, 'could not publish hub state online');
-            subscribed[i]?.resolve();
-          },
-        );
-      });
+        });
+      if (renew) client.unsubscribe(filter, () => subscribe());
+      else subscribe();
     });
     client.on('offline', () => log.warn({ client: client.options.clientId }, 'broker unreachable; retrying'));
     client.on('error', (err) => log.error({ err: err.message }, 'MQTT client error'));

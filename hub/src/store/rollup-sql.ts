@@ -77,11 +77,16 @@ export function rawAggregateSql(resultsWhere: string, statsWhere: string): strin
 }
 
 /**
- * Run time of a line in a minute: the longest any of its agents reported running (stats), or the whole minute
- * for an agent that sent results but no stats (a foreign agent), so its parts still have a run time.
+ * Run time of an agent in a minute: what its stats say it ran. An agent that sent results but no stats (a foreign
+ * agent, or before its first stats) ran, as far as the hub can tell, from its first to its last part plus one
+ * mean gap: (last − first) · n / (n − 1); a lone part counts the whole minute. A line's run time in a minute is
+ * the longest of its agents'.
  */
-export const EFFECTIVE_RUN_MS =
-  'CASE WHEN stats_n > 0 THEN least(run_ms, 60000) WHEN n > 0 THEN 60000 ELSE 0 END';
+export const EFFECTIVE_RUN_MS = `CASE
+  WHEN stats_n > 0 THEN least(run_ms, 60000)
+  WHEN n > 1 THEN least(60000, (last_ts - first_ts) * n / (n - 1))
+  WHEN n = 1 THEN 60000
+  ELSE 0 END`;
 
 const setSums = SUM_COLUMNS.map((c) => `${c} = r.${c} + i.${c}`).join(', ');
 const setExtremes =
