@@ -1,11 +1,12 @@
 /**
  * One publisher process of bench:ingest: a few agents' worth of results, prebuilt, published at QoS 1 as fast as
  * the broker acknowledges them (a window of unacknowledged messages in flight). Prints one JSON line when every
- * message is acknowledged. Args: url, publisher index, agents, messages, results per message, protocol version.
+ * message is acknowledged. Args: url, publisher index, agents, messages, results per message, protocol version,
+ * phase (part of the agent ids, so each phase's results are new).
  */
 import mqtt from 'mqtt';
 
-const [url, indexArg, agentsArg, messagesArg, perArg, protoArg] = process.argv.slice(2);
+const [url, indexArg, agentsArg, messagesArg, perArg, protoArg, phase = 'p'] = process.argv.slice(2);
 const index = Number(indexArg);
 const agents = Number(agentsArg);
 const messages = Number(messagesArg);
@@ -34,7 +35,7 @@ for (let m = 0; m < messages; m++) {
     };
   });
   payloads.push([
-    `sl/v1/bench/line-${index}/agent-${index}-${a}/results`,
+    `sl/v1/bench/line-${index}/${phase}-${index}-${a}/results`,
     JSON.stringify({ session: `s-${index}-${a}`, results }),
   ]);
 }

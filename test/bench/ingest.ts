@@ -47,6 +47,7 @@ function publishers(url: string, totalResults: number, perMessage: number, proto
         String(messages),
         String(perMessage),
         String(protocolVersion),
+        `m${perMessage}`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

@@ -4,7 +4,8 @@ import { truncateError, truncatePayload } from './dead-letter.ts';
 import type { Dims } from './dims.ts';
 import { appendResultRow, CLOCK } from './result-rows.ts';
 import { FOLD_SQL } from './rollup-sql.ts';
-import type { SeqIndex } from './seq-index.ts';
+import type { SeqBatch, SeqIndex } from './seq-index.ts';
+import { createStatements, type Statements } from './statements.ts';
 import { statsIncrement } from './stats-rows.ts';
 import type { OpOutcome, WriteOp } from './write-ops.ts';
 
@@ -15,7 +16,13 @@ export interface DeadLetterCaps {
 
 /** In-memory state the writer keeps beside the database; changed only after a commit succeeded. */
 export interface WriterState {
+  /** Number of the last committed transaction; raw rows carry the number of the one that wrote them. */
   batch: bigint;
+  /** Rows of transactions up to this one are in the rollups and seq_ranges; later ones are the raw tail. */
+  folded: bigint;
+  unfoldedRows: number;
+  /** Agents with seqs committed since the last fold (their seq_ranges rows are rewritten by the next). */
+  unfoldedAgents: Set<number>;
   results: number;
   duplicates: number;
   deadLetters: { rows: number; bytes: number; evicted: number };
@@ -37,6 +44,7 @@ export function createCommitter(
   deps: { dims: Dims; seqs: SeqIndex; state: WriterState; caps: DeadLetterCaps },
 ) {
   const { dims, seqs, state, caps } = deps;
+  const sql = createStatements(conn);
 
   function senderKey(sender: string | null): string {
     const key = sender ?? '(none)';
@@ -89,9 +97,17 @@ export function createCommitter(
           outcomes.push({ inserted: ins, duplicates: dup });
           continue;
         }
+        if (op.kind === 'fold') {
+          outcomes.push(undefined);
+          continue;
+        }
         if (op.kind === 'prune') {
-          const removed = await conn.run('DELETE FROM results WHERE ts < $1', [op.before]);
-          await conn.run('DELETE FROM agent_stats WHERE ts < $1', [op.before]);
+          // Only folded rows go: the tail is what the rollups do not hold yet.
+          const removed = await conn.run('DELETE FROM results WHERE ts < $1 AND batch <= $2', [
+            op.before,
+            state.folded,
+          ]);
+          await conn.run('DELETE FROM agent_stats WHERE ts < $1 AND batch <= $2', [op.before, state.folded]);
           pruned += removed.rowsChanged;
           outcomes.push(removed.rowsChanged);
           continue;
@@ -123,7 +139,7 @@ export function createCommitter(
         } else if (op.kind === 'event') {
           const ids = dimsBatch.agent(op.ref);
           const { ts, kind, severity, message, detail } = op.event;
-          await conn.run(
+          await sql.run(
             `INSERT INTO events (site, line, agent, ts, received_ts, kind, severity, message, detail)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
             [
@@ -149,7 +165,7 @@ export function createCommitter(
           const kept = truncatePayload(l.payload);
           const error = truncateError(l.error);
           const bytes = storedBytes(kept.text, error, l.topic);
-          await conn.run(
+          await sql.run(
             `INSERT INTO dead_letters (ts, topic, sender, code, error, payload, payload_encoding, payload_size, truncated, stored_bytes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
             [
@@ -166,7 +182,7 @@ export function createCommitter(
             ],
           );
           const sender = senderKey(l.sender);
-          await conn.run(
+          await sql.run(
             `INSERT INTO dead_letter_counts VALUES ($1, $2, 1)
              ON CONFLICT (sender, code) DO UPDATE SET count = count + 1`,
             [sender, l.code],
@@ -179,31 +195,13 @@ export function createCommitter(
       await dimsBatch.write(conn);
       for (const u of agentUpdates.values()) {
         const set = u.column ? `${u.column} = $3, ` : '';
-        await conn.run(
+        await sql.run(
           `UPDATE agents SET ${set}last_seen_ts = greatest(last_seen_ts, $2) WHERE agent_id = $1`,
           [u.agentId, u.ts, ...(u.column ? [JSON.stringify(u.value)] : [])],
         );
       }
-      const touched = seqBatch.merged();
-      if (touched.size > 0) {
-        await conn.run(`DELETE FROM seq_ranges WHERE agent_id IN (${[...touched.keys()].join(',')})`);
-        const ranges = await conn.createAppender('seq_ranges');
-        for (const [agentId, list] of touched) {
-          for (const [lo, hi] of list) {
-            ranges.appendInteger(agentId);
-            ranges.appendBigInt(BigInt(lo));
-            ranges.appendBigInt(BigInt(hi));
-            ranges.endRow();
-          }
-        }
-        ranges.closeSync();
-      }
-      if (inserted > 0 || statsRows > 0) await fold(conn, batch);
-      await conn.run(
-        `UPDATE counters SET value = CASE name WHEN 'batch' THEN $1 ELSE value + $2 END
-         WHERE name IN ('batch', 'duplicates')`,
-        [batch, duplicates],
-      );
+      const folding = ops.some((op) => op.kind === 'fold');
+      if (folding) await foldTail(sql, conn, state, seqs, seqBatch, batch, state.duplicates + duplicates);
       const evicted = await evictDeadLetters(conn, state, dlCounts, caps);
       await conn.run('COMMIT');
 
@@ -212,6 +210,13 @@ export function createCommitter(
       seqs.apply(seqBatch);
       for (const [id, s] of lastStats) state.lastStats.set(id, s);
       state.batch = batch;
+      state.unfoldedRows += inserted + statsRows;
+      for (const agentId of seqBatch.merged().keys()) state.unfoldedAgents.add(agentId);
+      if (folding) {
+        state.folded = batch;
+        state.unfoldedRows = 0;
+        state.unfoldedAgents.clear();
+      }
       state.results += inserted - pruned;
       state.duplicates += duplicates;
       for (const [code, sender] of dlCounts) {
@@ -233,18 +238,56 @@ export function createCommitter(
   };
 }
 
-async function fold(conn: DuckDBConnection, batch: bigint): Promise<void> {
-  await conn.run(FOLD_SQL.clear);
-  await conn.run(FOLD_SQL.aggregate, [batch]);
-  const range = (await conn.runAndReadAll(FOLD_SQL.range)).getRowObjectsJS()[0];
-  if (range?.lo === null || range?.lo === undefined) return;
-  const bounds = [Number(range.lo), Number(range.hi)];
-  await conn.run(FOLD_SQL.updateAgents, bounds);
-  await conn.run(FOLD_SQL.insertAgents, bounds);
-  await conn.run(FOLD_SQL.lineIncrements, bounds);
-  await conn.run(FOLD_SQL.updateLines, bounds);
-  await conn.run(FOLD_SQL.insertLines, bounds);
-  await conn.run(FOLD_SQL.classes, [batch]);
+/**
+ * Folds the raw tail — rows of transactions (folded, batch] — into the rollups and writes the seq intervals of the
+ * agents it touched, in the transaction of the current batch. Acknowledgements never wait for this: commits
+ * append raw rows only, and queries add the tail to the rollups until the next fold.
+ */
+async function foldTail(
+  sql: Statements,
+  conn: DuckDBConnection,
+  state: WriterState,
+  seqs: SeqIndex,
+  staged: SeqBatch,
+  batch: bigint,
+  duplicates: number,
+): Promise<void> {
+  const span = [state.folded, batch];
+  await sql.run(FOLD_SQL.clearAgents);
+  await sql.run(FOLD_SQL.clearLines);
+  await sql.run(FOLD_SQL.aggregate, span);
+  const range = (await sql.rows(FOLD_SQL.range))[0];
+  if (range?.lo !== null && range?.lo !== undefined) {
+    const bounds = [Number(range.lo), Number(range.hi)];
+    await sql.run(FOLD_SQL.updateAgents, bounds);
+    await sql.run(FOLD_SQL.insertAgents, bounds);
+    await sql.run(FOLD_SQL.lineIncrements, bounds);
+    await sql.run(FOLD_SQL.updateLines, bounds);
+    await sql.run(FOLD_SQL.insertLines, bounds);
+    await sql.run(FOLD_SQL.classes, span);
+  }
+  const merged = staged.merged();
+  const agents = new Set([...state.unfoldedAgents, ...merged.keys()]);
+  if (agents.size > 0) {
+    await sql.run('DELETE FROM seq_ranges WHERE list_contains($1::INTEGER[], agent_id)', [
+      `[${[...agents].join(',')}]`,
+    ]);
+    const ranges = await conn.createAppender('seq_ranges');
+    for (const agentId of agents) {
+      for (const [lo, hi] of merged.get(agentId) ?? seqs.intervals(agentId)) {
+        ranges.appendInteger(agentId);
+        ranges.appendBigInt(BigInt(lo));
+        ranges.appendBigInt(BigInt(hi));
+        ranges.endRow();
+      }
+    }
+    ranges.closeSync();
+  }
+  await sql.run(
+    `UPDATE counters SET value = CASE name WHEN 'duplicates' THEN $2 ELSE $1 END
+     WHERE name IN ('batch', 'folded', 'duplicates')`,
+    [batch, duplicates],
+  );
 }
 
 /** Keeps dead letters under their row and byte caps, oldest out first, down to 90 % so it runs seldom. */

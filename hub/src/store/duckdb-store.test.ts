@@ -72,6 +72,38 @@ describe('createDuckDbStore', () => {
     db.closeSync();
   });
 
+  it('recovers the raw tail after a crash before the fold: seqs still de-duplicated, figures unchanged', async () => {
+    const path = freshPath();
+    const t0 = 1_700_000_040_000;
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      makeResult(i, { ts: t0 + i * 1000, verdict: i % 3 === 0 ? 'defect' : 'ok' }),
+    );
+    const first = await createDuckDbStore({ path });
+    await first.insertResults(ref, 's1', batch, t0);
+    const range = { start: t0 - 60_000, end: t0 + 120_000 };
+    const before = await first.lineCounts(range);
+    await first.close(); // folds the tail
+    // What a crash right after the commit leaves: raw rows, no rollups, no seq_ranges, nothing folded.
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    await conn.run('DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM seq_ranges');
+    await conn.run("UPDATE counters SET value = 0 WHERE name = 'folded'");
+    conn.closeSync();
+    db.closeSync();
+
+    const second = await createDuckDbStore({ path });
+    expect(await second.insertResults(ref, 's1', batch.slice(20), t0 + 1)).toEqual({
+      inserted: 0,
+      duplicates: 10,
+    });
+    expect(await second.lineCounts(range)).toEqual(before);
+    await second.close(); // folds again
+    const third = await createDuckDbStore({ path });
+    expect(await third.lineCounts(range)).toEqual(before);
+    expect(before[0]).toMatchObject({ n: 30, defects: 10 });
+    await third.close();
+  });
+
   it('refuses a file written by a newer hub', async () => {
     const path = freshPath();
     await (await createDuckDbStore({ path })).close();

@@ -14,6 +14,10 @@ import { createSeqIndex } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
 import type { WriteOp } from './write-ops.ts';
 
+/** The raw tail is folded into the rollups at least this often, and sooner once it holds FOLD_ROWS rows. */
+export const FOLD_EVERY_MS = 1000;
+export const FOLD_ROWS = 50_000;
+
 export interface DuckDbStoreOptions {
   /** Database file (created with its directory if missing), or ':memory:'. */
   path: string;
@@ -68,8 +72,25 @@ async function loadState(conn: DuckDBConnection) {
       .map((r) => [String(r.name), Number(r.value)]),
   );
   const dl = await one('SELECT count(*) AS n, coalesce(sum(stored_bytes), 0) AS b FROM dead_letters');
+  const folded = BigInt(counters.get('folded') ?? 0);
+  const maxBatch = await one(
+    'SELECT greatest((SELECT max(batch) FROM results), (SELECT max(batch) FROM agent_stats), 0) AS b',
+  );
+  // The raw tail (rows after the last fold) holds seqs seq_ranges does not have yet.
+  const tail = (
+    await conn.runAndReadAll('SELECT agent_id, seq FROM results WHERE batch > $1 ORDER BY agent_id, seq', [
+      folded,
+    ])
+  ).getRowObjectsJS();
+  const tailBatch = seqs.batch();
+  for (const r of tail) tailBatch.stage(Number(r.agent_id), Number(r.seq));
+  seqs.apply(tailBatch);
+  const batchNow = BigInt(Math.max(Number(counters.get('batch') ?? 0), Number(maxBatch.b ?? 0)));
   const state: WriterState = {
-    batch: BigInt(counters.get('batch') ?? 0),
+    batch: batchNow,
+    folded,
+    unfoldedRows: tail.length,
+    unfoldedAgents: new Set(tail.map((r) => Number(r.agent_id))),
     results: Number((await one('SELECT count(*) AS n FROM results')).n ?? 0),
     duplicates: counters.get('duplicates') ?? 0,
     deadLetters: {
@@ -126,6 +147,9 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER FROM results
     WHERE verdict = 1 AND NOT shadow AND top_class IS NOT NULL GROUP BY ALL`);
   await conn.run("UPDATE counters SET value = 0 WHERE name = 'rollups_stale'");
+  await conn.run(`UPDATE counters SET value = greatest(
+      (SELECT max(batch) FROM results), (SELECT max(batch) FROM agent_stats), (SELECT value FROM counters WHERE name = 'batch'), 0)
+    WHERE name IN ('batch', 'folded')`);
   await conn.run('COMMIT');
 }
 
@@ -142,7 +166,10 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
   try {
     await migrate(conn, path, now());
     loaded = await loadState(conn);
-    if (loaded.rollupsStale) await rebuildRollups(conn);
+    if (loaded.rollupsStale) {
+      await rebuildRollups(conn);
+      loaded = await loadState(conn);
+    }
     await conn.run(FOLD_TEMP_TABLES);
     readers = await createReaders(instance, {
       size: options.readers ?? 2,
@@ -165,12 +192,29 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
     maxBatchResults: options.maxBatchResults,
     now,
     onCommit({ ops }) {
+      if (state.unfoldedRows >= FOLD_ROWS) maybeFold();
       if (listeners.size === 0) return;
       const notice = noticeOf(ops, now());
       for (const listener of listeners) listener(notice);
     },
   });
   let closed: Promise<void> | undefined;
+
+  // Fold the raw tail into the rollups once a second, or sooner when it grows; never for an ack to wait on.
+  let folding: Promise<unknown> | undefined;
+  let lastFold = now();
+  const maybeFold = (force = false) => {
+    if (folding || state.batch === state.folded) return folding;
+    if (!force && state.unfoldedRows < FOLD_ROWS && now() - lastFold < FOLD_EVERY_MS) return undefined;
+    lastFold = now();
+    folding = writer.submit({ kind: 'fold' }).finally(() => {
+      folding = undefined;
+    });
+    folding.catch(() => undefined);
+    return folding;
+  };
+  const foldTimer = setInterval(() => maybeFold(), FOLD_EVERY_MS / 4);
+  foldTimer.unref();
 
   function submit(op: WriteOp) {
     if (closed) return Promise.reject(new HubError('SL_STORE_CLOSED', `store ${path} is closed`));
@@ -215,6 +259,9 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
     },
     close() {
       closed ??= (async () => {
+        clearInterval(foldTimer);
+        await writer.drain();
+        await maybeFold(true)?.catch(() => undefined);
         await writer.drain();
         readers.close();
         conn.closeSync();

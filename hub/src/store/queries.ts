@@ -5,32 +5,47 @@ const sums = (from = '') => SUM_COLUMNS.map((c) => `sum(${from}${c}) AS ${c}`).j
 const extremes = (from = '') =>
   `min(${from}first_ts) AS first_ts, max(${from}last_ts) AS last_ts, max(${from}latency_max) AS latency_max`;
 
+/** The last folded transaction: raw rows after it (the tail) are not in the rollups yet. */
+const FOLDED = "(SELECT value FROM counters WHERE name = 'folded')";
+const lineSums = SUM_COLUMNS.filter((c) => c !== 'run_ms')
+  .map((c) => `sum(${c}) AS ${c}`)
+  .join(', ');
+
 /**
- * Per-line counts over the window (start, end] ($1, $2): whole minutes [$3, $4) from the line rollup, the partial
- * minutes at either edge from raw rows (aggregated by the same SQL that builds the rollups). Lines known from
- * births but idle in the window come back with zero counts.
+ * Raw rows aggregated per (line, minute) like the line rollup: sums, and run time as the longest of the line's
+ * agents' (EFFECTIVE_RUN_MS).
+ */
+const rawLineMinutes = (where: string) => `
+  SELECT line_id, minute, ${lineSums}, ${extremes()}, max(${EFFECTIVE_RUN_MS}) AS run_ms
+  FROM (${rawAggregateSql(where, where)}) GROUP BY line_id, minute`;
+
+/**
+ * Rollup minutes plus raw ones, merged per (line, minute). A minute can have rows in both (the tail since the last
+ * fold): counts add up exactly; run time adds up too, capped at the minute.
+ */
+const mergedLineMinutes = (rollupWhere: string, rawWhere: string) => `
+  SELECT line_id, minute, ${lineSums}, ${extremes()}, least(60000, sum(run_ms)) AS run_ms
+  FROM (
+    SELECT * FROM rollup_line_minute WHERE ${rollupWhere}
+    UNION ALL BY NAME ${rawLineMinutes(rawWhere)}
+  ) GROUP BY line_id, minute`;
+
+/**
+ * Per-line counts over the window (start, end] ($1, $2): whole minutes [$3, $4) from the line rollup, and from raw
+ * rows the partial minutes at either edge plus the tail not folded yet (aggregated by the same SQL that builds the
+ * rollups). Lines known from births but idle in the window come back with zero counts.
  */
 export const WINDOW_LINES_SQL = `
-  WITH edge AS (${rawAggregateSql(
-    'ts > $1 AND ts <= $2 AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000)',
-    'ts > $1 AND ts <= $2 AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000)',
+  WITH minutes AS (${mergedLineMinutes(
+    'minute >= $3 AND minute < $4',
+    `ts > $1 AND ts <= $2 AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000 OR batch > ${FOLDED})`,
   )}),
-  edge_line AS (
-    SELECT line_id, minute, ${SUM_COLUMNS.filter((c) => c !== 'run_ms')
-      .map((c) => `sum(${c}) AS ${c}`)
-      .join(', ')}, ${extremes()}, max(${EFFECTIVE_RUN_MS}) AS run_ms
-    FROM edge GROUP BY line_id, minute
-  ),
-  both_parts AS (
-    SELECT * FROM edge_line
-    UNION ALL BY NAME
-    SELECT * EXCLUDE (minute) FROM rollup_line_minute WHERE minute >= $3 AND minute < $4
-  ),
-  per_line AS (SELECT line_id, ${sums()}, ${extremes()} FROM both_parts GROUP BY line_id),
+  per_line AS (SELECT line_id, ${sums()}, ${extremes()} FROM minutes GROUP BY line_id),
   active AS (
     SELECT line_id, count(DISTINCT agent_id) AS agents FROM (
       SELECT line_id, agent_id FROM rollup_agent_minute WHERE minute >= $3 AND minute < $4 AND n > 0
-      UNION SELECT line_id, agent_id FROM edge WHERE n > 0
+      UNION SELECT line_id, agent_id FROM results
+      WHERE ts > $1 AND ts <= $2 AND NOT shadow AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000 OR batch > ${FOLDED})
     ) GROUP BY line_id
   )
   SELECT l.site, l.line, coalesce(active.agents, 0) AS agents, per_line.*
@@ -40,20 +55,34 @@ export const WINDOW_LINES_SQL = `
 /** One line's buckets of $4 minutes from minute $2 to $3 (exclusive), aligned to minute offset $5. */
 export const SERIES_SQL = `
   SELECT ((minute - $5) // $4) * $4 + $5 AS bucket, ${sums()}, ${extremes()}
-  FROM rollup_line_minute WHERE line_id = $1 AND minute >= $2 AND minute < $3
+  FROM (${mergedLineMinutes(
+    'line_id = $1 AND minute >= $2 AND minute < $3',
+    `line_id = $1 AND ts >= $2::BIGINT * 60000 AND ts < $3::BIGINT * 60000 AND batch > ${FOLDED}`,
+  )})
   GROUP BY bucket ORDER BY bucket`;
 
 export const SERIES_CLASSES_SQL = `
   SELECT ((minute - $5) // $4) * $4 + $5 AS bucket, class, sum(defects) AS defects
-  FROM rollup_line_class_minute WHERE line_id = $1 AND minute >= $2 AND minute < $3
+  FROM (
+    SELECT minute, class, defects FROM rollup_line_class_minute WHERE line_id = $1 AND minute >= $2 AND minute < $3
+    UNION ALL
+    SELECT (ts // 60000)::INTEGER, top_class, 1 FROM results
+    WHERE line_id = $1 AND ts >= $2::BIGINT * 60000 AND ts < $3::BIGINT * 60000 AND batch > ${FOLDED}
+      AND verdict = 1 AND NOT shadow AND top_class IS NOT NULL
+  )
   GROUP BY ALL`;
 
-/** Per-agent counts over whole minutes [$1, $2), with names. */
+/** Per-agent counts over whole minutes [$1, $2) (rollups plus the raw tail), with names. */
 export const AGENT_TOTALS_SQL = `
   SELECT a.site, a.line, a.agent, t.*
   FROM agents a JOIN (
-    SELECT agent_id, ${sums()}, ${extremes()} FROM rollup_agent_minute
-    WHERE minute >= $1 AND minute < $2 GROUP BY agent_id
+    SELECT agent_id, ${sums()}, ${extremes()} FROM (
+      SELECT * FROM rollup_agent_minute WHERE minute >= $1 AND minute < $2
+      UNION ALL BY NAME ${rawAggregateSql(
+        `ts >= $1::BIGINT * 60000 AND ts < $2::BIGINT * 60000 AND batch > ${FOLDED}`,
+        `ts >= $1::BIGINT * 60000 AND ts < $2::BIGINT * 60000 AND batch > ${FOLDED}`,
+      )}
+    ) GROUP BY agent_id
   ) t USING (agent_id)
   ORDER BY a.site, a.line, a.agent`;
 

@@ -93,12 +93,13 @@ const setExtremes =
   'first_ts = least(r.first_ts, i.first_ts), last_ts = greatest(r.last_ts, i.last_ts), latency_max = greatest(r.latency_max, i.latency_max)';
 
 /**
- * Statements that fold one commit's rows (batch = $1) into the rollups, within the commit's transaction.
- * `$2`/`$3` bound the minutes touched, so the merge reads only those rollup row groups (zone maps).
+ * Statements that fold the raw tail (batch in ($1, $2]) into the rollups. The merges take the touched minutes'
+ * bounds ($1, $2 there), so they read only those rollup row groups (zone maps).
  */
 export const FOLD_SQL = {
-  clear: 'DELETE FROM fold_agent; DELETE FROM fold_line;',
-  aggregate: `INSERT INTO fold_agent BY NAME ${rawAggregateSql('batch = $1', 'batch = $1')}`,
+  clearAgents: 'DELETE FROM fold_agent',
+  clearLines: 'DELETE FROM fold_line',
+  aggregate: `INSERT INTO fold_agent BY NAME ${rawAggregateSql('batch > $1 AND batch <= $2', 'batch > $1 AND batch <= $2')}`,
   range: 'SELECT min(minute) AS lo, max(minute) AS hi FROM fold_agent',
   updateAgents: `
     UPDATE rollup_agent_minute AS r SET ${setSums}, ${setExtremes}
@@ -143,7 +144,7 @@ export const FOLD_SQL = {
   classes: `
     INSERT INTO rollup_line_class_minute
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER
-    FROM results WHERE batch = $1 AND verdict = 1 AND NOT shadow AND top_class IS NOT NULL
+    FROM results WHERE batch > $1 AND batch <= $2 AND verdict = 1 AND NOT shadow AND top_class IS NOT NULL
     GROUP BY ALL`,
 } as const;
 

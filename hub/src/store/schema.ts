@@ -175,7 +175,7 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO dead_letter_counts SELECT coalesce(sender, '(none)'), code, count(*) FROM dead_letters GROUP BY ALL;
   ALTER TABLE dead_letters ADD COLUMN stored_bytes BIGINT DEFAULT 0;
   UPDATE dead_letters SET stored_bytes = strlen(payload) + strlen(error) + strlen(topic);
-  INSERT INTO counters VALUES ('conflicts', 0), ('dead_letters_evicted', 0), ('batch', 0), ('rollups_stale', 1);
+  INSERT INTO counters VALUES ('conflicts', 0), ('dead_letters_evicted', 0), ('batch', 0), ('folded', 0), ('rollups_stale', 1);
   `,
 ];
 

@@ -27,7 +27,9 @@ export type WriteOp =
   | { kind: 'event'; ref: AgentRef; event: AgentEvent; receivedTs: number }
   | { kind: 'dead-letter'; letter: DeadLetterInput }
   /** Raw rows captured before `before` are deleted (retention); rollups stay. */
-  | { kind: 'prune'; before: number };
+  | { kind: 'prune'; before: number }
+  /** Folds the raw tail into the rollups and seq_ranges (see commit.ts foldTail). */
+  | { kind: 'fold' };
 
 /** Results ops get their insert outcome, prune the rows it removed. */
 export type OpOutcome = InsertOutcome | number | undefined;
