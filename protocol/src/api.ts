@@ -27,7 +27,7 @@ export const LatencySummary = z.object({
   max_ms: z.number().nullable(),
 });
 
-/** Metrics of one production line over a window (ROI.md: n, x, Wilson interval, throughput from run time). */
+/** Metrics of one production line over a window: n, x, Wilson interval, throughput from run time. */
 export const LineMetrics = z.object({
   site: z.string(),
   line: z.string(),

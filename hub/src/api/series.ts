@@ -42,7 +42,7 @@ export const seriesDocs: RouteDoc[] = [
     summary:
       "One line's figures per bucket: n, x, rate with Wilson interval, p-chart limits, throughput, coverage",
     description:
-      "Buckets read the per-minute line rollups. p-chart limits use p̄ = Σx/Σn over the reference period (ROI.md figure 5) and each point's own n; `signal` flags a point beyond 3σ. Days and shifts start at local time (hub config metrics.utcOffsetMinutes, metrics.shiftStart). Empty buckets are left out.",
+      "Buckets read the per-minute line rollups. p-chart limits use p̄ = Σx/Σn over the reference period and each point's own n; `signal` flags a point beyond 3σ. Days and shifts start at local time (hub config metrics.utcOffsetMinutes, metrics.shiftStart). Empty buckets are left out.",
     query: SeriesQuery,
     response: SeriesResponse,
   },

@@ -4,7 +4,7 @@ import { wilson } from './wilson.ts';
 
 export type { LineMetrics };
 
-/** Throughput from run time (ROI.md figure 4): n / run_min, so a line whose agents run but see no parts reads 0. */
+/** Throughput from run time: n / run_min, so a line whose agents run but see no parts reads 0. */
 export function throughputPerMin(n: number, runMs: number): number {
   return runMs <= 0 ? 0 : n / (runMs / 60_000);
 }

@@ -56,7 +56,7 @@ describe('deriveLineMetrics', () => {
 });
 
 describe('p-chart', () => {
-  // ROI.md's check: one line, one hour, n = 3000, p̄ = 1.3 %: limits 0.68 %–1.92 %.
+  // The worked check: one line, one hour, n = 3000, p̄ = 1.3 %: limits 0.68 %–1.92 %.
   it('reproduces the worked example, flagging 66 rejects and not 39', () => {
     const limits = pChartLimits(0.013, 3000);
     expect(limits.lcl).toBeCloseTo(0.0068, 4);

@@ -1,5 +1,5 @@
 /**
- * p-chart limits for one point (ROI.md figure 5): σ_i = √(p̄(1−p̄)/n_i), UCL_i = p̄ + 3σ_i,
+ * p-chart limits for one point: σ_i = √(p̄(1−p̄)/n_i), UCL_i = p̄ + 3σ_i,
  * LCL_i = max(0, p̄ − 3σ_i). Limits depend on each point's n, so they are computed per point.
  */
 export function pChartLimits(pBar: number | null, n: number): { ucl: number | null; lcl: number | null } {
