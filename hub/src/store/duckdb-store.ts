@@ -8,7 +8,7 @@ import { createDims } from './dims.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createReaders } from './readers.ts';
 import { createReads } from './reads.ts';
-import { EFFECTIVE_RUN_MS, FOLD_TEMP_TABLES, rawAggregateSql } from './rollup-sql.ts';
+import { EFFECTIVE_RUN_MS, FOLD_TEMP_TABLES, LINE_SUMS, rawAggregateSql } from './rollup-sql.ts';
 import { migrate } from './schema.ts';
 import { createSeqIndex } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
@@ -126,21 +126,7 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   );
   await conn.run(`INSERT INTO rollup_agent_minute BY NAME ${rawAggregateSql('true', 'true')}`);
   await conn.run(`INSERT INTO rollup_line_minute BY NAME
-    SELECT line_id, minute, ${[
-      'n',
-      'defects',
-      'uncertain',
-      'truth_n',
-      'truth_defects',
-      'shadow_n',
-      'shadow_defects',
-    ]
-      .map((c) => `sum(${c})::UINTEGER AS ${c}`)
-      .join(', ')}, sum(latency_sum) AS latency_sum,
-      ${[5, 10, 20, 50, 100, 200, 500, 1000].map((b) => `sum(lat_le_${b})::UINTEGER AS lat_le_${b}`).join(', ')},
-      sum(frames_captured) AS frames_captured, sum(frames_inspected) AS frames_inspected,
-      sum(frames_dropped) AS frames_dropped, sum(stats_n)::UINTEGER AS stats_n,
-      max(${EFFECTIVE_RUN_MS})::DOUBLE AS run_ms,
+    SELECT line_id, minute, ${LINE_SUMS()}, max(${EFFECTIVE_RUN_MS})::DOUBLE AS run_ms,
       min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(latency_max) AS latency_max
     FROM rollup_agent_minute GROUP BY line_id, minute`);
   await conn.run(`INSERT INTO rollup_line_class_minute

@@ -1,5 +1,11 @@
 /** Read queries of the DuckDB store. Parameters are positional ($1, $2, ...). */
-import { EFFECTIVE_RUN_MS, LATENCY_BOUNDS_MS, rawAggregateSql, SUM_COLUMNS } from './rollup-sql.ts';
+import {
+  EFFECTIVE_RUN_MS,
+  LATENCY_BOUNDS_MS,
+  LINE_SUMS,
+  rawAggregateSql,
+  SUM_COLUMNS,
+} from './rollup-sql.ts';
 
 const sums = (from = '') => SUM_COLUMNS.map((c) => `sum(${from}${c}) AS ${c}`).join(', ');
 const extremes = (from = '') =>
@@ -7,9 +13,7 @@ const extremes = (from = '') =>
 
 /** The last folded transaction: raw rows after it (the tail) are not in the rollups yet. */
 const FOLDED = "(SELECT value FROM counters WHERE name = 'folded')";
-const lineSums = SUM_COLUMNS.filter((c) => c !== 'run_ms')
-  .map((c) => `sum(${c}) AS ${c}`)
-  .join(', ');
+const lineSums = LINE_SUMS();
 
 /**
  * Raw rows aggregated per (line, minute) like the line rollup: sums, and run time as the longest of the line's

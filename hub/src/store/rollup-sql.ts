@@ -56,12 +56,18 @@ const statsAggregates = [
   'sum(run_ms) AS run_ms',
 ];
 
+const typeOf = (c: string) =>
+  c.startsWith('frames') || c === 'latency_sum' || c === 'run_ms' ? 'DOUBLE' : 'UINTEGER';
+
+/** Sums of a line's agents' rollup columns, all but run time (a line's is the longest of its agents'). */
+export const LINE_SUMS = (from = '') =>
+  SUM_COLUMNS.filter((c) => c !== 'run_ms')
+    .map((c) => `sum(${from}${c})::${typeOf(c)} AS ${c}`)
+    .join(', ');
+
 /** Per (agent_id, line_id, minute): every rollup column over the raw rows matching the two conditions. */
 export function rawAggregateSql(resultsWhere: string, statsWhere: string): string {
-  const sums = SUM_COLUMNS.map((c) => {
-    const type = c.startsWith('frames') || c === 'latency_sum' || c === 'run_ms' ? 'DOUBLE' : 'UINTEGER';
-    return `coalesce(sum(${c}), 0)::${type} AS ${c}`;
-  });
+  const sums = SUM_COLUMNS.map((c) => `coalesce(sum(${c}), 0)::${typeOf(c)} AS ${c}`);
   return `
     SELECT agent_id, line_id, minute,
       ${sums.join(',\n      ')},
@@ -92,6 +98,19 @@ const setSums = SUM_COLUMNS.map((c) => `${c} = r.${c} + i.${c}`).join(', ');
 const setExtremes =
   'first_ts = least(r.first_ts, i.first_ts), last_ts = greatest(r.last_ts, i.last_ts), latency_max = greatest(r.latency_max, i.latency_max)';
 
+/** Adds increments to the rollup rows that exist, reading only the touched minutes ($1, $2). */
+const updateSql = (table: string, increments: string, key: string, set: string) => `
+    UPDATE ${table} AS r SET ${set}
+    FROM ${increments} AS i
+    WHERE r.${key} = i.${key} AND r.minute = i.minute AND r.minute BETWEEN $1 AND $2`;
+
+/** Inserts the increments whose rollup rows do not exist yet. */
+const insertNewSql = (table: string, increments: string, key: string) => `
+    INSERT INTO ${table} BY NAME
+    SELECT i.* FROM ${increments} AS i
+    ANTI JOIN (SELECT ${key}, minute FROM ${table} WHERE minute BETWEEN $1 AND $2) AS r
+      USING (${key}, minute)`;
+
 /**
  * Statements that fold the raw tail (batch in ($1, $2]) into the rollups. The merges take the touched minutes'
  * bounds ($1, $2 there), so they read only those rollup row groups (zone maps).
@@ -101,24 +120,12 @@ export const FOLD_SQL = {
   clearLines: 'DELETE FROM fold_line',
   aggregate: `INSERT INTO fold_agent BY NAME ${rawAggregateSql('batch > $1 AND batch <= $2', 'batch > $1 AND batch <= $2')}`,
   range: 'SELECT min(minute) AS lo, max(minute) AS hi FROM fold_agent',
-  updateAgents: `
-    UPDATE rollup_agent_minute AS r SET ${setSums}, ${setExtremes}
-    FROM fold_agent AS i
-    WHERE r.agent_id = i.agent_id AND r.minute = i.minute AND r.minute BETWEEN $1 AND $2`,
-  insertAgents: `
-    INSERT INTO rollup_agent_minute BY NAME
-    SELECT i.* FROM fold_agent AS i
-    ANTI JOIN (SELECT agent_id, minute FROM rollup_agent_minute WHERE minute BETWEEN $1 AND $2) AS r
-      USING (agent_id, minute)`,
+  updateAgents: updateSql('rollup_agent_minute', 'fold_agent', 'agent_id', `${setSums}, ${setExtremes}`),
+  insertAgents: insertNewSql('rollup_agent_minute', 'fold_agent', 'agent_id'),
   lineIncrements: `
     INSERT INTO fold_line BY NAME
     SELECT i.line_id, i.minute,
-      ${SUM_COLUMNS.filter((c) => c !== 'run_ms')
-        .map(
-          (c) =>
-            `sum(i.${c})::${c.startsWith('frames') || c === 'latency_sum' ? 'DOUBLE' : 'UINTEGER'} AS ${c}`,
-        )
-        .join(', ')},
+      ${LINE_SUMS('i.')},
       min(i.first_ts) AS first_ts, max(i.last_ts) AS last_ts, max(i.latency_max) AS latency_max,
       any_value(run.run_ms) AS run_ms
     FROM fold_agent AS i
@@ -129,18 +136,15 @@ export const FOLD_SQL = {
       GROUP BY line_id, minute
     ) AS run USING (line_id, minute)
     GROUP BY i.line_id, i.minute`,
-  updateLines: `
-    UPDATE rollup_line_minute AS r
-    SET ${SUM_COLUMNS.filter((c) => c !== 'run_ms')
+  updateLines: updateSql(
+    'rollup_line_minute',
+    'fold_line',
+    'line_id',
+    `${SUM_COLUMNS.filter((c) => c !== 'run_ms')
       .map((c) => `${c} = r.${c} + i.${c}`)
-      .join(', ')}, ${setExtremes}, run_ms = i.run_ms
-    FROM fold_line AS i
-    WHERE r.line_id = i.line_id AND r.minute = i.minute AND r.minute BETWEEN $1 AND $2`,
-  insertLines: `
-    INSERT INTO rollup_line_minute BY NAME
-    SELECT i.* FROM fold_line AS i
-    ANTI JOIN (SELECT line_id, minute FROM rollup_line_minute WHERE minute BETWEEN $1 AND $2) AS r
-      USING (line_id, minute)`,
+      .join(', ')}, ${setExtremes}, run_ms = i.run_ms`,
+  ),
+  insertLines: insertNewSql('rollup_line_minute', 'fold_line', 'line_id'),
   classes: `
     INSERT INTO rollup_line_class_minute
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER
