@@ -124,11 +124,14 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run(
     'DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM rollup_line_class_minute',
   );
-  await conn.run(`INSERT INTO rollup_agent_minute BY NAME ${rawAggregateSql('true', 'true')}`);
+  // In minute order, as ingest's folds append them: queries prune row groups by minute (zone maps).
+  await conn.run(
+    `INSERT INTO rollup_agent_minute BY NAME ${rawAggregateSql('true', 'true')} ORDER BY minute`,
+  );
   await conn.run(`INSERT INTO rollup_line_minute BY NAME
     SELECT line_id, minute, ${LINE_SUMS()}, max(${EFFECTIVE_RUN_MS})::DOUBLE AS run_ms,
       min(first_ts) AS first_ts, max(last_ts) AS last_ts, max(latency_max) AS latency_max
-    FROM rollup_agent_minute GROUP BY line_id, minute`);
+    FROM rollup_agent_minute GROUP BY line_id, minute ORDER BY minute`);
   await conn.run(`INSERT INTO rollup_line_class_minute
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER FROM results
     WHERE verdict = 1 AND NOT shadow AND top_class IS NOT NULL GROUP BY ALL`);

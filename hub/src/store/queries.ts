@@ -24,15 +24,22 @@ const rawLineMinutes = (where: string) => `
   FROM (${rawAggregateSql(where, where)}) GROUP BY line_id, minute`;
 
 /**
- * Rollup minutes plus raw ones, merged per (line, minute). A minute can have rows in both (the tail since the last
- * fold): counts add up exactly; run time adds up too, capped at the minute.
+ * Rollup minutes plus raw ones (the edges of a window, the tail since the last fold). Counts add up exactly; a
+ * minute with rows on both sides (the tail) gets the run time of each side added, at most the tail's length over.
  */
-const mergedLineMinutes = (rollupWhere: string, rawWhere: string) => `
-  SELECT line_id, minute, ${lineSums}, ${extremes()}, least(60000, sum(run_ms)) AS run_ms
-  FROM (
-    SELECT * FROM rollup_line_minute WHERE ${rollupWhere}
-    UNION ALL BY NAME ${rawLineMinutes(rawWhere)}
-  ) GROUP BY line_id, minute`;
+const lineMinutes = (rollupWhere: string, rawWhere: string) => `
+  SELECT * FROM rollup_line_minute WHERE ${rollupWhere}
+  UNION ALL BY NAME ${rawLineMinutes(rawWhere)}`;
+
+/**
+ * The raw rows a window takes, as three ranges a scan can prune by zone maps (an OR of them could not): the
+ * partial minute at the start, the partial minute at the end, and the unfolded tail in the whole minutes between.
+ */
+const WINDOW_RAW = [
+  'ts > $1 AND ts <= $2 AND ts < $3::BIGINT * 60000',
+  'ts > $1 AND ts <= $2 AND ts >= $4::BIGINT * 60000',
+  `batch > ${FOLDED} AND ts >= $3::BIGINT * 60000 AND ts < $4::BIGINT * 60000 AND ts > $1 AND ts <= $2`,
+];
 
 /**
  * Per-line counts over the window (start, end] ($1, $2): whole minutes [$3, $4) from the line rollup, and from raw
@@ -40,16 +47,15 @@ const mergedLineMinutes = (rollupWhere: string, rawWhere: string) => `
  * rollups). Lines known from births but idle in the window come back with zero counts.
  */
 export const WINDOW_LINES_SQL = `
-  WITH minutes AS (${mergedLineMinutes(
-    'minute >= $3 AND minute < $4',
-    `ts > $1 AND ts <= $2 AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000 OR batch > ${FOLDED})`,
-  )}),
+  WITH minutes AS (
+    SELECT * FROM rollup_line_minute WHERE minute >= $3 AND minute < $4
+    ${WINDOW_RAW.map((where) => `UNION ALL BY NAME ${rawLineMinutes(where)}`).join('\n    ')}
+  ),
   per_line AS (SELECT line_id, ${sums()}, ${extremes()} FROM minutes GROUP BY line_id),
   active AS (
     SELECT line_id, count(DISTINCT agent_id) AS agents FROM (
       SELECT line_id, agent_id FROM rollup_agent_minute WHERE minute >= $3 AND minute < $4 AND n > 0
-      UNION SELECT line_id, agent_id FROM results
-      WHERE ts > $1 AND ts <= $2 AND NOT shadow AND (ts < $3::BIGINT * 60000 OR ts >= $4::BIGINT * 60000 OR batch > ${FOLDED})
+      ${WINDOW_RAW.map((where) => `UNION SELECT line_id, agent_id FROM results WHERE NOT shadow AND ${where}`).join('\n      ')}
     ) GROUP BY line_id
   )
   SELECT l.site, l.line, coalesce(active.agents, 0) AS agents, per_line.*
@@ -59,7 +65,7 @@ export const WINDOW_LINES_SQL = `
 /** One line's buckets of $4 minutes from minute $2 to $3 (exclusive), aligned to minute offset $5. */
 export const SERIES_SQL = `
   SELECT ((minute - $5) // $4) * $4 + $5 AS bucket, ${sums()}, ${extremes()}
-  FROM (${mergedLineMinutes(
+  FROM (${lineMinutes(
     'line_id = $1 AND minute >= $2 AND minute < $3',
     `line_id = $1 AND ts >= $2::BIGINT * 60000 AND ts < $3::BIGINT * 60000 AND batch > ${FOLDED}`,
   )})
