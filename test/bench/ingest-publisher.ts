@@ -12,7 +12,8 @@ const agents = Number(agentsArg);
 const messages = Number(messagesArg);
 const perMessage = Number(perArg);
 const protocolVersion = Number(protoArg) as 4 | 5;
-const WINDOW = 200;
+/** Messages in flight (sent, not yet acknowledged) per publisher. */
+const WINDOW = Number(process.env.SL_BENCH_WINDOW ?? 1000);
 
 const base = Date.now() - 3_600_000;
 const payloads: Array<[string, string]> = [];

@@ -43,7 +43,7 @@ export async function createEmbeddedBroker({
   port,
   policy,
   onUplink,
-  socketBufferBytes = 256 * 1024,
+  socketBufferBytes = 1024 * 1024,
 }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker({
     ...(policy ? { preConnect: policy.preConnect, authenticate: policy.authenticate } : {}),

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Stats } from '@sightline/protocol';
 import { truncateError, truncatePayload } from './dead-letter.ts';
 import type { Dims } from './dims.ts';
@@ -69,7 +69,7 @@ export function createCommitter(
     await conn.run('BEGIN TRANSACTION');
     try {
       const rows = await conn.createAppender('results');
-      const statsAppender = await conn.createAppender('agent_stats');
+      let statsAppender: DuckDBAppender | undefined;
       const agentUpdates = new Map<string, { agentId: number; column: string; value: unknown; ts: number }>();
       for (const op of ops) {
         if (op.kind === 'results') {
@@ -125,6 +125,7 @@ export function createCommitter(
             const stats = op.value as Stats;
             const inc = statsIncrement(stats, lastStats.get(ids.agentId) ?? state.lastStats.get(ids.agentId));
             lastStats.set(ids.agentId, stats);
+            statsAppender ??= await conn.createAppender('agent_stats');
             statsAppender.appendBigInt(batch);
             statsAppender.appendInteger(ids.agentId);
             statsAppender.appendInteger(ids.lineId);
@@ -191,7 +192,7 @@ export function createCommitter(
         }
       }
       rows.closeSync();
-      statsAppender.closeSync();
+      statsAppender?.closeSync();
       await dimsBatch.write(conn);
       for (const u of agentUpdates.values()) {
         const set = u.column ? `${u.column} = $3, ` : '';

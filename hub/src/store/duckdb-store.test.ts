@@ -104,6 +104,55 @@ describe('createDuckDbStore', () => {
     await third.close();
   });
 
+  it('deletes raw rows past retention but keeps their minutes in the rollups', async () => {
+    const path = freshPath();
+    const t0 = 1_700_000_040_000; // a minute boundary
+    const first = await createDuckDbStore({ path });
+    await first.insertResults(
+      ref,
+      's',
+      [0, 1, 2].map((i) => makeResult(i, { ts: t0 + i * 1000 })),
+      t0,
+    );
+    await first.insertResults(ref, 's', [makeResult(3, { ts: t0 + 600_000 })], t0);
+    await first.close(); // folds
+    const store = await createDuckDbStore({ path });
+    expect(await store.prune(t0 + 300_000)).toBe(3);
+    expect((await store.counters()).results).toBe(1);
+    expect((await store.results({ limit: 10 })).results.map((r) => r.seq)).toEqual([3]);
+    // Whole minutes come from the rollups, which keep the pruned results.
+    expect((await store.lineCounts({ start: t0 - 1, end: t0 + 660_000 - 1 }))[0]?.n).toBe(4);
+    // And a replay of a pruned seq is still a duplicate.
+    expect(await store.insertResults(ref, 's', [makeResult(1, { ts: t0 + 1000 })], t0)).toEqual({
+      inserted: 0,
+      duplicates: 1,
+    });
+    await store.close();
+  });
+
+  it('caps dead letters by rows, oldest out first, counting per reason and sender', async () => {
+    const store = await createDuckDbStore({ path: ':memory:', deadLetters: { maxRows: 10 } });
+    for (let i = 0; i < 25; i++) {
+      await store.recordDeadLetter({
+        ts: i,
+        topic: 't',
+        sender: i % 2 ? 's/l/a' : null,
+        code: i % 5 ? 'SL_PAYLOAD_INVALID' : 'SL_PAYLOAD_NOT_JSON',
+        error: 'e',
+        payload: 'x',
+      });
+    }
+    const status = store.status().deadLetters;
+    expect(status.rows).toBeLessThanOrEqual(10);
+    expect(status.evicted).toBe(25 - status.rows);
+    expect((await store.deadLetters({ limit: 100 }))[0]?.ts).toBe(24);
+    expect(status.byReason).toEqual({
+      SL_PAYLOAD_NOT_JSON: { '(none)': 3, 's/l/a': 2 },
+      SL_PAYLOAD_INVALID: { '(none)': 10, 's/l/a': 10 },
+    });
+    await store.close();
+  });
+
   it('refuses a file written by a newer hub', async () => {
     const path = freshPath();
     await (await createDuckDbStore({ path })).close();
