@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { AgentRef } from '@sightline/protocol';
 
 /**
@@ -15,7 +15,9 @@ export interface DimsBatch {
   agent(ref: AgentRef): AgentIds;
   model(id: string, version: string): number;
   /** Writes the dictionary rows this batch created. */
-  write(conn: DuckDBConnection): Promise<void>;
+  write(sql: { run(sql: string, params: DuckDBValue[]): Promise<unknown> }): Promise<void>;
+  /** True when the batch created no ids. */
+  isEmpty(): boolean;
   /** Agents first seen in this batch. */
   readonly newAgents: ReadonlyArray<AgentRef & AgentIds>;
 }
@@ -88,6 +90,7 @@ export function createDims(): Dims {
           staged.models.set(key, entry);
           return entry.key;
         },
+        isEmpty: () => staged.lines.size === 0 && staged.agents.size === 0 && staged.models.size === 0,
         async write(conn) {
           for (const l of staged.lines.values()) {
             await conn.run('INSERT INTO lines VALUES ($1, $2, $3)', [l.id, l.site, l.line]);

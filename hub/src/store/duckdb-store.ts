@@ -101,6 +101,7 @@ async function loadState(conn: DuckDBConnection) {
     deadLetterCounts: new Map(),
     deadLetterSenders: new Set(),
     lastStats: new Map(),
+    latestStats: new Map(),
   };
   for (const r of (
     await conn.runAndReadAll('SELECT sender, code, count FROM dead_letter_counts')
@@ -160,6 +161,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
       loaded = await loadState(conn);
     }
     await conn.run(FOLD_TEMP_TABLES);
+    await conn.run('CREATE TEMP TABLE latest_stats (agent_id INTEGER, stats VARCHAR, received_ts BIGINT)');
     readers = await createReaders(instance, {
       size: options.readers ?? 2,
       timeoutMs: options.queryTimeoutMs ?? 10_000,

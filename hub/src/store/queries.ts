@@ -97,7 +97,7 @@ export const AGENT_TOTALS_SQL = `
   ORDER BY a.site, a.line, a.agent`;
 
 export const AGENTS_SQL = `
-  SELECT site, line, agent, birth, state, stats, model_status, last_seen_ts
+  SELECT agent_id, site, line, agent, birth, state, stats, model_status, last_seen_ts
   FROM agents ORDER BY site, line, agent`;
 
 export const DEAD_LETTERS_SQL = `

@@ -102,18 +102,20 @@ export function createReads(deps: {
     },
 
     async agents() {
-      return (await query(AGENTS_SQL)).map(
-        (row): AgentSnapshot => ({
+      return (await query(AGENTS_SQL)).map((row): AgentSnapshot => {
+        // Stats since the last fold are in memory only (commits of stats take no SQL).
+        const latest = state.latestStats.get(num(row.agent_id));
+        return {
           site: String(row.site),
           line: String(row.line),
           agent: String(row.agent),
           birth: jsonOrNull(row.birth),
           state: jsonOrNull(row.state),
-          stats: jsonOrNull(row.stats),
+          stats: latest?.stats ?? jsonOrNull(row.stats),
           model_status: jsonOrNull(row.model_status),
-          last_seen_ts: num(row.last_seen_ts),
-        }),
-      );
+          last_seen_ts: Math.max(num(row.last_seen_ts), latest?.receivedTs ?? 0),
+        };
+      });
     },
 
     async deadLetters({ limit }) {
