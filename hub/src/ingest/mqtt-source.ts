@@ -1,6 +1,7 @@
 import { encode, HubState, topics } from '@sightline/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { holdPubacks } from './held-pubacks.ts';
 import type { Accept } from './index.ts';
 
 /** Every topic under an agent: uplink channels, samples, and anything unknown (dead-lettered). */
@@ -26,11 +27,11 @@ export interface MqttSource {
 }
 
 /**
- * Feeds messages from an external broker into ingest with manual acknowledgement: MQTT.js sends a message's
- * PUBACK when `handleMessage` calls back, which happens only after its commit. MQTT.js takes one message at a
- * time per connection, so throughput comes from several connections on a shared subscription, whose in-flight
- * messages join one group commit. A message the store could not take is left unacknowledged and the connection
- * is dropped, so the broker delivers it again on reconnect ([MQTT-4.4.0-1]).
+ * Feeds messages from an external broker into ingest with manual acknowledgement: a QoS 1 message's PUBACK is
+ * sent only after its commit, while the connection already reads the next messages (held-pubacks.ts), so the
+ * messages in flight on every connection join one group commit. Several connections share the uplink through a
+ * shared subscription. A message the store could not take is left unacknowledged and the connection is dropped,
+ * so the broker delivers it again on reconnect ([MQTT-4.4.0-1]).
  */
 export function attachMqttSource({
   clients,
@@ -48,16 +49,21 @@ export function attachMqttSource({
   });
 
   clients.forEach((client, i) => {
+    const pubacks = holdPubacks(client);
     client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      // QoS 1: take the next message at once; this one's PUBACK goes out after its commit (held-pubacks.ts).
+      const committed =
+        packet.qos === 1 && packet.messageId !== undefined ? pubacks.hold(packet.messageId) : undefined;
+      if (committed) done();
       const work = accept(packet.topic, payload, now()).then(
-        () => done(),
+        () => (committed ? committed() : done()),
         (error: unknown) => {
           log.error(
             { topic: packet.topic, err: error },
             'store could not take the message; left unacknowledged',
           );
-          done(error instanceof Error ? error : new Error(String(error)));
+          if (!committed) done(error instanceof Error ? error : new Error(String(error)));
           // Unacknowledged messages come again only with a new connection: drop this one, MQTT.js reconnects.
           client.stream?.destroy();
         },
