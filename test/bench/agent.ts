@@ -6,15 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createOrtNodeEngine, createOrtWebEngine, measureEngine } from '@sightline/agent';
-import {
-  buildMobileNetV2,
-  createPartStream,
-  defaultModelDir,
-  FP32_TWIN,
-  loadModel,
-  preprocessFrame,
-  quantizeStatic,
-} from '@sightline/models';
+import { createPartStream, defaultModelDir, loadModel, preprocessFrame } from '@sightline/models';
+import { buildMobileNetV2, FP32_TWIN, quantizeStatic } from '@sightline/models/tooling';
 import { spawnAgent } from '../support/agent-process.ts';
 import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
 
