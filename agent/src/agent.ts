@@ -78,10 +78,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
   const sampling = startSampling(config, session, log);
   session.onStateChange((to) => {
     log.info({ event: 'ready', ready: to === 'ready', state: to }, `session ${to}`);
-    if (to === 'ready') {
-      publisher.kick();
-      sampling?.uploader?.kick();
-    }
+    if (to === 'ready') publisher.kick();
   });
 
   const window = createStatsWindow();

@@ -88,10 +88,10 @@ export const CameraConfig = z.object({
     .default(5000)
     .describe('a camera that delivers no frame for this long is reported and reconnected'),
   thread: z
-    .enum(['worker', 'main'])
-    .default('worker')
+    .enum(['auto', 'main'])
+    .default('auto')
     .describe(
-      'worker: capture and preprocess in a thread of their own, overlapping inference; main: in the inference thread (fewer threads, lower throughput)',
+      'auto: capture and preprocess in a thread of their own, overlapping inference, where the source allows it (synthetic; OpenCV sources decode in OpenCV threads and preprocess in the main thread); main: always in the inference thread',
     ),
 });
 

@@ -1,11 +1,12 @@
 import type { ManifestInput } from '@sightline/models';
 import { createFrameSource, type FrameSource } from '../capture/index.ts';
-import { createThreadedSource } from '../capture/thread/threaded-source.ts';
+import { canThread, createThreadedSource } from '../capture/thread/threaded-source.ts';
 import type { CameraConfig } from '../config/index.ts';
 
-/** A camera's frame source: in a capture thread that also preprocesses for `input` (default), or in this thread. */
+/** A camera's frame source: in a capture thread that also preprocesses for `input` where it can, else in this thread. */
 export function sourceFor(camera: CameraConfig, input: ManifestInput, limit?: number): FrameSource {
-  if (camera.thread === 'main') return createFrameSource(camera.id, camera.source, limit);
+  if (camera.thread === 'main' || !canThread(camera.source))
+    return createFrameSource(camera.id, camera.source, limit);
   return createThreadedSource({
     camera: camera.id,
     source: camera.source,

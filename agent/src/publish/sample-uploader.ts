@@ -12,7 +12,8 @@ export interface SampleUploaderOptions {
   queue: UploadQueue;
   /** The samples dir the queue's file names are relative to. */
   dir: string;
-  session: Pick<Session, 'ready' | 'publishSamplePart'>;
+  /** Uploads run while the session is ready, and start again whenever it becomes ready. */
+  session: Pick<Session, 'ready' | 'publishSamplePart' | 'onStateChange'>;
   /** Sample bytes sent per second at most, so images never crowd out results on a thin link. */
   bytesPerSecond: number;
   /** Chunks awaiting PUBACK at once. */
@@ -145,6 +146,10 @@ export function createSampleUploader(opts: SampleUploaderOptions): SampleUploade
       });
   };
 
+  const unsubscribe = session.onStateChange((to) => {
+    if (to === 'ready') kick();
+  });
+
   return {
     kick,
     counts: () => ({ ...counts }),
@@ -153,12 +158,14 @@ export function createSampleUploader(opts: SampleUploaderOptions): SampleUploade
       while (Date.now() < deadline && !stopped) {
         kick();
         if (queue.pending() === 0) return true;
-        await Promise.race([running, delay(50)]);
+        // A timer, not only `running`: a loop that ends at once (session not ready) must not spin the microtask queue.
+        await delay(20);
       }
       return queue.pending() === 0;
     },
     async stop() {
       stopped = true;
+      unsubscribe();
       stopping.abort();
       await running?.catch(() => undefined);
     },

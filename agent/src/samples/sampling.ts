@@ -35,8 +35,6 @@ export function startSampling(config: AgentConfig, session: Session, log: Logger
   const uploader = queue
     ? createSampleUploader({ queue, dir, session, bytesPerSecond: cfg.upload.bytesPerSecond, log })
     : undefined;
-  // Samples left unsent by an earlier run go out as soon as the session is ready.
-  uploader?.kick();
   const keeper = createSampleKeeper({
     store,
     ...(queue ? { uploads: queue } : {}),

@@ -8,6 +8,14 @@ import type { CameraThreadData, CameraThreadReply } from './messages.ts';
 
 const ENTRY = new URL('./camera-thread.mjs', import.meta.url);
 
+/**
+ * Sources that may run in a worker thread. Not OpenCV's: the @u4/opencv4nodejs addon is not safe in
+ * worker threads (V8 aborts when such a thread ends); its reads and decodes already run in libuv's pool.
+ */
+export function canThread(source: SourceConfig): boolean {
+  return source.kind === 'synthetic';
+}
+
 export interface ThreadedSourceOptions {
   camera: string;
   source: SourceConfig;
@@ -24,6 +32,12 @@ export interface ThreadedSourceOptions {
  * come over by transfer, not copy.
  */
 export function createThreadedSource(opts: ThreadedSourceOptions): FrameSource {
+  if (!canThread(opts.source)) {
+    throw new AgentError(
+      'SL_CONFIG_INVALID',
+      `camera ${opts.camera}: ${opts.source.kind} sources cannot run in a capture thread`,
+    );
+  }
   // Built here only to know its kind and liveness; the thread builds its own from the same config.
   const probe = createFrameSource(opts.camera, opts.source, opts.limit);
   const workerData: CameraThreadData = {
