@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, parseTopic, SAMPLE_CHUNK_BYTES, SampleMeta, topics } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUploadQueue, type PendingUpload } from '../samples/upload-queue.ts';
