@@ -115,7 +115,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
   const pipelines: CameraPipeline[] = config.cameras.map((camera) =>
     startCameraPipeline({
       camera: camera.id,
-      source: sourceFor(camera, model.manifest.input, frameLimit),
+      source: sourceFor(camera, model.manifest.input, log, frameLimit),
       stallTimeoutMs: camera.stallTimeoutMs,
       stages,
       log,

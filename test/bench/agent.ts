@@ -1,12 +1,26 @@
 /**
- * pnpm bench:agent — the agent pipeline at full speed on the synthetic source with the default model,
- * in its own process (as deployed), publishing to a real hub. Prints one JSON line at the end.
+ * pnpm bench:agent — the agent pipeline on the synthetic source with the default model, in its own
+ * process (as deployed), publishing to a real hub. Prints one JSON line at the end:
+ * - infer_only_fps: the model alone, back to back on prepared inputs (same runtime and threads as the agent);
+ * - pipeline_fps: the whole pipeline on frames replayed from memory as a camera hands them over
+ *   (synthetic `prerender`), so the renderer's cost is not counted; renderer_fps beside it;
+ *   pipeline_vs_infer = pipeline_fps / infer_only_fps (1.0: the pipeline costs nothing beyond the model);
+ * - fps, p50_ms, p99_ms: full speed with the renderer drawing every part;
+ * - paced: one camera at 60 fps; two_cameras: two cameras at 30 fps each (latency percentiles, drops);
+ * - rss_mb, and the runtime and int8 comparisons.
  */
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createOrtNodeEngine, createOrtWebEngine, measureEngine } from '@sightline/agent';
-import { createPartStream, defaultModelDir, loadModel, preprocessFrame } from '@sightline/models';
+import {
+  createPartStream,
+  createPreprocessor,
+  defaultModelDir,
+  type LoadedModel,
+  loadModel,
+  preprocessFrame,
+} from '@sightline/models';
 import { buildMobileNetV2, FP32_TWIN, quantizeStatic } from '@sightline/models/tooling';
 import { spawnAgent } from '../support/agent-process.ts';
 import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
@@ -40,15 +54,18 @@ interface Phase {
   rows: { ts: number; latency_total: number }[];
   rss: number[];
   runtime: string;
+  /** Frames captured but not inspected, from the agent's summary. */
+  dropped: number;
 }
 
-/** One agent process on a synthetic camera (fps 0 = full speed) for `frames` frames. */
+/** One agent process on synthetic cameras (fps 0 = full speed) for `frames` frames each. */
 async function runPhase(
   dir: string,
   hubUrl: string,
   agentId: string,
   fps: number,
   frames: number,
+  opts: { cameras?: number; prerender?: number } = {},
 ): Promise<Phase> {
   const hub = { mqttUrl: hubUrl };
   const agent = await spawnAgent(
@@ -60,7 +77,10 @@ async function runPhase(
       broker: { url: hub.mqttUrl },
       stateDir: join(dir, agentId),
       ...(process.env.SL_BENCH_RUNTIME ? { inference: { runtime: process.env.SL_BENCH_RUNTIME } } : {}),
-      cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 1, fps } }],
+      cameras: Array.from({ length: opts.cameras ?? 1 }, (_, i) => ({
+        id: `cam${i}`,
+        source: { kind: 'synthetic', seed: 1 + i, fps, prerender: opts.prerender ?? 0 },
+      })),
     },
     ['--frames', String(frames)],
   );
@@ -72,8 +92,42 @@ async function runPhase(
   const done = await agent.exited;
   clearInterval(sampler);
   if (done.code !== 0) throw new Error(`agent failed (${done.code}): ${done.stderr.slice(-2000)}`);
-  const runtime = /"runtime_selected".*?"runtime":"([^"]+)"/.exec(done.stderr)?.[1] ?? 'configured';
-  return { rows: [], rss, runtime };
+  const runtime =
+    /"runtime_selected".*?"runtime":"([^"]+)"/.exec(done.stderr)?.[1] ?? process.env.SL_BENCH_RUNTIME ?? '?';
+  const summary = JSON.parse(done.stdout.trim().split('\n').at(-1) ?? '{}') as { dropped?: number };
+  return { rows: [], rss, runtime, dropped: summary.dropped ?? Number.NaN };
+}
+
+/** Frames per second of a phase's stored results, first capture to last. */
+function fpsOf(rows: Phase['rows']): number {
+  const ts = rows.map((r) => r.ts).sort((a, b) => a - b);
+  return rows.length > 1 ? (rows.length - 1) / (((ts.at(-1) ?? 0) - (ts[0] ?? 0)) / 1000) : 0;
+}
+
+/** The model alone, back to back on prepared inputs: what the pipeline would reach if it cost nothing else. */
+async function inferOnlyFps(model: LoadedModel, runtime: string, runs = 600): Promise<number> {
+  const { input, output } = model.manifest;
+  const opts = { model: model.bytes, inputName: input.name, outputName: output.name, threads: 1 };
+  const engine =
+    runtime === 'onnxruntime-web' ? await createOrtWebEngine(opts) : await createOrtNodeEngine(opts);
+  const prepare = createPreprocessor(input);
+  const parts = createPartStream({ seed: 1, defectRate: 0.05, width: 256, height: 256 });
+  const tensors = Array.from({ length: 50 }, () => prepare(parts.next().frame));
+  for (const t of tensors.slice(0, 10)) await engine.run(t, input.shape);
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) await engine.run(tensors[i % tensors.length] as Float32Array, input.shape);
+  const fps = runs / ((performance.now() - start) / 1000);
+  await engine.close();
+  return fps;
+}
+
+/** The synthetic renderer alone (256² parts, as the agent's default camera draws them). */
+function rendererFps(frames = 300): number {
+  const parts = createPartStream({ seed: 2, defectRate: 0.05, width: 256, height: 256 });
+  for (let i = 0; i < 20; i++) parts.next();
+  const start = performance.now();
+  for (let i = 0; i < frames; i++) parts.next();
+  return frames / ((performance.now() - start) / 1000);
 }
 
 const latencyOf = (rows: Phase['rows']) => rows.map((r) => r.latency_total).sort((a, b) => a - b);
@@ -117,19 +171,25 @@ async function int8Twins(runtime: string) {
 async function main() {
   const tmp = await tempDir('sl-bench-');
   const hub = await startTestHub(tmp.dir);
-  const full = await runPhase(tmp.dir, hub.mqttUrl, 'full-speed', 0, FRAMES);
-  full.rows = await storedResults(hub, 'full-speed');
-  const paced = await runPhase(tmp.dir, hub.mqttUrl, 'paced', PACED_FPS, PACED_FPS * 10);
-  paced.rows = await storedResults(hub, 'paced');
+  const phase = async (id: string, fps: number, frames: number, opts?: Parameters<typeof runPhase>[5]) => {
+    const p = await runPhase(tmp.dir, hub.mqttUrl, id, fps, frames, opts);
+    p.rows = await storedResults(hub, id);
+    return p;
+  };
+  const replay = await phase('replayed', 0, FRAMES, { prerender: 50 });
+  const full = await phase('full-speed', 0, FRAMES);
+  const paced = await phase('paced', PACED_FPS, PACED_FPS * 10);
+  const two = await phase('two-cameras', 30, 300, { cameras: 2 });
   await hub.close();
-  const ts = full.rows.map((r) => r.ts).sort((a, b) => a - b);
-  const seconds = ((ts.at(-1) ?? 0) - (ts[0] ?? 0)) / 1000;
   const latencies = latencyOf(steady(full.rows));
   const pacedLatencies = latencyOf(steady(paced.rows));
+  const twoLatencies = latencyOf(steady(two.rows));
   const warm = latencyOf(paced.rows);
   const runtime = full.runtime;
 
   const model = await loadModel(defaultModelDir());
+  const inferOnly = await inferOnlyFps(model, runtime);
+  const pipelineFps = fpsOf(replay.rows);
   const { nodeMs, webMs } = await runtimes(model.bytes, model.manifest.input, model.manifest.output.name);
   const twins = await int8Twins(runtime);
   // The default model's own fp32 twin (the graph it was quantised from), same runtime the agent chose.
@@ -145,8 +205,13 @@ async function main() {
     model: `${model.manifest.id}@${model.manifest.version}`,
     runtime,
     frames: full.rows.length,
-    // Full speed: frames are rendered and inspected back to back (each waits for the one before).
-    fps: full.rows.length > 1 ? (full.rows.length - 1) / seconds : 0,
+    infer_only_fps: inferOnly,
+    // Frames replayed from memory at full speed: the pipeline's own throughput, renderer excluded.
+    pipeline_fps: pipelineFps,
+    renderer_fps: rendererFps(),
+    pipeline_vs_infer: pipelineFps / inferOnly,
+    // Full speed with the renderer drawing every part (in the capture thread, overlapping inference).
+    fps: fpsOf(full.rows),
     // Latencies are capture -> verdict after the first second (start-up: JIT, first inferences).
     p50_ms: percentile(latencies, 0.5),
     p99_ms: percentile(latencies, 0.99),
@@ -157,10 +222,20 @@ async function main() {
       p50_ms: percentile(pacedLatencies, 0.5),
       p99_ms: percentile(pacedLatencies, 0.99),
       p99_ms_incl_startup: percentile(warm, 0.99),
+      dropped: paced.dropped,
+    },
+    // Two cameras at 30 fps each sharing one model.
+    two_cameras: {
+      fps: 30,
+      frames: two.rows.length,
+      p50_ms: percentile(twoLatencies, 0.5),
+      p99_ms: percentile(twoLatencies, 0.99),
+      dropped: two.dropped,
     },
     // Steady state: the largest RSS over the second half of the full-speed run.
     rss_mb: Math.max(...full.rss.slice(Math.floor(full.rss.length / 2))),
-    rss_peak_mb: Math.max(...full.rss, ...paced.rss),
+    rss_two_cameras_mb: Math.max(...two.rss.slice(Math.floor(two.rss.length / 2))),
+    rss_peak_mb: Math.max(...full.rss, ...paced.rss, ...two.rss, ...replay.rss),
     infer_ms: { node: nodeMs, web: webMs },
     wasm_vs_node: webMs / nodeMs,
     // The default int8 model against its fp32 twin, in the runtime the agent chose (1 thread each).

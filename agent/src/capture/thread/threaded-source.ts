@@ -4,9 +4,8 @@ import type { SourceConfig } from '../../config/index.ts';
 import { AgentError, type AgentErrorCode } from '../../errors.ts';
 import type { CapturedFrame, FrameSource } from '../frame-source.ts';
 import { createFrameSource } from '../index.ts';
+import { cameraThreadBundle, TSX_ENTRY } from './bundle.ts';
 import type { CameraThreadData, CameraThreadReply } from './messages.ts';
-
-const ENTRY = new URL('./camera-thread.mjs', import.meta.url);
 
 /**
  * Sources that may run in a worker thread. Not OpenCV's: the @u4/opencv4nodejs addon is not safe in
@@ -24,7 +23,15 @@ export interface ThreadedSourceOptions {
   input?: ManifestInput;
   /** A close that takes longer than this ends the thread (a wedged camera); the next open starts a new one. */
   closeTimeoutMs?: number;
+  /** Called once if the thread must run through tsx because bundling failed (more memory per camera). */
+  onBundleFailed?: (err: Error) => void;
 }
+
+/**
+ * A capture thread's heap: renders and preprocesses one frame at a time, so a small young generation
+ * keeps its memory (and the agent's RSS) low; frames and tensors live outside the heap.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 };
 
 /**
  * A FrameSource whose capture (and preprocessing) runs in a worker thread of its own. The thread, and
@@ -54,8 +61,12 @@ export function createThreadedSource(opts: ThreadedSourceOptions): FrameSource {
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
   };
-  const start = (): Worker => {
-    const w = new Worker(ENTRY, { workerData, stderr: false });
+  const start = async (): Promise<Worker> => {
+    const entry = await cameraThreadBundle().catch((err: Error) => {
+      opts.onBundleFailed?.(err);
+      return TSX_ENTRY;
+    });
+    const w = new Worker(entry, { workerData, stderr: false, resourceLimits: RESOURCE_LIMITS });
     w.on('message', (reply: CameraThreadReply) => {
       const w8 = waiting.get(reply.id);
       waiting.delete(reply.id);
@@ -100,7 +111,7 @@ export function createThreadedSource(opts: ThreadedSourceOptions): FrameSource {
     kind: probe.kind,
     live: probe.live,
     async open() {
-      worker ??= start();
+      worker ??= await start();
       await call('open', worker);
     },
     async read(): Promise<CapturedFrame | null> {
