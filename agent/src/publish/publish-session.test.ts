@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { result } from '../outbox/fixtures.ts';
 import { createMemoryOutbox } from '../outbox/memory-outbox.ts';
 import { createSession } from '../session/index.ts';
-import { startTestBroker, type TestBroker } from '../session/test-broker.ts';
+import { startTestBroker, type TestBroker, testBirth } from '../session/test-broker.ts';
 import { createPublisher } from './publisher.ts';
 
 const ref = { site: 'plant', line: 'line-1', agent: 'pub' };
@@ -29,15 +29,7 @@ describe('publisher through a real session (in-process broker)', () => {
       ref,
       client: broker.memoryClient(),
       log: pino({ level: 'silent' }),
-      birth: (id) => ({
-        session: id,
-        ts: Date.now(),
-        agentVersion: 't',
-        model: { id: 'm', version: '1', sha256: 'b'.repeat(64) },
-        cameras: [],
-        thresholds: { defect: 0.5 },
-        capabilities: [],
-      }),
+      birth: testBirth,
       onCommand: () => undefined,
     });
     const publisher = createPublisher({

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUploadQueue, type PendingUpload } from '../samples/upload-queue.ts';
 import { createSession, type Session } from '../session/index.ts';
-import { startTestBroker, type TestBroker } from '../session/test-broker.ts';
+import { startTestBroker, type TestBroker, testBirth } from '../session/test-broker.ts';
 import { createSampleUploader } from './sample-uploader.ts';
 
 const ref = { site: 'plant', line: 'line-1', agent: 'cam-box' };
@@ -78,15 +78,7 @@ function session(): Session {
     ref,
     client: mqtt.connect(broker.url, { protocolVersion: 4, manualConnect: true, reconnectPeriod: 100 }),
     log,
-    birth: (id) => ({
-      session: id,
-      ts: Date.now(),
-      agentVersion: 't',
-      model: { id: 'm', version: '1', sha256: 'd'.repeat(64) },
-      cameras: [],
-      thresholds: { defect: 0.5 },
-      capabilities: [],
-    }),
+    birth: testBirth,
     onCommand: () => undefined,
   });
   sessions.push(s);

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { result } from '../outbox/fixtures.ts';
 import { createSession, type Session, type SessionState } from './index.ts';
-import { startTestBroker, type TestBroker } from './test-broker.ts';
+import { startTestBroker, type TestBroker, testBirth } from './test-broker.ts';
 
 const ref = { site: 'plant', line: 'line-1', agent: 'a1' };
 const log = pino({ level: 'silent' });
@@ -68,15 +68,7 @@ describe.each(transports)('session over %s', (_name, clientFor) => {
       ref,
       client: clientFor(broker),
       log,
-      birth: (id) => ({
-        session: id,
-        ts: Date.now(),
-        agentVersion: 'test',
-        model: { id: 'm', version: '1', sha256: 'a'.repeat(64) },
-        cameras: [],
-        thresholds: { defect: 0.5 },
-        capabilities: [],
-      }),
+      birth: testBirth,
       onCommand: (name, payload) => commands.push({ name, payload }),
     });
     s.onStateChange((to) => states.push(to));

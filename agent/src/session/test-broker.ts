@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import type { Birth } from '@sightline/protocol';
 import { Aedes } from 'aedes';
 import { type IClientOptions, MqttClient } from 'mqtt';
 
@@ -83,3 +84,14 @@ export async function startTestBroker(): Promise<TestBroker> {
     },
   };
 }
+
+/** A valid birth message for a session in a test. */
+export const testBirth = (session: string): Birth => ({
+  session,
+  ts: Date.now(),
+  agentVersion: 'test',
+  model: { id: 'm', version: '1', sha256: 'a'.repeat(64) },
+  cameras: [],
+  thresholds: { defect: 0.5 },
+  capabilities: [],
+});
