@@ -76,8 +76,13 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
   });
   const publisher = createPublisher({ outbox, session, ...config.publish, log });
   const sampling = startSampling(config, session, log);
-  session.onStateChange((to) => {
-    log.info({ event: 'ready', ready: to === 'ready', state: to }, `session ${to}`);
+  session.onStateChange((to, from) => {
+    if (to === 'ready' || from === 'ready') {
+      log.info(
+        { event: 'ready', ready: to === 'ready' },
+        to === 'ready' ? 'publishing results' : 'holding results in the outbox',
+      );
+    }
     if (to === 'ready') publisher.kick();
   });
 

@@ -1,6 +1,8 @@
 /**
  * pnpm bench:agent — the agent pipeline on the synthetic source with the default model, in its own
- * process (as deployed), publishing to a real hub. Prints one JSON line at the end:
+ * process (as deployed), publishing over MQTT to a broker (the hub's embedded aedes) and a subscriber
+ * that keeps each result's capture time and latency. The hub's DuckDB is left out: it would share the
+ * agent's two cores here, where in a plant it runs on another machine. Prints one JSON line at the end:
  * - infer_only_fps: the model alone, back to back on prepared inputs (same runtime and threads as the agent);
  * - pipeline_fps: the whole pipeline on frames replayed from memory as a camera hands them over
  *   (synthetic `prerender`), so the renderer's cost is not counted; renderer_fps beside it;
@@ -10,9 +12,10 @@
  * - rss_mb, and the runtime and int8 comparisons.
  */
 import { readFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createOrtNodeEngine, createOrtWebEngine, measureEngine } from '@sightline/agent';
+import { createEmbeddedBroker } from '@sightline/hub';
 import {
   createPartStream,
   createPreprocessor,
@@ -22,8 +25,11 @@ import {
   preprocessFrame,
 } from '@sightline/models';
 import { buildMobileNetV2, FP32_TWIN, quantizeStatic } from '@sightline/models/tooling';
+import { encode, HubState, topics } from '@sightline/protocol';
+import mqtt from 'mqtt';
 import { spawnAgent } from '../support/agent-process.ts';
-import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
+import { tempDir } from '../support/hub.ts';
+import { waitFor } from '../support/wait.ts';
 
 const FRAMES = Number(process.env.SL_BENCH_FRAMES ?? 1500);
 const PACED_FPS = 60;
@@ -54,8 +60,9 @@ interface Phase {
   rows: { ts: number; latency_total: number }[];
   rss: number[];
   runtime: string;
-  /** Frames captured but not inspected, from the agent's summary. */
+  /** Frames captured but not inspected, and results made, from the agent's summary. */
   dropped: number;
+  results: number;
 }
 
 /** One agent process on synthetic cameras (fps 0 = full speed) for `frames` frames each. */
@@ -94,8 +101,11 @@ async function runPhase(
   if (done.code !== 0) throw new Error(`agent failed (${done.code}): ${done.stderr.slice(-2000)}`);
   const runtime =
     /"runtime_selected".*?"runtime":"([^"]+)"/.exec(done.stderr)?.[1] ?? process.env.SL_BENCH_RUNTIME ?? '?';
-  const summary = JSON.parse(done.stdout.trim().split('\n').at(-1) ?? '{}') as { dropped?: number };
-  return { rows: [], rss, runtime, dropped: summary.dropped ?? Number.NaN };
+  const summary = JSON.parse(done.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    dropped?: number;
+    results?: number;
+  };
+  return { rows: [], rss, runtime, dropped: summary.dropped ?? Number.NaN, results: summary.results ?? 0 };
 }
 
 /** Frames per second of a phase's stored results, first capture to last. */
@@ -170,25 +180,47 @@ async function int8Twins(runtime: string) {
 
 async function main() {
   const tmp = await tempDir('sl-bench-');
-  const hub = await startTestHub(tmp.dir);
+  const broker = await createEmbeddedBroker({ port: 0 });
+  const hub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+  const rows = new Map<string, Phase['rows']>();
+  hub.on('message', (topic, payload) => {
+    const agent = topic.split('/')[4] ?? '';
+    const batch = JSON.parse(payload.toString()) as { results: { ts: number; latency: { total: number } }[] };
+    const list = rows.get(agent) ?? [];
+    for (const r of batch.results) list.push({ ts: r.ts, latency_total: r.latency.total });
+    rows.set(agent, list);
+  });
+  await hub.subscribeAsync(topics.uplinkFilter('results'), { qos: 1 });
+  await hub.publishAsync(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
+    qos: 1,
+    retain: true,
+  });
   const phase = async (id: string, fps: number, frames: number, opts?: Parameters<typeof runPhase>[5]) => {
-    const p = await runPhase(tmp.dir, hub.mqttUrl, id, fps, frames, opts);
-    p.rows = await storedResults(hub, id);
+    const p = await runPhase(tmp.dir, broker.url, id, fps, frames, opts);
+    // The broker acknowledged every result before the agent exited; let the subscriber catch up.
+    await waitFor(`${p.results} results of ${id}`, 10_000, () => (rows.get(id)?.length ?? 0) >= p.results);
+    p.rows = rows.get(id) ?? [];
     return p;
   };
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
+  // The model alone just before and just after the replayed run, so a machine whose load drifts
+  // (a shared one) weighs on both sides of pipeline_vs_infer alike.
+  const model = await loadModel(defaultModelDir());
+  const inferBefore = await inferOnlyFps(model, process.env.SL_BENCH_RUNTIME ?? 'onnxruntime-node');
   const replay = await phase('replayed', 0, FRAMES, { prerender: 50 });
+  const inferAfter = await inferOnlyFps(model, replay.runtime);
   const full = await phase('full-speed', 0, FRAMES);
   const paced = await phase('paced', PACED_FPS, PACED_FPS * 10);
   const two = await phase('two-cameras', 30, 300, { cameras: 2 });
-  await hub.close();
+  await hub.endAsync();
+  await broker.close();
   const latencies = latencyOf(steady(full.rows));
   const pacedLatencies = latencyOf(steady(paced.rows));
   const twoLatencies = latencyOf(steady(two.rows));
   const warm = latencyOf(paced.rows);
   const runtime = full.runtime;
 
-  const model = await loadModel(defaultModelDir());
-  const inferOnly = await inferOnlyFps(model, runtime);
+  const inferOnly = (inferBefore + inferAfter) / 2;
   const pipelineFps = fpsOf(replay.rows);
   const { nodeMs, webMs } = await runtimes(model.bytes, model.manifest.input, model.manifest.output.name);
   const twins = await int8Twins(runtime);
@@ -205,7 +237,10 @@ async function main() {
     model: `${model.manifest.id}@${model.manifest.version}`,
     runtime,
     frames: full.rows.length,
+    // 1-minute load average at the start and the end: above the core count, other work shared the machine.
+    load_avg: [loadAtStart, loadavg()[0] ?? Number.NaN],
     infer_only_fps: inferOnly,
+    infer_only_fps_before_after: [inferBefore, inferAfter],
     // Frames replayed from memory at full speed: the pipeline's own throughput, renderer excluded.
     pipeline_fps: pipelineFps,
     renderer_fps: rendererFps(),
