@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createActions } from './act/index.ts';
 import { createActStage } from './act/stage.ts';
 import type { CameraState } from './capture/camera.ts';
+import { createCaptureThread } from './capture/thread/capture-thread.ts';
 import type { AgentConfig } from './config/index.ts';
 import { createDecisionPolicy } from './decide/index.ts';
 import { loadActiveModel } from './infer/active-model.ts';
@@ -117,10 +118,17 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     record: createRecordStage({ recorder, ...(sampling ? { samples: sampling.keeper } : {}), log }),
   };
 
+  const captureThread = createCaptureThread({
+    onBundleFailed: (err) =>
+      log.warn(
+        { event: 'capture_thread_unbundled', err: err.message },
+        'capture thread runs through tsx (more memory): bundling it failed',
+      ),
+  });
   const pipelines: CameraPipeline[] = config.cameras.map((camera) =>
     startCameraPipeline({
       camera: camera.id,
-      source: sourceFor(camera, model.manifest.input, log, frameLimit),
+      source: sourceFor(camera, model.manifest.input, captureThread, frameLimit),
       stallTimeoutMs: camera.stallTimeoutMs,
       stages,
       log,
@@ -156,6 +164,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     stop(drainMs = 10_000) {
       stopped ??= (async () => {
         await Promise.all(pipelines.map((p) => p.stop()));
+        await captureThread.close();
         await stages.record.flush();
         await recorder.flush();
         await stages.act.close();

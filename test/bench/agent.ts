@@ -30,6 +30,7 @@ import mqtt from 'mqtt';
 import { spawnAgent } from '../support/agent-process.ts';
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
+import { type CpuSample, cpuSample } from './thread-cpu.ts';
 
 const FRAMES = Number(process.env.SL_BENCH_FRAMES ?? 1500);
 const PACED_FPS = 60;
@@ -60,6 +61,8 @@ interface Phase {
   rows: { ts: number; latency_total: number }[];
   rss: number[];
   runtime: string;
+  /** CPU samples of the agent process with the results received so far. */
+  cpu: (CpuSample & { results: number })[];
   /** Frames captured but not inspected, and results made, from the agent's summary. */
   dropped: number;
   results: number;
@@ -72,7 +75,7 @@ async function runPhase(
   agentId: string,
   fps: number,
   frames: number,
-  opts: { cameras?: number; prerender?: number } = {},
+  opts: { cameras?: number; prerender?: number; received?: () => number } = {},
 ): Promise<Phase> {
   const hub = { mqttUrl: hubUrl };
   const agent = await spawnAgent(
@@ -92,10 +95,14 @@ async function runPhase(
     ['--frames', String(frames)],
   );
   const rss: number[] = [];
+  const cpu: Phase['cpu'] = [];
   const sampler = setInterval(async () => {
-    const mb = agent.child.pid ? await rssMb(agent.child.pid) : Number.NaN;
+    const pid = agent.child.pid;
+    const mb = pid ? await rssMb(pid) : Number.NaN;
     if (Number.isFinite(mb)) rss.push(mb);
-  }, 200);
+    const c = pid ? await cpuSample(pid) : undefined;
+    if (c) cpu.push({ ...c, results: opts.received?.() ?? 0 });
+  }, 100);
   const done = await agent.exited;
   clearInterval(sampler);
   if (done.code !== 0) throw new Error(`agent failed (${done.code}): ${done.stderr.slice(-2000)}`);
@@ -105,7 +112,28 @@ async function runPhase(
     dropped?: number;
     results?: number;
   };
-  return { rows: [], rss, runtime, dropped: summary.dropped ?? Number.NaN, results: summary.results ?? 0 };
+  return {
+    rows: [],
+    rss,
+    cpu,
+    runtime,
+    dropped: summary.dropped ?? Number.NaN,
+    results: summary.results ?? 0,
+  };
+}
+
+/**
+ * CPU ms per frame of the agent's main thread (where inference runs) and of the whole process, over the
+ * middle of a run (from 10 % to 90 % of its results), so start-up and shutdown are left out. Unlike
+ * wall-clock rates, CPU time barely changes when other work shares the machine.
+ */
+function cpuPerFrame(p: Phase): { main: number; all: number } {
+  const n = p.results;
+  const first = p.cpu.find((c) => c.results >= 0.1 * n);
+  const last = p.cpu.findLast((c) => c.results <= 0.9 * n);
+  if (!first || !last || last.results <= first.results) return { main: Number.NaN, all: Number.NaN };
+  const frames = last.results - first.results;
+  return { main: (last.mainMs - first.mainMs) / frames, all: (last.allMs - first.allMs) / frames };
 }
 
 /** Frames per second of a phase's stored results, first capture to last. */
@@ -115,7 +143,11 @@ function fpsOf(rows: Phase['rows']): number {
 }
 
 /** The model alone, back to back on prepared inputs: what the pipeline would reach if it cost nothing else. */
-async function inferOnlyFps(model: LoadedModel, runtime: string, runs = 600): Promise<number> {
+async function inferOnly(
+  model: LoadedModel,
+  runtime: string,
+  runs = 600,
+): Promise<{ fps: number; cpuMs: number }> {
   const { input, output } = model.manifest;
   const opts = { model: model.bytes, inputName: input.name, outputName: output.name, threads: 1 };
   const engine =
@@ -124,11 +156,14 @@ async function inferOnlyFps(model: LoadedModel, runtime: string, runs = 600): Pr
   const parts = createPartStream({ seed: 1, defectRate: 0.05, width: 256, height: 256 });
   const tensors = Array.from({ length: 50 }, () => prepare(parts.next().frame));
   for (const t of tensors.slice(0, 10)) await engine.run(t, input.shape);
+  const cpuBefore = await cpuSample(process.pid);
   const start = performance.now();
   for (let i = 0; i < runs; i++) await engine.run(tensors[i % tensors.length] as Float32Array, input.shape);
   const fps = runs / ((performance.now() - start) / 1000);
+  const cpuAfter = await cpuSample(process.pid);
   await engine.close();
-  return fps;
+  // One intra-op thread: ONNX Runtime runs in the calling (main) thread.
+  return { fps, cpuMs: ((cpuAfter?.mainMs ?? Number.NaN) - (cpuBefore?.mainMs ?? Number.NaN)) / runs };
 }
 
 /** The synthetic renderer alone (256² parts, as the agent's default camera draws them). */
@@ -196,7 +231,10 @@ async function main() {
     retain: true,
   });
   const phase = async (id: string, fps: number, frames: number, opts?: Parameters<typeof runPhase>[5]) => {
-    const p = await runPhase(tmp.dir, broker.url, id, fps, frames, opts);
+    const p = await runPhase(tmp.dir, broker.url, id, fps, frames, {
+      ...opts,
+      received: () => rows.get(id)?.length ?? 0,
+    });
     // The broker acknowledged every result before the agent exited; let the subscriber catch up.
     await waitFor(`${p.results} results of ${id}`, 10_000, () => (rows.get(id)?.length ?? 0) >= p.results);
     p.rows = rows.get(id) ?? [];
@@ -206,9 +244,13 @@ async function main() {
   // The model alone just before and just after the replayed run, so a machine whose load drifts
   // (a shared one) weighs on both sides of pipeline_vs_infer alike.
   const model = await loadModel(defaultModelDir());
-  const inferBefore = await inferOnlyFps(model, process.env.SL_BENCH_RUNTIME ?? 'onnxruntime-node');
+  const before = await inferOnly(model, process.env.SL_BENCH_RUNTIME ?? 'onnxruntime-node');
   const replay = await phase('replayed', 0, FRAMES, { prerender: 50 });
-  const inferAfter = await inferOnlyFps(model, replay.runtime);
+  const after = await inferOnly(model, replay.runtime);
+  const inferBefore = before.fps;
+  const inferAfter = after.fps;
+  const replayCpu = cpuPerFrame(replay);
+  const inferCpuMs = (before.cpuMs + after.cpuMs) / 2;
   const full = await phase('full-speed', 0, FRAMES);
   const paced = await phase('paced', PACED_FPS, PACED_FPS * 10);
   const two = await phase('two-cameras', 30, 300, { cameras: 2 });
@@ -220,7 +262,7 @@ async function main() {
   const warm = latencyOf(paced.rows);
   const runtime = full.runtime;
 
-  const inferOnly = (inferBefore + inferAfter) / 2;
+  const inferOnlyFps = (inferBefore + inferAfter) / 2;
   const pipelineFps = fpsOf(replay.rows);
   const { nodeMs, webMs } = await runtimes(model.bytes, model.manifest.input, model.manifest.output.name);
   const twins = await int8Twins(runtime);
@@ -239,12 +281,17 @@ async function main() {
     frames: full.rows.length,
     // 1-minute load average at the start and the end: above the core count, other work shared the machine.
     load_avg: [loadAtStart, loadavg()[0] ?? Number.NaN],
-    infer_only_fps: inferOnly,
+    infer_only_fps: inferOnlyFps,
     infer_only_fps_before_after: [inferBefore, inferAfter],
     // Frames replayed from memory at full speed: the pipeline's own throughput, renderer excluded.
     pipeline_fps: pipelineFps,
     renderer_fps: rendererFps(),
-    pipeline_vs_infer: pipelineFps / inferOnly,
+    pipeline_vs_infer: pipelineFps / inferOnlyFps,
+    // CPU time per frame, robust to a shared machine: the model alone, and the agent's main thread
+    // (inference + everything else there) and whole process during the replayed run. With a core for the
+    // main thread and one for the capture thread, pipeline_vs_infer tends to infer / main.
+    cpu_ms_per_frame: { infer: inferCpuMs, main_thread: replayCpu.main, process: replayCpu.all },
+    pipeline_vs_infer_cpu: inferCpuMs / replayCpu.main,
     // Full speed with the renderer drawing every part (in the capture thread, overlapping inference).
     fps: fpsOf(full.rows),
     // Latencies are capture -> verdict after the first second (start-up: JIT, first inferences).

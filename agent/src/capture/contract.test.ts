@@ -3,7 +3,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPartStream, defaultModelDir, encodePng, loadModel } from '@sightline/models';
+import {
+  createPartStream,
+  createPreprocessor,
+  defaultModelDir,
+  encodePng,
+  loadModel,
+} from '@sightline/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputKey } from '../preprocess/index.ts';
 import type { FrameSource } from './frame-source.ts';
@@ -114,6 +120,21 @@ describe.each(Object.entries(cases))('FrameSource contract: %s', (_name, c) => {
     // Not every frame is the same picture.
     expect(new Set(frames.map((f) => f.frame.data.reduce((a, b) => a + b, 0))).size).toBeGreaterThan(1);
   });
+
+  it.runIf(c.preprocessed)(
+    'makes the right tensor for every frame while its buffers are recycled',
+    async () => {
+      const source = c.make();
+      const expected = createPreprocessor(manifest.input);
+      await source.open();
+      for (let f = await source.read(); f; f = await source.read()) {
+        expect(f.input?.tensor).toEqual(expected(f.frame));
+        source.recycle?.(f);
+      }
+      await source.close();
+      await source.dispose?.();
+    },
+  );
 
   it('can be closed and opened again (a reconnect) and goes on', async () => {
     const source = c.make();

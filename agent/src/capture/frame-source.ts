@@ -38,4 +38,6 @@ export interface FrameSource {
   close(): Promise<void>;
   /** Frees what outlives a session (a capture thread); called once, when the camera stops for good. */
   dispose?(): Promise<void>;
+  /** Takes back a frame's preprocessed tensor once inference is done with it, to fill again (capture threads). */
+  recycle?(frame: CapturedFrame): void;
 }

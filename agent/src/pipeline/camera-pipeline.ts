@@ -73,6 +73,8 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
     try {
       const prepared = stages.preprocess(captured, model.manifest.input);
       const inferred = await inferFrame(prepared, model);
+      // The tensor is free once the model has run; the frame itself may still be sampled.
+      opts.source.recycle?.(captured);
       const decision = decideScore(inferred.score, stages.policy.current());
       inspection = {
         camera,
@@ -87,6 +89,7 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
         },
       };
     } catch (err) {
+      opts.source.recycle?.(captured);
       dropped.failed += 1;
       const message = (err as Error).message;
       // One line per kind of failure, not one per frame.

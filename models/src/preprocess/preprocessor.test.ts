@@ -42,6 +42,14 @@ describe('createPreprocessor', () => {
     expect(run(small)).toEqual(preprocessFrame(small, spec));
   });
 
+  it('fills a tensor it is given, leaving none of its old values', () => {
+    const spec = input(3, 24, 32, 'rgb');
+    const f = frame(64, 48, 1);
+    const out = new Float32Array(3 * 24 * 32).fill(Number.NaN);
+    expect(createPreprocessor(spec)(f, out)).toBe(out);
+    expect(out).toEqual(preprocessFrame(f, spec));
+  });
+
   it('rejects a frame that holds fewer bytes than its size says', () => {
     const run = createPreprocessor(input(1, 4, 4, 'gray'));
     expect(() => run({ width: 4, height: 4, channels: 1, data: new Uint8Array(10) })).toThrow(

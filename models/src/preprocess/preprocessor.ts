@@ -2,8 +2,11 @@ import type { ManifestInput } from '../manifest/schema.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { axisWeights } from './resample.ts';
 
-/** A frame to the model's input tensor: the same numbers as `preprocessFrame`, bit for bit. */
-export type Preprocessor = (frame: ImageFrame) => Float32Array;
+/**
+ * A frame to the model's input tensor: the same numbers as `preprocessFrame`, bit for bit. Pass `out`
+ * (of the tensor's size) to have it filled instead of a new array allocated.
+ */
+export type Preprocessor = (frame: ImageFrame, out?: Float32Array) => Float32Array;
 
 /** One axis's resize taps, flattened: output i reads `index[start[i]..start[i+1])` with `weight`. */
 interface Taps {
@@ -110,7 +113,7 @@ export function createPreprocessor(input: ManifestInput): Preprocessor {
     return input.colour === 'bgr' ? [0, 1, 2] : [2, 1, 0];
   };
 
-  return (frame) => {
+  return (frame, into) => {
     const expected = frame.width * frame.height * frame.channels;
     if (frame.data.length < expected) {
       throw new RangeError(
@@ -119,7 +122,7 @@ export function createPreprocessor(input: ManifestInput): Preprocessor {
     }
     const p = planFor(frame.width, frame.height);
     const src = sources(frame.channels);
-    const out = new Float32Array(c * h * w);
+    const out = into?.length === c * h * w ? into : new Float32Array(c * h * w);
     let resizedSrc: number | undefined;
     let resized = p.resized;
     for (let ch = 0; ch < c; ch++) {

@@ -1,39 +1,67 @@
-// A camera's capture thread: owns the camera's FrameSource, and preprocesses each frame for the model
-// right after capture, so capture and preprocessing overlap inference in the main thread.
-import { parentPort, workerData } from 'node:worker_threads';
-import { createPreprocessStage, inputKey } from '../../preprocess/index.ts';
+// The capture thread: hosts the threaded cameras' FrameSources and preprocesses each frame for the
+// model right after capture, so capture and preprocessing overlap inference in the main thread.
+import { parentPort } from 'node:worker_threads';
+import { createPreprocessor, type Preprocessor } from '@sightline/models';
+import { inputKey } from '../../preprocess/index.ts';
+import type { FrameSource } from '../frame-source.ts';
 import { createFrameSource } from '../index.ts';
-import type { CameraThreadData, CameraThreadReply, CameraThreadRequest } from './messages.ts';
+import type { CaptureReply, CaptureRequest } from './messages.ts';
 
-const data = workerData as CameraThreadData;
 const port = parentPort;
 if (!port) throw new Error('camera-thread.ts runs as a worker thread');
-const source = createFrameSource(data.camera, data.source, data.limit);
-const prepare = createPreprocessStage();
-const key = data.input ? inputKey(data.input) : undefined;
+
+interface Hosted {
+  source: FrameSource;
+  preprocess?: Preprocessor;
+  key?: string;
+  /** Tensor buffers the main thread gave back, filled again instead of allocating new ones. */
+  spares: ArrayBuffer[];
+}
+const cameras = new Map<string, Hosted>();
 
 /** A typed array that owns its whole buffer, so the buffer can be transferred without copying more. */
 function own<T extends Uint8Array | Float32Array>(a: T): T {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
-const reply = (msg: CameraThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const reply = (msg: CaptureReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
-port.on('message', async ({ id, op }: CameraThreadRequest) => {
+async function read(hosted: Hosted, id: number) {
+  const captured = await hosted.source.read();
+  if (!captured) return reply({ id, ok: true, frame: null });
+  const frame = { ...captured, frame: { ...captured.frame, data: own(captured.frame.data) } };
+  if (hosted.preprocess && hosted.key) {
+    const start = performance.now();
+    const spare = hosted.spares.pop();
+    const tensor = hosted.preprocess(frame.frame, spare ? new Float32Array(spare) : undefined);
+    frame.input = { key: hosted.key, tensor: own(tensor), ms: performance.now() - start };
+  }
+  const transfer = [frame.frame.data.buffer as ArrayBuffer];
+  if (frame.input) transfer.push(frame.input.tensor.buffer as ArrayBuffer);
+  reply({ id, ok: true, frame }, transfer);
+}
+
+port.on('message', async (msg: CaptureRequest) => {
+  const { id, camera } = msg;
   try {
-    if (op === 'open') await source.open();
-    else if (op === 'close') await source.close();
+    if (msg.op === 'add') {
+      const { spec } = msg;
+      cameras.set(camera, {
+        source: createFrameSource(camera, spec.source, spec.limit),
+        ...(spec.input ? { preprocess: createPreprocessor(spec.input), key: inputKey(spec.input) } : {}),
+        spares: [],
+      });
+      return reply({ id, ok: true });
+    }
+    const hosted = cameras.get(camera);
+    if (!hosted) throw new Error(`camera ${camera} is not hosted by the capture thread`);
+    if (msg.spare && hosted.spares.length < 4) hosted.spares.push(msg.spare);
+    if (msg.op === 'read') return await read(hosted, id);
+    if (msg.op === 'open') await hosted.source.open();
+    else if (msg.op === 'close') await hosted.source.close();
     else {
-      const captured = await source.read();
-      if (!captured) return reply({ id, ok: true, frame: null });
-      const frame = { ...captured, frame: { ...captured.frame, data: own(captured.frame.data) } };
-      if (data.input && key) {
-        const prepared = prepare(frame, data.input);
-        frame.input = { key, tensor: own(prepared.tensor), ms: prepared.preprocessMs };
-      }
-      const transfer = [frame.frame.data.buffer as ArrayBuffer];
-      if (frame.input) transfer.push(frame.input.tensor.buffer as ArrayBuffer);
-      return reply({ id, ok: true, frame }, transfer);
+      cameras.delete(camera);
+      await hosted.source.close();
     }
     reply({ id, ok: true });
   } catch (err) {

@@ -2,8 +2,8 @@ import type { ManifestInput } from '@sightline/models';
 import type { SourceConfig } from '../../config/index.ts';
 import type { CapturedFrame } from '../frame-source.ts';
 
-/** What a capture thread is started with. */
-export interface CameraThreadData {
+/** One camera hosted by the capture thread. */
+export interface ThreadCamera {
   camera: string;
   source: SourceConfig;
   limit?: number;
@@ -11,8 +11,14 @@ export interface CameraThreadData {
   input?: ManifestInput;
 }
 
-export type CameraThreadRequest = { id: number; op: 'open' | 'read' | 'close' };
+/**
+ * To the thread. `add` hosts a camera (its source is built there), `remove` drops it; `spare` is a
+ * tensor buffer the main thread is done with, for the thread to fill again.
+ */
+export type CaptureRequest =
+  | { id: number; camera: string; op: 'add'; spec: ThreadCamera }
+  | { id: number; camera: string; op: 'open' | 'read' | 'close' | 'remove'; spare?: ArrayBuffer };
 
-export type CameraThreadReply =
+export type CaptureReply =
   | { id: number; ok: true; frame?: CapturedFrame | null }
   | { id: number; ok: false; error: { message: string; code?: string } };
