@@ -4,7 +4,7 @@
  *   pnpm demo                 run until Ctrl-C
  *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -72,11 +72,24 @@ function run(name: string, args: string[], onStdout?: (line: string) => void): C
   return child;
 }
 
+/** Resolves with the exit code, or null when a signal ended the child (already ended counts too). */
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((done) => {
-    if (child.exitCode !== null) done(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) done(child.exitCode);
     else child.once('exit', (code) => done(code));
   });
+
+/** The hub serves dashboard/dist: build it from the sources every time, so the page is never stale. */
+function buildDashboard(): void {
+  process.stdout.write('Building the dashboard…\n');
+  const build = spawnSync('pnpm', ['--filter', '@sightline/dashboard', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (build.status !== 0) {
+    throw new Error(`demo: the dashboard build failed:\n${build.stderr?.toString() ?? build.error?.message}`);
+  }
+}
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -105,6 +118,7 @@ async function main() {
     },
   });
   const durationMs = values.for === undefined ? undefined : parseDuration(values.for);
+  buildDashboard();
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
   const httpPort = await freePort(Number(values['http-port']));

@@ -1,29 +1,15 @@
-export { type KerasModel, parseKerasModel } from './backbone/keras.ts';
-export { BACKBONE_SOURCE, loadMobileNetV2 } from './backbone/mobilenet.ts';
-export { addKerasLayers } from './backbone/to-onnx.ts';
+// Runtime entry of @sightline/models: what a process that runs models needs (manifest, preprocessing,
+// output decoding, image decoding, signature checks, the synthetic part source). Pure TypeScript and
+// node:* built-ins only: importing it loads no ONNX Runtime, no training code and no native addon, so a
+// lean agent can fall back to onnxruntime-web where onnxruntime-node is missing.
+// Training, quantising, evaluation and import tooling: `@sightline/models/tooling`.
 export { type ManifestIssue, ModelsError, type ModelsErrorCode } from './errors.ts';
-export { type EvaluateOptions, type EvaluationResult, evaluateModel, rocCurve } from './evaluate/evaluate.ts';
-export { renderEvaluationPng } from './evaluate/plot.ts';
 export { decodeScore, outputNames } from './evaluate/score.ts';
-export { createGraph, type GraphBuilder, IR_VERSION, OPSET } from './export/graph.ts';
 export { decodeImage, encodePng } from './images/decode.ts';
-export {
-  type LabelledFile,
-  type LabelledImage,
-  listLabelledImages,
-  loadLabelledImages,
-  type Split,
-} from './images/load.ts';
-export { type SyntheticSetOptions, writeSyntheticSet } from './images/synthetic-set.ts';
-export type { DescribeOptions, ImportKind } from './importers/describe.ts';
-export { type ImportOptions, importModel } from './importers/import.ts';
-export { inspectOnnx, type OnnxInfo } from './importers/inspect.ts';
 export { defaultModelDir, type LoadedModel, loadModel, parseManifest, sha256Hex } from './manifest/load.ts';
 export { Calibration, Evaluation, Manifest, ManifestInput, ManifestOutput } from './manifest/schema.ts';
 export { preprocessFrame } from './preprocess/preprocess.ts';
-export { type Latency, type LatencyOptions, measureLatency, type Runtime } from './quantize/latency.ts';
-export { buildMobileNetV2, type MobileNetOptions } from './quantize/mobilenet.ts';
-export { type QuantizeOptions, type QuantizeReport, quantizeStatic } from './quantize/quantize.ts';
+export { createPreprocessor, type Preprocessor } from './preprocess/preprocessor.ts';
 export {
   generateSigningKey,
   keyId,
@@ -42,8 +28,3 @@ export {
   type PartStreamOptions,
   type SyntheticPart,
 } from './synthetic/stream.ts';
-export { type BuildOptions, type BuildResult, buildDefaultModel, FP32_TWIN } from './train/build-default.ts';
-export { createFrameRunner, type FrameRunner, medianLatencyMs } from './train/extract.ts';
-export { readImage } from './train/image-folder.ts';
-export { auroc, type BinaryMetrics, binaryMetrics } from './train/metrics.ts';
-export { type TrainFolderOptions, trainFromFolder } from './train/train-folder.ts';

@@ -83,6 +83,10 @@ export const Stats = z.object({
   uptime_s: z.number().nonnegative(),
   fps: z.object({ in: z.number().nonnegative(), processed: z.number().nonnegative() }),
   dropped: z.number().int().nonnegative().describe('frames dropped since start'),
+  drops: z
+    .record(z.string().max(64), z.number().int().nonnegative())
+    .optional()
+    .describe('frames dropped since start, by reason (pipeline_busy, record_backlog, failed, stopped)'),
   latency: percentiles.describe('capture to verdict'),
   stages: z
     .object({

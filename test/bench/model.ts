@@ -10,7 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { auroc, medianLatencyMs, readImage, trainFromFolder } from '@sightline/models';
+import { auroc, medianLatencyMs, readImage, trainFromFolder } from '@sightline/models/tooling';
 
 const data = resolve(import.meta.dirname, '../../../shared/datasets/kolektorsdd');
 if (!existsSync(data)) {

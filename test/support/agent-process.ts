@@ -11,8 +11,13 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Writes a config file and runs the real `sightline-agent` CLI in its own process. */
-export async function spawnAgent(dir: string, config: unknown, args: string[] = []): Promise<AgentProcess> {
+/** Writes a config file and runs the real `sightline-agent` CLI in its own process (`env` adds to the environment). */
+export async function spawnAgent(
+  dir: string,
+  config: unknown,
+  args: string[] = [],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<AgentProcess> {
   const file = join(dir, `agent-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.yaml`);
   await writeFile(file, typeof config === 'string' ? config : stringify(config));
   const child = spawn(
@@ -21,6 +26,7 @@ export async function spawnAgent(dir: string, config: unknown, args: string[] = 
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     },
   );
   let stdout = '';

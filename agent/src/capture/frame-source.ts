@@ -1,5 +1,14 @@
 import type { ImageFrame } from '@sightline/models';
 
+/** A frame's model input, computed where the frame was captured (a capture thread). */
+export interface PreprocessedInput {
+  /** Which model input spec it was made for (see preprocess/): a stale one is recomputed. */
+  key: string;
+  tensor: Float32Array;
+  /** Time preprocessing took, ms. */
+  ms: number;
+}
+
 export interface CapturedFrame {
   /** Frame id, unique per camera. */
   id: string;
@@ -10,6 +19,8 @@ export interface CapturedFrame {
   truth?: 'ok' | 'defect';
   /** Time spent obtaining the frame, ms. */
   captureMs: number;
+  /** Present when the frame was preprocessed beside its capture (threaded sources). */
+  input?: PreprocessedInput;
 }
 
 /** One camera's frames. `read()` resolves null at the end of a finite source (a file). */
@@ -20,7 +31,13 @@ export interface FrameSource {
    * for is dropped and counted. Recorded sources (files, folders) hand over every frame.
    */
   readonly live: boolean;
+  /** Starts a capture session; may be called again after `close` (a reconnect). */
   open(): Promise<void>;
   read(): Promise<CapturedFrame | null>;
+  /** Ends the capture session; the source can be opened again. */
   close(): Promise<void>;
+  /** Frees what outlives a session (a capture thread); called once, when the camera stops for good. */
+  dispose?(): Promise<void>;
+  /** Takes back a frame's preprocessed tensor once inference is done with it, to fill again (capture threads). */
+  recycle?(frame: CapturedFrame): void;
 }

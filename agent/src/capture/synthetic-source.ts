@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { createPartStream } from '@sightline/models';
+import { createPartStream, type SyntheticPart } from '@sightline/models';
 import type { CapturedFrame, FrameSource } from './frame-source.ts';
 import { createPacer } from './pacer.ts';
 
@@ -10,6 +10,8 @@ export interface SyntheticSourceOptions {
   fps: number;
   width: number;
   height: number;
+  /** Render this many parts once and replay them from memory in a loop (measures the pipeline without the renderer). */
+  prerender?: number;
   /** Stop after this many frames (tests, benchmarks); unlimited by default. */
   limit?: number;
   /** Simulated fault: go silent after `afterFrames` for `forMs`. */
@@ -26,9 +28,18 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
     width: opts.width,
     height: opts.height,
   });
+  let replay: SyntheticPart[] | undefined;
   const pacer = createPacer(opts.fps, now);
   let count = 0;
   let stalledUntil = 0;
+
+  const nextPart = (): SyntheticPart => {
+    if (!opts.prerender) return stream.next();
+    replay ??= Array.from({ length: opts.prerender }, () => stream.next());
+    const part = replay[count % replay.length] as SyntheticPart;
+    // A fresh buffer each time, as a camera hands over: the pipeline may transfer or keep it.
+    return { ...part, index: count, frame: { ...part.frame, data: part.frame.data.slice() } };
+  };
 
   return {
     kind: 'synthetic',
@@ -44,7 +55,7 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
       if (now() < stalledUntil) await delay(stalledUntil - now());
       await pacer.wait();
       const start = performance.now();
-      const part = stream.next();
+      const part = nextPart();
       count += 1;
       return {
         id: `syn-${opts.seed}-${part.index}`,

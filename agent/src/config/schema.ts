@@ -20,6 +20,15 @@ export const SyntheticSourceConfig = z.object({
   fps: z.number().nonnegative().default(10).describe('frames per second; 0 = as fast as the pipeline runs'),
   width: z.number().int().min(32).max(4096).default(256),
   height: z.number().int().min(32).max(4096).default(256),
+  prerender: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .describe(
+      'render this many parts once and replay them from memory (benchmarks: the pipeline without the renderer); 0 = render every part',
+    ),
   stall: z
     .object({
       afterFrames: z.number().int().positive().describe('stop delivering frames after this many'),
@@ -78,6 +87,12 @@ export const CameraConfig = z.object({
     .min(100)
     .default(5000)
     .describe('a camera that delivers no frame for this long is reported and reconnected'),
+  thread: z
+    .enum(['auto', 'main'])
+    .default('auto')
+    .describe(
+      'auto: capture and preprocess in a thread of their own, overlapping inference, where the source allows it (synthetic; OpenCV sources decode in OpenCV threads and preprocess in the main thread); main: always in the inference thread',
+    ),
 });
 
 export const AgentConfig = z.object({
@@ -141,6 +156,7 @@ export const AgentConfig = z.object({
     okShare: 0.01,
     nearBand: 0.05,
     jpegQuality: 85,
+    upload: { enabled: true, bytesPerSecond: 262_144 },
   }),
   publish: z
     .object({

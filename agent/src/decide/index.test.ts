@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from './index.ts';
+import { createDecisionPolicy, decide, decideScore } from './index.ts';
 
 describe('decide', () => {
   it('splits at the threshold, the threshold itself being a defect', () => {
@@ -14,5 +14,16 @@ describe('decide', () => {
     expect(decide(0.59, t)).toBe('uncertain');
     expect(decide(0.39, t)).toBe('ok');
     expect(decide(0.61, t)).toBe('defect');
+  });
+});
+
+describe('decision policy', () => {
+  it('decides against the thresholds in force, a change applying to later decisions only', () => {
+    const policy = createDecisionPolicy({ defect: 0.5, uncertainBand: 0 });
+    const before = policy.current();
+    expect(decideScore(0.6, before)).toEqual({ verdict: 'defect', score: 0.6, threshold: 0.5 });
+    policy.setDefectThreshold(0.7);
+    expect(decideScore(0.6, policy.current())).toEqual({ verdict: 'ok', score: 0.6, threshold: 0.7 });
+    expect(before.defect).toBe(0.5);
   });
 });

@@ -12,5 +12,6 @@ export interface InferenceEngine {
   readonly outputNames: readonly string[];
   /** Runs one input tensor (NCHW float32) and returns every output by name. */
   run(input: Float32Array, dims: readonly number[]): Promise<Record<string, OutputTensor>>;
+  /** Waits for runs in progress, then frees the model; later runs reject. Closing twice is harmless. */
   close(): Promise<void>;
 }

@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-web';
 import { AgentError } from '../errors.ts';
 import type { InferenceEngine } from './engine.ts';
 import { serialEngine } from './serial-session.ts';
@@ -11,10 +10,22 @@ export interface OrtWebEngineOptions {
   threads?: number;
 }
 
-/** onnxruntime-web (wasm, SIMD) engine; runs anywhere Node runs. */
+/** onnxruntime-web (wasm, SIMD) engine; runs anywhere Node runs. Loaded on first use only. */
 export async function createOrtWebEngine(opts: OrtWebEngineOptions): Promise<InferenceEngine> {
+  let ort: typeof import('onnxruntime-web');
+  try {
+    ort = await import('onnxruntime-web');
+  } catch (cause) {
+    throw new AgentError(
+      'SL_MODEL_LOAD_FAILED',
+      `onnxruntime-web is not installed: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
   ort.env.wasm.numThreads = opts.threads ?? 1;
-  let session: ort.InferenceSession;
+  let session: import('onnxruntime-web').InferenceSession;
   try {
     session = await ort.InferenceSession.create(opts.model, {
       executionProviders: ['wasm'],

@@ -17,10 +17,12 @@ export function serialEngine(
   feed: (input: Float32Array, dims: readonly number[]) => Record<string, unknown>,
 ): InferenceEngine {
   let queue: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> | undefined;
   return {
     runtime,
     outputNames: session.outputNames,
     run(input, dims) {
+      if (closed) return Promise.reject(new Error(`${runtime}: the engine is closed`));
       const job = queue.then(async () => {
         const out = await session.run(feed(input, dims));
         const outputs: Record<string, OutputTensor> = {};
@@ -32,9 +34,9 @@ export function serialEngine(
       queue = job.catch(() => undefined);
       return job;
     },
-    async close() {
-      await queue;
-      await session.release();
+    close() {
+      closed ??= queue.then(() => session.release());
+      return closed;
     },
   };
 }

@@ -10,47 +10,47 @@ const f = (id: string): CapturedFrame => ({
 });
 
 describe('frame slot', () => {
-  it('live: keeps the newest frame and counts the ones nobody took', async () => {
-    const slot = createFrameSlot(true);
+  it('live: keeps the newest frame and reports each one nobody took', async () => {
+    const dropped: string[] = [];
+    const slot = createFrameSlot({ live: true, onDrop: (x) => dropped.push(x.id) });
     await slot.put(f('a'));
     await slot.put(f('b'));
     await slot.put(f('c'));
     expect((await slot.take())?.id).toBe('c');
-    expect(slot.dropped()).toBe(2);
+    expect(dropped).toEqual(['a', 'b']);
   });
 
-  it('recorded: hands over every frame in order, the producer waiting for the consumer', async () => {
-    const slot = createFrameSlot(false);
+  it('recorded: hands over every frame in order, one captured ahead of the consumer', async () => {
+    const slot = createFrameSlot({ live: false, onDrop: () => expect.unreachable('no drop') });
+    const log: string[] = [];
     const produced = (async () => {
-      for (const id of ['a', 'b', 'c']) await slot.put(f(id));
-      slot.close();
+      for (const id of ['a', 'b', 'c']) {
+        await slot.put(f(id));
+        log.push(`put ${id}`);
+      }
+      slot.end();
     })();
+    // Before anyone takes, the producer has put one frame and waits with the next.
+    await Promise.resolve();
+    expect(log).toEqual(['put a']);
     const got: string[] = [];
     for (let x = await slot.take(); x; x = await slot.take()) got.push(x.id);
     await produced;
     expect(got).toEqual(['a', 'b', 'c']);
-    expect(slot.dropped()).toBe(0);
   });
 
-  it('recorded: the producer is asked for a frame only when the consumer waits', async () => {
-    const slot = createFrameSlot(false);
-    let asked = false;
-    const want = slot.wanted().then(() => {
-      asked = true;
-    });
-    await Promise.resolve();
-    expect(asked).toBe(false);
-    const taking = slot.take();
-    await want;
-    expect(asked).toBe(true);
+  it('hands over the last frame after the end, then undefined', async () => {
+    const slot = createFrameSlot({ live: true });
     await slot.put(f('a'));
-    expect((await taking)?.id).toBe('a');
+    slot.end();
+    expect((await slot.take())?.id).toBe('a');
+    expect(await slot.take()).toBeUndefined();
   });
 
-  it('wakes a waiting consumer with undefined when closed', async () => {
-    const slot = createFrameSlot(true);
+  it('wakes a waiting consumer with undefined when ended', async () => {
+    const slot = createFrameSlot({ live: true });
     const waiting = slot.take();
-    slot.close();
+    slot.end();
     expect(await waiting).toBeUndefined();
   });
 });

@@ -1,53 +1,58 @@
+import type { FrameSink } from '../capture/camera.ts';
 import type { CapturedFrame } from '../capture/index.ts';
 
+export interface FrameSlot extends FrameSink {
+  /** The next frame, or undefined once ended and empty. */
+  take(): Promise<CapturedFrame | undefined>;
+}
+
 /**
- * Hand-over between a camera's capture loop and its inference loop. Live: the newest frame wins
- * and a frame nobody took is dropped (counted). Recorded: the capture loop reads only when the
- * inference loop asks (`wanted`), so a frame never waits between capture and inference.
+ * The hand-off between a camera's capture stage and its inspection, one frame deep, so capturing
+ * (and preprocessing, in a capture thread) the next frame overlaps inspecting this one.
+ * Live: `put` never waits; a frame still untaken when a newer one arrives is dropped, and `onDrop`
+ * is told. Recorded: `put` waits until the slot is free, so no frame is lost.
  */
-export function createFrameSlot(live: boolean) {
+export function createFrameSlot(opts: {
+  live: boolean;
+  /** A frame left behind: replaced by a newer one (live), or put after the end (stopping). */
+  onDrop?: (frame: CapturedFrame, why: 'superseded' | 'ended') => void;
+}): FrameSlot {
   let frame: CapturedFrame | undefined;
-  let closed = false;
-  let dropped = 0;
-  let waiting = false;
+  let ended = false;
   let onPut: (() => void) | undefined;
   let onTake: (() => void) | undefined;
-  let onWant: (() => void) | undefined;
-  const wake = (which: 'put' | 'take' | 'want') => {
-    const fn = which === 'put' ? onPut : which === 'take' ? onTake : onWant;
-    if (which === 'put') onPut = undefined;
-    else if (which === 'take') onTake = undefined;
-    else onWant = undefined;
+  const wakePut = () => {
+    const fn = onPut;
+    onPut = undefined;
+    fn?.();
+  };
+  const wakeTake = () => {
+    const fn = onTake;
+    onTake = undefined;
     fn?.();
   };
   return {
-    async put(next: CapturedFrame): Promise<void> {
-      if (!live) while (frame && !closed) await new Promise<void>((r) => (onTake = r));
-      if (frame) dropped += 1;
+    async put(next) {
+      if (!opts.live) while (frame && !ended) await new Promise<void>((r) => (onTake = r));
+      if (ended) {
+        opts.onDrop?.(next, 'ended');
+        return;
+      }
+      if (frame) opts.onDrop?.(frame, 'superseded');
       frame = next;
-      wake('put');
+      wakePut();
     },
-    /** Resolves once the consumer waits for a frame (or the slot is closed). */
-    async wanted(): Promise<void> {
-      while (!waiting && !closed) await new Promise<void>((r) => (onWant = r));
-    },
-    /** The next frame, or undefined once closed and empty. */
-    async take(): Promise<CapturedFrame | undefined> {
-      waiting = true;
-      wake('want');
-      while (!frame && !closed) await new Promise<void>((r) => (onPut = r));
-      waiting = false;
+    async take() {
+      while (!frame && !ended) await new Promise<void>((r) => (onPut = r));
       const out = frame;
       frame = undefined;
-      wake('take');
+      wakeTake();
       return out;
     },
-    close() {
-      closed = true;
-      wake('put');
-      wake('take');
-      wake('want');
+    end() {
+      ended = true;
+      wakePut();
+      wakeTake();
     },
-    dropped: () => dropped,
   };
 }

@@ -35,6 +35,24 @@ export const SamplesConfig = z.object({
     .default(0.05)
     .describe('frames scoring this close to the threshold are saved as "near"'),
   jpegQuality: z.number().int().min(1).max(100).default(85).describe('JPEG quality, 1-100'),
+  upload: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          'send each saved sample to the hub over MQTT (samples/{sha256}/...); results then reference it as sha256:<hex>',
+        ),
+      bytesPerSecond: z
+        .number()
+        .int()
+        .min(1024)
+        .default(262_144)
+        .describe('sample bytes sent per second at most, so images never crowd out results on a thin link')
+        .meta({ examples: [262_144] }),
+    })
+    .default({ enabled: true, bytesPerSecond: 262_144 })
+    .describe('unsent samples are kept in <samples dir>/outgoing and sent after a restart or an outage'),
 });
 
 export type SamplesConfig = z.infer<typeof SamplesConfig>;

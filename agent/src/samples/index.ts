@@ -8,5 +8,6 @@ export {
   type SampleCounts,
   type SampleStore,
   type SampleStoreOptions,
+  type SavedSample,
   sampleCategory,
 } from './store.ts';

@@ -18,6 +18,8 @@ export interface SampleInfo {
   height: number;
   channels: number;
   bytes: number;
+  /** SHA-256 of the JPEG, hex: the sample's name on the wire (`samples/{sha256}/...`). Absent in older sidecars. */
+  sha256?: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,10 +66,12 @@ const store = (over: Partial<SampleStoreOptions> = {}) =>
 describe('sample store', () => {
   it('saves every defect as a JPEG with a sidecar, and returns a relative reference', async () => {
     const s = store();
-    const ref = await s.consider(flat(100), {
-      ...ctx({ verdict: 'defect', score: 0.83, frameId: 'cam0-7', ts: T0 + 1234 }),
-      model: { id: 'default', version: '1.0.0' },
-    });
+    const ref = (
+      await s.consider(flat(100), {
+        ...ctx({ verdict: 'defect', score: 0.83, frameId: 'cam0-7', ts: T0 + 1234 }),
+        model: { id: 'default', version: '1.0.0' },
+      })
+    )?.file;
     expect(ref).toBe(`2025-06-01/${T0 + 1234}_defect_cam0_cam0-7.jpg`);
     if (!ref) return;
     const mat = cv.imdecode(await readFile(join(dir, ref)));
@@ -90,21 +93,24 @@ describe('sample store', () => {
       height: 48,
       channels: 3,
       bytes: (await stat(join(dir, ref))).size,
+      sha256: createHash('sha256')
+        .update(await readFile(join(dir, ref)))
+        .digest('hex'),
     });
   });
 
   it('saves near-threshold frames and only the random share of OK frames', async () => {
     const draws = [0.5, 0.004, 0.9, 0.0099];
     const s = store({ okShare: 0.01, random: () => draws.shift() ?? 1 });
-    expect(await s.consider(flat(10), ctx({ score: 0.46, frameId: 'near' }))).toMatch(
+    expect((await s.consider(flat(10), ctx({ score: 0.46, frameId: 'near' })))?.file).toMatch(
       /_near_cam0_near\.jpg$/,
     );
-    expect(await s.consider(flat(10), ctx({ verdict: 'uncertain', score: 0.3, frameId: 'unc' }))).toMatch(
-      /_near_/,
-    );
+    expect(
+      (await s.consider(flat(10), ctx({ verdict: 'uncertain', score: 0.3, frameId: 'unc' })))?.file,
+    ).toMatch(/_near_/);
     const ok = [];
     for (let i = 0; i < 4; i++)
-      ok.push(await s.consider(flat(10), ctx({ score: 0.1, frameId: `ok${i}`, ts: T0 + i })));
+      ok.push((await s.consider(flat(10), ctx({ score: 0.1, frameId: `ok${i}`, ts: T0 + i })))?.file);
     expect(ok.map((r) => r !== undefined)).toEqual([false, true, false, true]);
     expect(s.counts().saved).toEqual({ defect: 0, near: 2, ok: 2 });
     expect((await readdir(join(dir, '2025-06-01'))).filter((f) => f.endsWith('.jpg'))).toHaveLength(4);
@@ -115,15 +121,22 @@ describe('sample store', () => {
     const saved = [];
     for (let i = 0; i < 5; i++)
       saved.push(
-        await s.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: `d${i}`, ts: T0 + i })),
+        (await s.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: `d${i}`, ts: T0 + i })))
+          ?.file,
       );
     expect(saved.filter(Boolean)).toHaveLength(3);
-    expect(await s.consider(flat(50), ctx({ score: 0.48, frameId: 'n1', ts: T0 + 10 }))).toBeDefined();
     expect(
-      await s.consider(flat(50), ctx({ score: 0.52, verdict: 'defect', frameId: 'd9', ts: T0 + 11 })),
+      (await s.consider(flat(50), ctx({ score: 0.48, frameId: 'n1', ts: T0 + 10 })))?.file,
+    ).toBeDefined();
+    expect(
+      (await s.consider(flat(50), ctx({ score: 0.52, verdict: 'defect', frameId: 'd9', ts: T0 + 11 })))?.file,
     ).toBeUndefined();
-    expect(await s.consider(flat(50), ctx({ score: 0.49, frameId: 'n2', ts: T0 + 12 }))).toBeUndefined();
-    expect(await s.consider(flat(50), ctx({ score: 0.1, frameId: 'o1', ts: T0 + 13 }))).toBeUndefined();
+    expect(
+      (await s.consider(flat(50), ctx({ score: 0.49, frameId: 'n2', ts: T0 + 12 })))?.file,
+    ).toBeUndefined();
+    expect(
+      (await s.consider(flat(50), ctx({ score: 0.1, frameId: 'o1', ts: T0 + 13 })))?.file,
+    ).toBeUndefined();
     expect(s.counts()).toMatchObject({
       saved: { defect: 3, near: 1, ok: 0 },
       capped: { defect: 3, near: 1, ok: 0 },
@@ -133,12 +146,14 @@ describe('sample store', () => {
     // Same hour after a restart: the samples on disk already fill the defect cap.
     const again = store({ maxPerHour: { defect: 3, near: 1, ok: 0 } });
     expect(
-      await again.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: 'r', ts: T0 + 20 })),
+      (await again.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: 'r', ts: T0 + 20 })))
+        ?.file,
     ).toBeUndefined();
     expect(again.counts()).toMatchObject({ files: 4, capped: { defect: 1 } });
     // Next hour: room again.
     expect(
-      await again.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: 'h', ts: T0 + HOUR })),
+      (await again.consider(flat(50), ctx({ verdict: 'defect', score: 0.9, frameId: 'h', ts: T0 + HOUR })))
+        ?.file,
     ).toBe(`2025-06-01/${T0 + HOUR}_defect_cam0_h.jpg`);
   });
 
@@ -147,10 +162,12 @@ describe('sample store', () => {
     const s = store({ maxMB: quota });
     const refs: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const ref = await s.consider(
-        noise(i),
-        ctx({ verdict: 'defect', score: 0.9, frameId: `q${i}`, ts: T0 + i * 1000 }),
-      );
+      const ref = (
+        await s.consider(
+          noise(i),
+          ctx({ verdict: 'defect', score: 0.9, frameId: `q${i}`, ts: T0 + i * 1000 }),
+        )
+      )?.file;
       refs.push(ref ?? 'not saved');
     }
     expect(refs).not.toContain('not saved');
@@ -189,8 +206,10 @@ describe('sample store', () => {
           ),
       }),
     });
-    expect(await s.consider(flat(1), ctx({ verdict: 'defect', score: 0.9 }))).toBeUndefined();
-    expect(await s.consider(flat(1), ctx({ verdict: 'defect', score: 0.9, frameId: 'b' }))).toBeUndefined();
+    expect((await s.consider(flat(1), ctx({ verdict: 'defect', score: 0.9 })))?.file).toBeUndefined();
+    expect(
+      (await s.consider(flat(1), ctx({ verdict: 'defect', score: 0.9, frameId: 'b' })))?.file,
+    ).toBeUndefined();
     expect(s.counts()).toMatchObject({ failed: 2, files: 0, saved: { defect: 0 } });
     expect(s.counts().lastError).toMatch(/install libopencv-dev/);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ImageFrame } from '@sightline/models';
@@ -41,6 +42,9 @@ export interface SampleStoreOptions {
   maxPending?: number;
 }
 
+/** A sample as saved: its sidecar, with the JPEG's hash. */
+export type SavedSample = SampleInfo & { sha256: string };
+
 type PerCategory = Record<SampleCategory, number>;
 export interface SampleCounts {
   saved: PerCategory;
@@ -57,8 +61,8 @@ export interface SampleCounts {
 }
 
 export interface SampleStore {
-  /** Saves the frame if the policy wants it; resolves to its reference (relative path), never rejects. */
-  consider(frame: ImageFrame, ctx: SampleContext): Promise<string | undefined>;
+  /** Saves the frame if the policy wants it; resolves to what was saved (`file` is its reference), never rejects. */
+  consider(frame: ImageFrame, ctx: SampleContext): Promise<SavedSample | undefined>;
   counts(): SampleCounts;
   /** Resolves once the samples already on disk are counted (quota, this hour's caps); never rejects. */
   ready(): Promise<void>;
@@ -167,11 +171,11 @@ export function createSampleStore(opts: SampleStoreOptions): SampleStore {
     frame: ImageFrame,
     ctx: SampleContext,
     category: SampleCategory,
-  ): Promise<string | undefined> => {
+  ): Promise<SavedSample | undefined> => {
     await loaded;
     const ref = sampleRef(ctx.ts, category, ctx.camera, ctx.frameId);
     const jpeg = await opts.encodeJpeg(frame);
-    const info: SampleInfo = {
+    const info: SavedSample = {
       file: ref,
       ts: ctx.ts,
       camera: ctx.camera,
@@ -185,6 +189,7 @@ export function createSampleStore(opts: SampleStoreOptions): SampleStore {
       height: frame.height,
       channels: frame.channels,
       bytes: jpeg.byteLength,
+      sha256: createHash('sha256').update(jpeg).digest('hex'),
     };
     const sidecar = `${JSON.stringify(info, null, 2)}\n`;
     await mkdir(join(dir, dirname(ref)), { recursive: true });
@@ -198,7 +203,7 @@ export function createSampleStore(opts: SampleStoreOptions): SampleStore {
     counts.bytes += entry.bytes;
     counts.saved[category] += 1;
     await evict();
-    return index.includes(entry) ? ref : undefined;
+    return index.includes(entry) ? info : undefined;
   };
 
   return {

@@ -12,45 +12,52 @@ import {
   HubState,
   parseTopic,
   ResultsBatch,
+  type SampleChunk,
   Stats,
   type Stats as StatsMessage,
   topics,
 } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { OutboxEntry } from '../outbox/index.ts';
+import { nextState, type SessionEvent, type SessionState } from './states.ts';
+
+export { createBrokerClient } from './client.ts';
+export type { SessionState } from './states.ts';
 
 export interface SessionOptions {
   ref: AgentRef;
-  url: string;
-  protocolVersion: 'auto' | 4 | 5;
-  username?: string;
-  password?: string;
+  /** An MQTT client made with `manualConnect: true` (createBrokerClient, or one over an in-memory stream in tests): the session sets its will and connects it. */
+  client: MqttClient;
   /** Builds the birth message for a new session id. */
   birth: (session: string) => BirthMessage;
   onCommand: (name: CommandName, payload: unknown) => void;
-  /** Called whenever `ready` may have changed. */
-  onReadyChange: (ready: boolean) => void;
   log: Logger;
 }
 
 export interface Session {
+  readonly state: SessionState;
   /** Connected to the broker and the hub says it is online: results may flow. */
   readonly ready: boolean;
   readonly id: string;
+  /** Calls `listener` on every state change; returns a function that stops it. */
+  onStateChange(listener: (to: SessionState, from: SessionState) => void): () => void;
   publishResults(entries: readonly OutboxEntry[]): Promise<void>;
+  /** One part of a sample image (QoS 1); resolves on PUBACK. */
+  publishSamplePart(sha256: string, chunk: SampleChunk, payload: Uint8Array | string): Promise<void>;
   publishStats(stats: Omit<StatsMessage, 'session'>): void;
-  publishEvent(event: AgentEventMessage): void;
+  publishEvent(event: Omit<AgentEventMessage, 'ts'>): void;
   close(): Promise<void>;
 }
 
 const newSessionId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** The agent's MQTT session: birth on every connect, retained state with a will, hub-state gating. */
+/** The agent's MQTT session (states in states.ts): birth on every connect, retained state with a will, hub-state gating, commands. */
 export function createSession(opts: SessionOptions): Session {
-  const { ref, log } = opts;
+  const { ref, log, client } = opts;
   let sessionId = newSessionId();
-  let hubOnline = false;
+  let state: SessionState = 'connecting';
+  const listeners = new Set<(to: SessionState, from: SessionState) => void>();
   const stateTopic = topics.state(ref);
   const will = (id: string) => ({
     topic: stateTopic,
@@ -58,58 +65,29 @@ export function createSession(opts: SessionOptions): Session {
     qos: 1 as const,
     retain: true,
   });
-  const client: MqttClient = mqtt.connect(opts.url, {
-    clientId: `sl-${ref.site}-${ref.line}-${ref.agent}`,
-    protocolVersion: opts.protocolVersion === 'auto' ? 5 : opts.protocolVersion,
-    clean: true,
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
-    will: will(sessionId),
-    ...(opts.username === undefined ? {} : { username: opts.username }),
-    ...(opts.password === undefined ? {} : { password: opts.password }),
-  });
-  const isReady = () => client.connected && hubOnline;
-  let lastReady = false;
-  const notify = () => {
-    const ready = isReady();
-    if (ready !== lastReady) {
-      lastReady = ready;
-      opts.onReadyChange(ready);
-    }
+  const on = (event: SessionEvent) => {
+    const from = state;
+    state = nextState(state, event);
+    if (state === from) return;
+    log.debug({ event: 'session_state', from, to: state }, `session ${from} -> ${state}`);
+    for (const l of listeners) l(state, from);
   };
 
-  client.on('connect', () => {
+  const onConnect = () => {
     // A new session id per connection; the will of the next connect carries it.
     sessionId = newSessionId();
     client.options.will = will(sessionId);
-    log.info({ event: 'connected', session: sessionId, url: opts.url }, 'connected to broker');
+    log.info({ event: 'connected', session: sessionId }, 'connected to broker');
     client.publish(stateTopic, encode(AgentState, { online: true, session: sessionId, ts: Date.now() }), {
       qos: 1,
       retain: true,
     });
     client.publish(topics.birth(ref), encode(Birth, opts.birth(sessionId)), { qos: 1 });
     client.subscribe([topics.hubState(), topics.commands(ref), topics.modelDesired(ref)], { qos: 1 });
-    notify();
-  });
-  client.on('close', () => {
-    hubOnline = false;
-    notify();
-  });
-  client.on('error', (err) => {
-    // [MQTT-3.2.2-5] CONNACK return code 1 / v5 reason 0x84: the broker does not speak this protocol level.
-    const code = (err as { code?: number }).code;
-    if (
-      opts.protocolVersion === 'auto' &&
-      client.options.protocolVersion === 5 &&
-      (code === 1 || code === 0x84)
-    ) {
-      log.info({ event: 'mqtt_fallback' }, 'broker refuses MQTT 5; using MQTT 3.1.1');
-      client.options.protocolVersion = 4;
-      setTimeout(() => client.reconnect(), 0);
-      return;
-    }
-    log.warn({ event: 'mqtt_error', err: err.message, code }, 'broker error');
-  });
+    on('connected');
+  };
+  client.on('connect', onConnect);
+  client.on('close', () => on('lost'));
   client.on('message', (topic, payload) => {
     const parsed = parseTopic(topic);
     if (parsed?.kind === 'hub-state') {
@@ -118,9 +96,9 @@ export function createSession(opts: SessionOptions): Session {
         log.warn({ event: 'bad_hub_state', err: decoded.error.message }, 'ignoring invalid hub state');
         return;
       }
-      hubOnline = decoded.value.online;
-      log.info({ event: 'hub_state', online: hubOnline }, `hub is ${hubOnline ? 'online' : 'offline'}`);
-      notify();
+      const online = decoded.value.online;
+      log.info({ event: 'hub_state', online }, `hub is ${online ? 'online' : 'offline'}`);
+      on(online ? 'hub-online' : 'hub-offline');
     } else if (parsed?.kind === 'command' && parsed.name in Commands) {
       const name = parsed.name as CommandName;
       const decoded = decode(Commands[name], payload);
@@ -128,37 +106,53 @@ export function createSession(opts: SessionOptions): Session {
       else log.warn({ event: 'bad_command', name, err: decoded.error.message }, 'ignoring invalid command');
     }
   });
+  client.options.will = will(sessionId);
+  if (client.connected) onConnect();
+  else if (!client.reconnecting) client.connect();
 
   return {
+    get state() {
+      return state;
+    },
     get ready() {
-      return isReady();
+      return state === 'ready';
     },
     get id() {
       return sessionId;
     },
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async publishResults(entries) {
       const body = encode(ResultsBatch, { session: sessionId, results: entries.map((e) => e.result) });
       await client.publishAsync(topics.results(ref), body, { qos: 1 });
+    },
+    async publishSamplePart(sha256, chunk, payload) {
+      const body =
+        typeof payload === 'string'
+          ? payload
+          : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      await client.publishAsync(topics.sample(ref, sha256, chunk), body, { qos: 1 });
     },
     publishStats(stats) {
       if (!client.connected) return;
       client.publish(topics.stats(ref), encode(Stats, { ...stats, session: sessionId }), { qos: 0 });
     },
     publishEvent(event) {
-      client.publish(topics.events(ref), encode(AgentEvent, event), { qos: 1 });
+      client.publish(topics.events(ref), encode(AgentEvent, { ...event, ts: Date.now() }), { qos: 1 });
     },
     async close() {
+      on('close');
       if (client.connected) {
         await client.publishAsync(
           stateTopic,
           encode(AgentState, { online: false, session: sessionId, ts: Date.now() }),
-          {
-            qos: 1,
-            retain: true,
-          },
+          { qos: 1, retain: true },
         );
       }
       await client.endAsync();
+      on('ended');
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { StageLatency } from '../pipeline/inspection.ts';
+
 /** Latency samples of one stage, kept in a ring buffer. */
 function createRing(capacity: number) {
   const values = new Float64Array(capacity);
@@ -18,14 +20,9 @@ function createRing(capacity: number) {
   };
 }
 
-export interface StageLatency {
-  capture: number;
-  preprocess: number;
-  infer: number;
-  total: number;
-}
-
 /** Rolling figures for the stats message: rates over the last interval, latency percentiles per stage. */
+export type StatsWindow = ReturnType<typeof createStatsWindow>;
+
 export function createStatsWindow(capacity = 2048) {
   const stages = {
     capture: createRing(capacity),

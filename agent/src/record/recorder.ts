@@ -19,6 +19,8 @@ export interface RecorderOptions {
  * happen in one chained step, so the outbox sees seq order even with several cameras; the disk write
  * itself is not awaited by the pipeline unless `maxPending` writes are outstanding.
  */
+export type Recorder = ReturnType<typeof createRecorder>;
+
 export function createRecorder(opts: RecorderOptions) {
   const maxPending = opts.maxPending ?? 64;
   let ordering: Promise<unknown> = Promise.resolve();
@@ -26,7 +28,8 @@ export function createRecorder(opts: RecorderOptions) {
   let lost = 0;
 
   return {
-    async record(partial: Omit<InspectionResultInput, 'seq'>): Promise<void> {
+    /** Resolves with the result as stored (its `seq` assigned) once the disk write has started. */
+    async record(partial: Omit<InspectionResultInput, 'seq'>): Promise<InspectionResultInput> {
       const step = ordering.then(async () => {
         const result: InspectionResultInput = {
           ...partial,
@@ -47,6 +50,7 @@ export function createRecorder(opts: RecorderOptions) {
       pending.add(tracked);
       void tracked.finally(() => pending.delete(tracked));
       while (pending.size > maxPending) await Promise.race(pending);
+      return result;
     },
     /** Resolves when every result handed to `record` is on disk (or counted lost). */
     async flush(): Promise<void> {

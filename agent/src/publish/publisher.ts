@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
 import type { Outbox } from '../outbox/index.ts';
-import type { Session } from './index.ts';
+import type { Session } from '../session/index.ts';
+import { type Backoff, createBackoff } from './backoff.ts';
 
 export interface PublisherOptions {
   outbox: Outbox;
-  session: () => Session;
+  session: Pick<Session, 'ready' | 'publishResults'>;
   batchSize: number;
   batchMs: number;
   /** Batches awaiting PUBACK at once. */
   maxInflight?: number;
   /** Replayed results sent per second at most, so a backlog does not swamp the hub or the link. */
   replayPerSecond?: number;
+  /** Delay after a failed publish before the next try (default: 0.5 s doubling to 30 s, jittered). */
+  backoff?: Backoff;
   now?: () => number;
   log: Logger;
 }
@@ -25,7 +28,10 @@ export interface Publisher {
   stop(): void;
 }
 
-/** Moves results from the outbox to the broker in batches; an entry leaves the outbox only on PUBACK. */
+/**
+ * The publish stage: moves results from the outbox to the broker in batches, off the inspection path;
+ * an entry leaves the outbox only on PUBACK. After a failed publish it waits a jittered, growing delay.
+ */
 export function createPublisher(opts: PublisherOptions): Publisher {
   const maxInflight = opts.maxInflight ?? 4;
   let inflight = 0;
@@ -44,6 +50,9 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     refilledAt = t;
     return tokens;
   };
+  const backoff = opts.backoff ?? createBackoff({ initialMs: 500, maxMs: 30_000 });
+  let retryAt = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
   let taking = false;
   const send = async (force: boolean) => {
     if (taking) return;
@@ -57,9 +66,9 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     }
   };
   const sendBatches = async (force: boolean) => {
-    const session = opts.session();
+    const { session } = opts;
     // depth() counts in-flight entries too; only what is not yet in flight can go.
-    while (!stopped && session.ready && inflight < maxInflight) {
+    while (!stopped && session.ready && inflight < maxInflight && now() >= retryAt) {
       const waiting = opts.outbox.depth() - inflightEntries;
       if (waiting <= 0 || (!force && waiting < opts.batchSize)) return;
       const allowance = Math.floor(replayAllowance());
@@ -74,13 +83,18 @@ export function createPublisher(opts: PublisherOptions): Publisher {
         .then(async () => {
           await opts.outbox.ack(batch);
           publishedCount += batch.length;
+          backoff.reset();
         })
         .catch((err: Error) => {
+          const delay = backoff.next();
+          retryAt = now() + delay;
           opts.log.warn(
-            { event: 'publish_failed', n: batch.length, err: err.message },
+            { event: 'publish_failed', n: batch.length, err: err.message, retry_ms: Math.round(delay) },
             'publish failed; will retry',
           );
           opts.outbox.release(batch);
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(() => void send(true), delay);
         })
         .finally(() => {
           inflight -= 1;
@@ -107,6 +121,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(retryTimer);
     },
   };
 }
