@@ -148,9 +148,9 @@ export function createRouter(deps: RouteDeps) {
       case 'uplink':
         return dispatch(parsed.channel, parsed.ref, payload, receivedTs);
       case 'sample':
-        if (!deps.samples) {
-          return rejected('SL_CHANNEL_UNKNOWN', 'this hub does not take sample images', agentKey(parsed.ref));
-        }
+        // Without a sample store (hub-side assembly plugs in as `samples`) chunks are acknowledged and dropped:
+        // dead-lettering 64 KiB binary chunks would push real dead letters out.
+        if (!deps.samples) return { kind: 'ignored' };
         await deps.samples(parsed.ref, parsed.sha256, parsed.chunk, payload, receivedTs);
         return { kind: 'stored', channel: 'samples' };
       case 'hub-state':
