@@ -20,6 +20,7 @@ export async function createFrameRunner(
     intraOpNumThreads: opts.threads ?? 2,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
   });
   return {
     input,

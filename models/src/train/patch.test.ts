@@ -105,14 +105,12 @@ describe('patch head on an image folder with outlines', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sl-patch-'));
-    await writeSplit(dir, 'train', 11, 36, 18);
-    await writeSplit(dir, 'val', 22, 24, 12);
+    await writeSplit(dir, 'train', 11, 24, 12);
+    await writeSplit(dir, 'val', 22, 16, 8);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('trains a per-location head that finds thin cracks, and its int8 twin keeps the ranking', {
-    timeout: 120_000,
-  }, async () => {
+  it('trains a per-location head that finds thin cracks, and its int8 twin keeps the ranking', async () => {
     const out = join(dir, 'out');
     const r = await trainFromFolder({
       data: dir,
@@ -121,7 +119,7 @@ describe('patch head on an image folder with outlines', () => {
       seed: 1,
       int8: true,
       width: W,
-      augmentations: 1,
+      augmentations: 0,
     });
     expect(r.transfer.chosen.pooling).toBe('patch');
     expect(r.transfer.chosen.cv.aurocs).toHaveLength(3);
@@ -129,7 +127,7 @@ describe('patch head on an image folder with outlines', () => {
     const { manifest, bytes } = await loadModel(out);
     expect(manifest.input.shape).toEqual([1, 3, 128, 96]);
     expect(manifest.training?.precision).toBe('int8');
-    expect(manifest.evaluation.n).toBe(36);
+    expect(manifest.evaluation.n).toBe(24);
     expect(manifest.evaluation.auroc).toBeGreaterThan(0.9);
     // Platt scaling keeps the Sigmoid off its float32 ceiling: the threshold sits inside (0, 1), not at 1 − ε.
     expect(manifest.threshold).toBeGreaterThan(0.01);
@@ -140,15 +138,15 @@ describe('patch head on an image folder with outlines', () => {
     expect(q.fused.QLinearConv ?? 0).toBeGreaterThan(10);
     // The written int8 file scores what training reported for it.
     const runner = await createFrameRunner(bytes, manifest.input, manifest.output.name);
-    const s = (await runner.run(await readImage(join(dir, 'val', 'defect', '024.png'))))[0] as number;
+    const s = (await runner.run(await readImage(join(dir, 'val', 'defect', '016.png'))))[0] as number;
     await runner.release();
-    expect(s).toBeCloseTo(r.finalVal[24] as number, 5);
+    expect(s).toBeCloseTo(r.finalVal[16] as number, 5);
     // The float graph computes what cross-validation computed in JS (imageLogit on the feature map).
     const backbone = await loadMobileNetV2();
     const spec = r.transfer.spec;
     const maps = await createFrameRunner(patchGraphBytes(backbone, spec), manifest.input, MAP_NAME);
     const fp32 = await createFrameRunner(r.fp32Bytes, manifest.input, manifest.output.name);
-    for (const name of ['000.png', '030.png']) {
+    for (const name of ['000.png', '020.png']) {
       const f = await readImage(join(dir, 'val', name === '000.png' ? 'ok' : 'defect', name));
       const z = imageLogit(r.transfer.head, await maps.run(f), 128 / 8, 96 / 8);
       expect((await fp32.run(f))[0] as number).toBeCloseTo(1 / (1 + Math.exp(-z)), 4);

@@ -36,9 +36,7 @@ describe('train on an image folder (synthetic parts as PNG files)', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('writes a loadable model + manifest that separates fresh defective parts from good ones', {
-    timeout: 60_000,
-  }, async () => {
+  it('writes a loadable model + manifest that separates fresh defective parts from good ones', async () => {
     const out = join(dir, 'out');
     const r = await trainFromFolder({
       data: dir,
