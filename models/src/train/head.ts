@@ -9,6 +9,8 @@ export interface HeadOptions {
   lambda?: number;
   steps?: number;
   learningRate?: number;
+  /** Called after each optimiser step (progress). */
+  onStep?: (step: number, steps: number) => void;
 }
 
 export interface Head {
@@ -67,6 +69,7 @@ export function fitHead(
       const vh = (v[j] as number) / (1 - b2 ** t);
       w[j] = (w[j] as number) - (lr * mh) / (Math.sqrt(vh) + 1e-8);
     }
+    opts.onStep?.(t, steps);
   }
   const weights = new Float32Array(f);
   let bias = w[f] as number;

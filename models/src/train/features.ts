@@ -1,0 +1,169 @@
+import { greedyCoreset } from '../anomaly/coreset.ts';
+import { type AnomalyFeatureSpec, addAnomalyFeatures } from '../anomaly/features.ts';
+import type { CellPool } from '../anomaly/train.ts';
+import type { KerasModel } from '../backbone/keras.ts';
+import { addKerasLayers } from '../backbone/to-onnx.ts';
+import { createGraph } from '../export/graph.ts';
+import type { ManifestInput } from '../manifest/schema.ts';
+import { createRng } from '../synthetic/rng.ts';
+import { augment, randomAugmentation } from './augment.ts';
+import { featureCount, INPUT_NAME, tapChannels } from './classifier-graph.ts';
+import { createFrameRunner } from './extract.ts';
+import { PATCH_STRIDE, PATCH_TAPS, type PatchSample } from './patch.ts';
+import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
+import { createProgressBar } from './progress.ts';
+import { CANDIDATE_TAPS } from './transfer.ts';
+
+/** What one shared backbone pass collects for the candidates that will be compared. */
+export interface ExtractionPlan {
+  pooled: boolean;
+  patch: boolean;
+  anomaly: AnomalyFeatureSpec | null;
+}
+
+export interface ExtractedFeatures {
+  /** Pooled taps (max + avg of CANDIDATE_TAPS) per image, and per augmented copy. */
+  pooled: { feats: Float32Array[]; augFeats: Float32Array[][] } | null;
+  /** Class-balanced patch cells per image (all copies). */
+  patch: CellRows[] | null;
+  /** Candidate memory-bank cells of the good images (original frames only). */
+  anomaly: CellPool | null;
+  seconds: number;
+}
+
+const OUT = { pooled: 'pooled', patch: 'patch_map', anomaly: 'anomaly_features' } as const;
+
+/** One graph with an output per planned candidate, on one backbone. */
+export function extractionGraphBytes(
+  backbone: KerasModel,
+  input: ManifestInput,
+  plan: ExtractionPlan,
+): Uint8Array {
+  const [, , height, width] = input.shape;
+  const taps = [
+    ...(plan.pooled ? CANDIDATE_TAPS : []),
+    ...(plan.patch ? PATCH_TAPS : []),
+    ...(plan.anomaly?.taps ?? []),
+  ];
+  const g = createGraph('sightline-training-features');
+  g.input(INPUT_NAME, [1, 3, height, width]);
+  const t = addKerasLayers(g, backbone, { input: INPUT_NAME, until: [...new Set(taps)] });
+  if (plan.pooled) {
+    const parts = CANDIDATE_TAPS.flatMap((tap) => [
+      g.node('GlobalMaxPool', [t.get(tap) as string], `${tap}/gmp`),
+      g.node('GlobalAveragePool', [t.get(tap) as string], `${tap}/gap`),
+    ]);
+    g.node('Flatten', [g.node('Concat', parts, 'pooled/concat', { axis: 1 })], OUT.pooled, { axis: 1 });
+    const f = featureCount(backbone, { height, width, taps: CANDIDATE_TAPS, pooling: 'max+avg' });
+    g.output(OUT.pooled, [1, f]);
+  }
+  if (plan.patch) {
+    g.node(
+      'Concat',
+      PATCH_TAPS.map((x) => t.get(x) as string),
+      OUT.patch,
+      { axis: 1 },
+    );
+    const c = PATCH_TAPS.reduce((s, x) => s + tapChannels(backbone, x), 0);
+    g.output(OUT.patch, [1, c, height / PATCH_STRIDE, width / PATCH_STRIDE]);
+  }
+  if (plan.anomaly) {
+    const a = plan.anomaly;
+    g.node('Identity', [addAnomalyFeatures(g, backbone, t, a, { height, width })], OUT.anomaly);
+    g.output(OUT.anomaly, [1, a.dim, height / a.stride, width / a.stride]);
+  }
+  return g.toBytes();
+}
+
+/**
+ * The one backbone pass every candidate shares (features cached between candidates): each image and its
+ * augmented copies (flips, brightness, contrast; no shift, so masks stay put) run once, on every core, and what
+ * each candidate needs is kept: pooled vectors, class-balanced patch cells, good-image anomaly cells.
+ */
+export async function extractFeatures(
+  backbone: KerasModel,
+  samples: readonly PatchSample[],
+  plan: ExtractionPlan,
+  opts: CellSampling & {
+    input: ManifestInput;
+    augmentations: number;
+    seed: number;
+    /** Candidate anomaly cells kept in all (over the good images). */
+    anomalyPool: number;
+    progress?: boolean;
+  },
+): Promise<ExtractedFeatures> {
+  const started = Date.now();
+  const runner = await createFrameRunner(
+    extractionGraphBytes(backbone, opts.input, plan),
+    opts.input,
+    OUT.patch,
+  );
+  const names: string[] = [];
+  if (plan.pooled) names.push(OUT.pooled);
+  if (plan.patch) names.push(OUT.patch);
+  if (plan.anomaly) names.push(OUT.anomaly);
+  const copies = 1 + opts.augmentations;
+  const rng = createRng(opts.seed);
+  const cellRng = createRng(opts.seed + 1);
+  const sampler = plan.patch
+    ? createCellSampler(samples, {
+        ...opts,
+        stride: PATCH_STRIDE,
+        channels: PATCH_TAPS.reduce((s, x) => s + tapChannels(backbone, x), 0),
+        copies,
+        rng: cellRng,
+      })
+    : null;
+  const [, , height, width] = opts.input.shape;
+  const a = plan.anomaly;
+  const cells = a ? (height / a.stride) * (width / a.stride) : 0;
+  const good = samples.filter((s) => s.label === 0).length;
+  const per = a ? Math.max(1, Math.min(cells, Math.ceil(opts.anomalyPool / Math.max(1, good)))) : 0;
+  const pooled = plan.pooled ? { feats: [] as Float32Array[], augFeats: [] as Float32Array[][] } : null;
+  const pool: CellPool | null = a ? { dim: a.dim, rows: [], perImage: cells } : null;
+  const bar = opts.progress ? createProgressBar('features', samples.length * copies) : null;
+  for (const [i, s] of samples.entries()) {
+    const extra: Float32Array[] = [];
+    for (let c = 0; c < copies; c++) {
+      const aug = c === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 };
+      const out = await runner.runOutputs(aug ? augment(s.frame, aug) : s.frame, names);
+      if (pooled) (c === 0 ? pooled.feats : extra).push(Float32Array.from(out[OUT.pooled] as Float32Array));
+      sampler?.collect(i, out[OUT.patch] as Float32Array, aug);
+      if (a && pool && c === 0) {
+        const map = out[OUT.anomaly] as Float32Array;
+        pool.rows.push(
+          s.label === 0 ? imageCoreset(map, a.dim, cells, per, opts.seed + i) : new Float32Array(0),
+        );
+      }
+      bar?.tick();
+    }
+    pooled?.augFeats.push(extra);
+  }
+  bar?.done();
+  await runner.release();
+  return { pooled, patch: sampler?.rows ?? null, anomaly: pool, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * `per` cells of a [dim, cells] map as rows: a greedy k-centre coreset within the image (PatchCore keeps every
+ * patch as a coreset candidate; keeping each image's most distinct cells keeps its rare normal structure, such
+ * as part edges, where an even spread would drop it).
+ */
+function imageCoreset(
+  map: Float32Array,
+  dim: number,
+  cells: number,
+  per: number,
+  seed: number,
+): Float32Array {
+  const rows = new Float32Array(cells * dim);
+  for (let k = 0; k < dim; k++)
+    for (let i = 0; i < cells; i++) rows[i * dim + k] = map[k * cells + i] as number;
+  const pick = greedyCoreset(rows, dim, per, { seed, projectTo: 32 });
+  const out = new Float32Array(pick.length * dim);
+  pick.forEach((c, r) => {
+    out.set(rows.subarray(c * dim, (c + 1) * dim), r * dim);
+  });
+  return out;
+}
