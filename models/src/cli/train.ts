@@ -81,7 +81,7 @@ export const trainCommand: CliCommand = {
       head: c.head,
       pool: c.pool,
       log: io.progress,
-      progress: true,
+      progress: io.bars ?? true,
     });
     const { evaluation, threshold, sha256, input, task } = r.manifest;
     const cv = r.chosen.cv;

@@ -37,6 +37,8 @@ export interface Candidate {
   description: string;
   /** The final fitted head, where the candidate has one (checks against the graph). */
   head?: Head;
+  /** Each fold's head (a starting point for fine-tuning). */
+  foldHeads?: Head[];
   /** Anything else worth recording in the manifest's `training`. */
   notes?: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import { trainAnomaly } from '../anomaly/candidate.ts';
+import { trainFinetuned } from '../finetune/candidate.ts';
 import { ANOMALY_DEFAULTS } from '../anomaly/train.ts';
 import type { KerasModel } from '../backbone/keras.ts';
 import { ModelsError } from '../errors.ts';
@@ -40,6 +41,7 @@ export function plannedCandidates(samples: readonly PatchSample[], head: HeadCho
   return {
     pooled: (head === 'auto' || head === 'pooled') && defects >= 5,
     patch: (head === 'auto' || head === 'patch') && masked >= MIN_MASKED,
+    finetune: head === 'auto' && masked >= MIN_MASKED,
     anomaly: head === 'auto' || head === 'anomaly',
   };
 }
@@ -61,13 +63,17 @@ export async function compareCandidates(
   const features = await extractFeatures(
     backbone,
     samples,
-    { pooled: plan.pooled, patch: plan.patch, anomaly: plan.anomaly ? spec : null },
+    { pooled: plan.pooled, patch: plan.patch, finetune: plan.finetune, anomaly: plan.anomaly ? spec : null },
     { ...opts, anomalyPool: ANOMALY_DEFAULTS.pool },
   );
   log(`features: ${samples.length} images × ${1 + opts.augmentations} in ${features.seconds.toFixed(0)} s`);
   const candidates: Candidate[] = [];
   if (features.pooled) candidates.push(trainPooledFrom(backbone, samples, features.pooled, opts));
-  if (features.patch) candidates.push(await trainPatchFrom(backbone, samples, features.patch, opts));
+  if (features.patch) {
+    const patch = await trainPatchFrom(backbone, samples, features.patch, opts);
+    candidates.push(patch);
+    if (plan.finetune) candidates.push(await trainFinetuned(backbone, samples, features.patch, patch, opts));
+  }
   if (features.anomaly) candidates.push(await trainAnomaly(backbone, samples, features.anomaly, spec, opts));
   const chosen = candidates.reduce((a, b) => (rank(b) > rank(a) ? b : a));
   const table = candidates

@@ -4,6 +4,7 @@ import type { CellPool } from '../anomaly/train.ts';
 import type { KerasModel } from '../backbone/keras.ts';
 import { addKerasLayers } from '../backbone/to-onnx.ts';
 import { createGraph } from '../export/graph.ts';
+import { FINETUNE_INPUT } from '../finetune/fit.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
@@ -18,6 +19,8 @@ import { CANDIDATE_TAPS } from './transfer.ts';
 export interface ExtractionPlan {
   pooled: boolean;
   patch: boolean;
+  /** Also the fine-tuned block's input at the patch cells. */
+  finetune?: boolean;
   anomaly: AnomalyFeatureSpec | null;
 }
 
@@ -31,7 +34,7 @@ export interface ExtractedFeatures {
   seconds: number;
 }
 
-const OUT = { pooled: 'pooled', patch: 'patch_map', anomaly: 'anomaly_features' } as const;
+export const OUT = { pooled: 'pooled', patch: 'patch_map', finetune: 'finetune_input', anomaly: 'anomaly_features' } as const;
 
 /** One graph with an output per planned candidate, on one backbone. */
 export function extractionGraphBytes(
@@ -43,6 +46,7 @@ export function extractionGraphBytes(
   const taps = [
     ...(plan.pooled ? CANDIDATE_TAPS : []),
     ...(plan.patch ? PATCH_TAPS : []),
+    ...(plan.finetune ? [FINETUNE_INPUT] : []),
     ...(plan.anomaly?.taps ?? []),
   ];
   const g = createGraph('sightline-training-features');
@@ -66,6 +70,10 @@ export function extractionGraphBytes(
     );
     const c = PATCH_TAPS.reduce((s, x) => s + tapChannels(backbone, x), 0);
     g.output(OUT.patch, [1, c, height / PATCH_STRIDE, width / PATCH_STRIDE]);
+  }
+  if (plan.finetune) {
+    g.node('Identity', [t.get(FINETUNE_INPUT) as string], OUT.finetune);
+    g.output(OUT.finetune, [1, tapChannels(backbone, FINETUNE_INPUT), height / PATCH_STRIDE, width / PATCH_STRIDE]);
   }
   if (plan.anomaly) {
     const a = plan.anomaly;
@@ -102,6 +110,7 @@ export async function extractFeatures(
   const names: string[] = [];
   if (plan.pooled) names.push(OUT.pooled);
   if (plan.patch) names.push(OUT.patch);
+  if (plan.finetune) names.push(OUT.finetune);
   if (plan.anomaly) names.push(OUT.anomaly);
   const copies = 1 + opts.augmentations;
   const rng = createRng(opts.seed);
@@ -129,7 +138,7 @@ export async function extractFeatures(
       const aug = c === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 };
       const out = await runner.runOutputs(aug ? augment(s.frame, aug) : s.frame, names);
       if (pooled) (c === 0 ? pooled.feats : extra).push(Float32Array.from(out[OUT.pooled] as Float32Array));
-      sampler?.collect(i, out[OUT.patch] as Float32Array, aug);
+      sampler?.collect(i, out[OUT.patch] as Float32Array, aug, out[OUT.finetune]);
       if (a && pool && c === 0) {
         const map = out[OUT.anomaly] as Float32Array;
         pool.rows.push(

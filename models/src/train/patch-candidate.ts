@@ -43,6 +43,7 @@ export async function trainPatchFrom(
     foldModel: (k) => patchGraphBytes(backbone, spec, t.foldHeads[k]),
     description: `frozen MobileNetV2 to ${PATCH_TAPS.join('+')}, a logistic head at every 8×8 location trained on the defect masks, score = highest 2×2 window`,
     head: t.head,
+    foldHeads: t.foldHeads,
     notes: { cells: t.cells },
   };
 }

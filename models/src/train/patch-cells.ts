@@ -8,6 +8,8 @@ import type { PatchSample } from './patch.ts';
 export interface CellRows {
   x: Float32Array[];
   y: number[];
+  /** The same cells of a second map (the fine-tuned block's input), when one is collected. */
+  aux: Float32Array[];
 }
 
 export interface CellSampling {
@@ -38,10 +40,10 @@ export function createCellSampler(
   const masked = samples.filter((s) => s.label === 1 && s.mask).length;
   const perDefect = Math.max(4, Math.ceil(budget / (Math.max(1, masked) * opts.copies)));
   const grid = { width, height, resize: opts.input.resize, stride: opts.stride };
-  const rows: CellRows[] = samples.map(() => ({ x: [], y: [] }));
-  const cellAt = (map: Float32Array, i: number) => {
-    const v = new Float32Array(c);
-    for (let k = 0; k < c; k++) v[k] = map[k * n + i] as number;
+  const rows: CellRows[] = samples.map(() => ({ x: [], y: [], aux: [] }));
+  const cellAt = (map: Float32Array, i: number, channels = c) => {
+    const v = new Float32Array(channels);
+    for (let k = 0; k < channels; k++) v[k] = map[k * n + i] as number;
     return v;
   };
   return {
@@ -51,8 +53,8 @@ export function createCellSampler(
       const s = samples[i] as PatchSample;
       return s.label === 0 || s.mask !== null;
     },
-    /** Adds the cells of sample i's map (of the copy augmented by `aug`, or the original). */
-    collect(i: number, map: Float32Array, aug: Augmentation | null) {
+    /** Adds the cells of sample i's map (of the copy augmented by `aug`, or the original), and of `aux`. */
+    collect(i: number, map: Float32Array, aug: Augmentation | null, aux?: Float32Array) {
       const s = samples[i] as PatchSample;
       if (s.label === 1 && !s.mask) return;
       const r = rows[i] as CellRows;
@@ -71,8 +73,10 @@ export function createCellSampler(
         const step = Math.max(1, cells.length / cap);
         // All defect cells under the cap are taken without a draw (the default model's build depends on it).
         for (let t = label === 0 || cells.length > cap ? opts.rng() * step : 0; t < cells.length; t += step) {
-          r.x.push(cellAt(map, cells[Math.floor(t)] as number));
+          const cell = cells[Math.floor(t)] as number;
+          r.x.push(cellAt(map, cell));
           r.y.push(label);
+          if (aux) r.aux.push(cellAt(aux, cell, aux.length / n));
         }
       }
     },

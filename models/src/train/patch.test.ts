@@ -77,7 +77,7 @@ describe('candidates the data allows', () => {
       patch: false,
       anomaly: true,
     });
-    expect(plannedCandidates(ok, 'auto')).toEqual({ pooled: false, patch: false, anomaly: true });
+    expect(plannedCandidates(ok, 'auto')).toEqual({ pooled: false, patch: false, finetune: false, anomaly: true });
     expect(() => plannedCandidates([...ok, ...bare.slice(0, 3), ...masked.slice(0, 2)], 'patch')).toThrow(
       /2 of 5 have a non-empty one/,
     );

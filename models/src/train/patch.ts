@@ -1,5 +1,5 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { addKerasLayers } from '../backbone/to-onnx.ts';
+import { addKerasLayers, type ConvParams } from '../backbone/to-onnx.ts';
 import { createGraph, type GraphBuilder } from '../export/graph.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import type { DefectMask } from '../masks/mask.ts';
@@ -58,10 +58,11 @@ export function patchGraphBytes(
   model: KerasModel,
   spec: FeatureSpec,
   head?: Head & { docString?: string },
+  overrides?: ReadonlyMap<string, ConvParams>,
 ): Uint8Array {
   const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
-  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps });
+  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps, overrides });
   const maps = spec.taps.map((t) => tensors.get(t) as string);
   const joined =
     maps.length === 1 && head
@@ -118,6 +119,11 @@ export function imageLogit(head: Head, map: Float32Array, gh: number, gw: number
     const o = k * n;
     for (let i = 0; i < n; i++) l[i] = (l[i] as number) + w * (map[o + i] as number);
   }
+  return windowMax(l, gh, gw);
+}
+
+/** The highest mean of a 2×2 window of cell logits (row major, gh × gw). */
+export function windowMax(l: Float32Array, gh: number, gw: number): number {
   let best = Number.NEGATIVE_INFINITY;
   for (let y = 0; y + 1 < gh; y++) {
     for (let x = 0; x + 1 < gw; x++) {
