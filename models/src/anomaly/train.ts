@@ -15,10 +15,10 @@ export const ANOMALY_DEFAULTS = {
     reduce: 'average',
     seed: 1,
   } satisfies AnomalyFeatureSpec,
-  /** Cells per good image kept as coreset candidates, at most `pool` in all. */
-  pool: 40_000,
-  /** Bank rows: 1 % of the candidate cells, within these bounds. */
-  bank: { share: 0.1, min: 1000, max: 4000 },
+  /** Candidate cells kept in all, each good image's most distinct ones (a coreset within the image). */
+  pool: 20_000,
+  /** Bank rows: 10 % of the candidate cells, within these bounds (the bank's size sets the model's speed). */
+  bank: { share: 0.1, min: 1000, max: 2000 },
   neighbours: 9,
 };
 
@@ -55,6 +55,7 @@ export function buildBank(pool: CellPool, use: readonly number[], opts: AnomalyO
     opts.bankSize ?? Math.min(candidates, Math.max(min, Math.min(max, Math.round(share * candidates))));
   const chosen = greedyCoreset(all, pool.dim, size, {
     seed: opts.seed,
+    projectTo: 64,
     onProgress: (d, t) => opts.onProgress?.('coreset', d, t),
   });
   const rows = new Float32Array(chosen.length * pool.dim);

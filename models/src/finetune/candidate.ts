@@ -1,53 +1,17 @@
 import type { KerasModel } from '../backbone/keras.ts';
 import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
-import { addKerasLayers, foldedConv } from '../backbone/to-onnx.ts';
-import { createGraph } from '../export/graph.ts';
+import { foldedConv } from '../backbone/to-onnx.ts';
 import type { Candidate, CandidateOptions } from '../train/candidate.ts';
-import { type FeatureSpec, INPUT_NAME } from '../train/classifier-graph.ts';
+import { type FeatureSpec, SCORE_NAME } from '../train/classifier-graph.ts';
 import { stratifiedFolds, summariseFolds } from '../train/cross-validation.ts';
 import { createFrameRunner } from '../train/extract.ts';
 import type { Head } from '../train/head.ts';
-import {
-  PATCH_STRIDE,
-  PATCH_TAPS,
-  type PatchSample,
-  patchGraphBytes,
-  plattScaling,
-  windowMax,
-} from '../train/patch.ts';
+import { PATCH_TAPS, type PatchSample, patchGraphBytes, plattScaling } from '../train/patch.ts';
 import type { CellRows } from '../train/patch-cells.ts';
 import { createProgressBar } from '../train/progress.ts';
-import {
-  cellLogits,
-  FINETUNE_INPUT,
-  FINETUNE_LAYER,
-  type FinetuneParams,
-  finetuneSteps,
-  fitFinetuned,
-} from './fit.ts';
+import { FINETUNE_LAYER, type FinetuneParams, finetuneSteps, fitFinetuned } from './fit.ts';
 
 const FROZEN = 384; // blocks 4 and 5 of the 576 patch features
-
-/** Graph with the frozen taps and the fine-tuned block's input as outputs, for scoring held-out images. */
-function inputsGraph(backbone: KerasModel, height: number, width: number): Uint8Array {
-  const g = createGraph('sightline-finetune-inputs');
-  g.input(INPUT_NAME, [1, 3, height, width]);
-  const t = addKerasLayers(g, backbone, {
-    input: INPUT_NAME,
-    until: [...PATCH_TAPS.slice(0, 2), FINETUNE_INPUT],
-  });
-  g.node(
-    'Concat',
-    PATCH_TAPS.slice(0, 2).map((x) => t.get(x) as string),
-    'frozen',
-    { axis: 1 },
-  );
-  g.node('Identity', [t.get(FINETUNE_INPUT) as string], 'x');
-  const [gh, gw] = [height / PATCH_STRIDE, width / PATCH_STRIDE];
-  g.output('frozen', [1, FROZEN, gh, gw]);
-  g.output('x', [1, 32, gh, gw]);
-  return g.toBytes();
-}
 
 /**
  * The fine-tuned patch candidate: per fold, block 6's expansion and the cell head trained jointly from the
@@ -93,18 +57,32 @@ export async function trainFinetuned(
       ),
     );
   }
-  const runner = await createFrameRunner(inputsGraph(backbone, height, width), opts.input, 'x');
-  const [gh, gw] = [height / PATCH_STRIDE, width / PATCH_STRIDE];
+  // Each image through its fold's graph (tuned block + head, ending in the window logit): onnxruntime does
+  // the per-cell work.
+  const graph = (p: FinetuneParams, o: { logit?: boolean; docString?: string } = {}) =>
+    patchGraphBytes(
+      backbone,
+      spec,
+      { ...p.head, docString: o.docString },
+      new Map([[FINETUNE_LAYER, p.conv]]),
+      o,
+    );
   const scores = new Array<number>(samples.length).fill(Number.NaN);
   const bar = opts.progress ? createProgressBar('fine-tune: scoring held-out images', samples.length) : null;
-  for (const [i, s] of samples.entries()) {
-    const out = await runner.runOutputs(s.frame, ['frozen', 'x']);
-    const p = folds[fold[i] as number] as FinetuneParams;
-    scores[i] = windowMax(cellLogits(p, out.frozen as Float32Array, out.x as Float32Array, gh * gw), gh, gw);
-    bar?.tick();
+  for (let k = 0; k < opts.folds; k++) {
+    const runner = await createFrameRunner(
+      graph(folds[k] as FinetuneParams, { logit: true }),
+      opts.input,
+      SCORE_NAME,
+    );
+    for (const [i, s] of samples.entries()) {
+      if (fold[i] !== k) continue;
+      scores[i] = (await runner.run(s.frame))[0] as number;
+      bar?.tick();
+    }
+    await runner.release();
   }
   bar?.done();
-  await runner.release();
   const platt = plattScaling(scores, labels);
   const calibrated = (p: FinetuneParams): FinetuneParams => ({
     conv: p.conv,
@@ -123,8 +101,6 @@ export async function trainFinetuned(
       'final',
     ),
   );
-  const graph = (p: FinetuneParams, docString?: string) =>
-    patchGraphBytes(backbone, spec, { ...p.head, docString }, new Map([[FINETUNE_LAYER, p.conv]]));
   const detail = `${PATCH_TAPS.join('+')}, ${FINETUNE_LAYER} fine-tuned, highest 2×2 window`;
   return {
     name: 'patch-finetuned',
@@ -133,10 +109,9 @@ export async function trainFinetuned(
     oof,
     seconds: (Date.now() - started) / 1000,
     task: 'classify',
-    bytes: graph(
-      final,
-      `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
-    ),
+    bytes: graph(final, {
+      docString: `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
+    }),
     foldModel: (k) => graph(calibrated(folds[k] as FinetuneParams)),
     description: `MobileNetV2 to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned jointly with a logistic head at every 8×8 location on the defect masks, score = highest 2×2 window`,
   };

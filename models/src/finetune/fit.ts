@@ -138,32 +138,3 @@ export function fitFinetuned(
   }
   return { conv: { weight: W, bias: c }, head: { weights: Float32Array.from(w), bias: b } };
 }
-
-/** Cell logits of a [F + ci, cells] map pair (frozen taps, block input) under `p`, row major. */
-export function cellLogits(
-  p: FinetuneParams,
-  frozen: Float32Array,
-  x: Float32Array,
-  cells: number,
-): Float32Array {
-  const F = frozen.length / cells;
-  const ci = x.length / cells;
-  const co = p.conv.bias.length;
-  const out = new Float32Array(cells).fill(p.head.bias);
-  for (let j = 0; j < F; j++) {
-    const wj = p.head.weights[j] as number;
-    for (let i = 0; i < cells; i++) out[i] = (out[i] as number) + wj * (frozen[j * cells + i] as number);
-  }
-  const a = new Float32Array(cells);
-  for (let o = 0; o < co; o++) {
-    a.fill(p.conv.bias[o] as number);
-    for (let k = 0; k < ci; k++) {
-      const wk = p.conv.weight[o * ci + k] as number;
-      for (let i = 0; i < cells; i++) a[i] = (a[i] as number) + wk * (x[k * cells + i] as number);
-    }
-    const wo = p.head.weights[F + o] as number;
-    for (let i = 0; i < cells; i++)
-      out[i] = (out[i] as number) + wo * Math.min(6, Math.max(0, a[i] as number));
-  }
-  return out;
-}

@@ -1,8 +1,8 @@
 import { trainAnomaly } from '../anomaly/candidate.ts';
-import { trainFinetuned } from '../finetune/candidate.ts';
 import { ANOMALY_DEFAULTS } from '../anomaly/train.ts';
 import type { KerasModel } from '../backbone/keras.ts';
 import { ModelsError } from '../errors.ts';
+import { trainFinetuned } from '../finetune/candidate.ts';
 import { type Candidate, type CandidateOptions, candidateRow, formatTable } from './candidate.ts';
 import { extractFeatures } from './features.ts';
 import type { PatchSample } from './patch.ts';

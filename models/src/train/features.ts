@@ -34,7 +34,12 @@ export interface ExtractedFeatures {
   seconds: number;
 }
 
-export const OUT = { pooled: 'pooled', patch: 'patch_map', finetune: 'finetune_input', anomaly: 'anomaly_features' } as const;
+export const OUT = {
+  pooled: 'pooled',
+  patch: 'patch_map',
+  finetune: 'finetune_input',
+  anomaly: 'anomaly_features',
+} as const;
 
 /** One graph with an output per planned candidate, on one backbone. */
 export function extractionGraphBytes(
@@ -73,7 +78,12 @@ export function extractionGraphBytes(
   }
   if (plan.finetune) {
     g.node('Identity', [t.get(FINETUNE_INPUT) as string], OUT.finetune);
-    g.output(OUT.finetune, [1, tapChannels(backbone, FINETUNE_INPUT), height / PATCH_STRIDE, width / PATCH_STRIDE]);
+    g.output(OUT.finetune, [
+      1,
+      tapChannels(backbone, FINETUNE_INPUT),
+      height / PATCH_STRIDE,
+      width / PATCH_STRIDE,
+    ]);
   }
   if (plan.anomaly) {
     const a = plan.anomaly;

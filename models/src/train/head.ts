@@ -38,10 +38,10 @@ export function fitHead(
   for (const r of rows)
     for (let j = 0; j < f; j++) sd[j] = (sd[j] as number) + ((r[j] as number) - (mean[j] as number)) ** 2 / n;
   for (let j = 0; j < f; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
-  const z = rows.map((r) => {
-    const v = new Float64Array(f);
-    for (let j = 0; j < f; j++) v[j] = ((r[j] as number) - (mean[j] as number)) / (sd[j] as number);
-    return v;
+  // One contiguous row-major block: the same arithmetic as per-row arrays, fewer indirections.
+  const z = new Float64Array(n * f);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < f; j++) z[i * f + j] = ((r[j] as number) - (mean[j] as number)) / (sd[j] as number);
   });
   // Parameters: w[0..f) and bias at w[f]. Adam state m, v.
   const w = new Float64Array(f + 1);
@@ -53,11 +53,11 @@ export function fitHead(
   for (let t = 1; t <= steps; t++) {
     g.fill(0);
     for (let i = 0; i < n; i++) {
-      const x = z[i] as Float64Array;
+      const o = i * f;
       let s = w[f] as number;
-      for (let j = 0; j < f; j++) s += (w[j] as number) * (x[j] as number);
+      for (let j = 0; j < f; j++) s += (w[j] as number) * (z[o + j] as number);
       const err = (1 / (1 + Math.exp(-s)) - (labels[i] as number)) * (sampleWeight[i] as number);
-      for (let j = 0; j < f; j++) g[j] = (g[j] as number) + err * (x[j] as number);
+      for (let j = 0; j < f; j++) g[j] = (g[j] as number) + err * (z[o + j] as number);
       g[f] = (g[f] as number) + err;
     }
     for (let j = 0; j < f; j++) g[j] = (g[j] as number) + lambda * (w[j] as number);

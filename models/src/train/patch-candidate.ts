@@ -22,6 +22,7 @@ export async function trainPatchFrom(
     ...opts,
     spec,
     maps,
+    fast: true,
     bar: opts.progress ? createProgressBar('patch: scoring held-out images', samples.length) : null,
     fitBar: (label) => (opts.progress ? createProgressBar(`patch: fit ${label}`, 300) : null),
   });

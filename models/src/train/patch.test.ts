@@ -70,14 +70,21 @@ describe('candidates the data allows', () => {
     expect(plannedCandidates([...ok, ...masked], 'auto')).toEqual({
       pooled: true,
       patch: true,
+      finetune: true,
       anomaly: true,
     });
     expect(plannedCandidates([...ok, ...bare], 'auto')).toEqual({
       pooled: true,
       patch: false,
+      finetune: false,
       anomaly: true,
     });
-    expect(plannedCandidates(ok, 'auto')).toEqual({ pooled: false, patch: false, finetune: false, anomaly: true });
+    expect(plannedCandidates(ok, 'auto')).toEqual({
+      pooled: false,
+      patch: false,
+      finetune: false,
+      anomaly: true,
+    });
     expect(() => plannedCandidates([...ok, ...bare.slice(0, 3), ...masked.slice(0, 2)], 'patch')).toThrow(
       /2 of 5 have a non-empty one/,
     );

@@ -11,6 +11,7 @@ import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
+import { fitHeadFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
 import type { ProgressBar } from './progress.ts';
 
@@ -45,6 +46,8 @@ export interface PatchOptions extends CellSampling {
   augmentations: number;
   lambda?: number;
   bar?: ProgressBar | null;
+  /** Fit in onnxruntime (`fitHeadFast`) rather than float64 JavaScript (the default model's build). */
+  fast?: boolean;
   /** Ticks once per optimiser step of each fit (5 folds + the final one). */
   fitBar?: (label: string) => ProgressBar | null;
 }
@@ -59,6 +62,7 @@ export function patchGraphBytes(
   spec: FeatureSpec,
   head?: Head & { docString?: string },
   overrides?: ReadonlyMap<string, ConvParams>,
+  opts: { logit?: boolean } = {},
 ): Uint8Array {
   const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
@@ -76,14 +80,14 @@ export function patchGraphBytes(
     g.output(MAP_NAME, [1, c, gh, gw]);
     return g.toBytes();
   }
-  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME);
+  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME, opts);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
 }
 
 /**
  * The patch head on a [1, c, h, w] map tensor: 1×1 Conv (a logit per cell) → 2×2 AveragePool → GlobalMaxPool →
- * Flatten → Sigmoid into `output` ([1, 1]). Node names start with `prefix`.
+ * Flatten → Sigmoid into `output` ([1, 1]); with `logit`, without the Sigmoid. Node names start with `prefix`.
  */
 export function addPatchHead(
   g: GraphBuilder,
@@ -92,6 +96,7 @@ export function addPatchHead(
   head: Head,
   prefix: string,
   output: string,
+  opts: { logit?: boolean } = {},
 ): string {
   const w = g.initializer(`${prefix}/W`, head.weights, [1, c, 1, 1]);
   const b = g.initializer(`${prefix}/B`, [head.bias], [1]);
@@ -101,6 +106,7 @@ export function addPatchHead(
     strides: [1, 1],
   });
   const top = g.node('GlobalMaxPool', [windows], `${prefix}/max`);
+  if (opts.logit) return g.node('Flatten', [top], output, { axis: 1 }); // the logit itself (cross-validation)
   const flat = g.node('Flatten', [top], `${prefix}/flat`, { axis: 1 });
   return g.node('Sigmoid', [flat], output);
 }
@@ -123,7 +129,7 @@ export function imageLogit(head: Head, map: Float32Array, gh: number, gw: number
 }
 
 /** The highest mean of a 2×2 window of cell logits (row major, gh × gw). */
-export function windowMax(l: Float32Array, gh: number, gw: number): number {
+function windowMax(l: Float32Array, gh: number, gw: number): number {
   let best = Number.NEGATIVE_INFINITY;
   for (let y = 0; y + 1 < gh; y++) {
     for (let x = 0; x + 1 < gw; x++) {
@@ -192,13 +198,12 @@ export async function fitPatchHead(
 ): Promise<PatchTraining> {
   const gh = opts.spec.height / PATCH_STRIDE;
   const gw = opts.spec.width / PATCH_STRIDE;
-  const fit = (idx: number[], label: string) => {
+  const fit = async (idx: number[], label: string) => {
     const bar = opts.fitBar?.(label) ?? null;
-    const h = fitHead(
-      idx.flatMap((i) => (rows[i] as CellRows).x),
-      idx.flatMap((i) => (rows[i] as CellRows).y),
-      { lambda: opts.lambda ?? 0.01, onStep: bar ? () => bar.tick() : undefined },
-    );
+    const x = idx.flatMap((i) => (rows[i] as CellRows).x);
+    const y = idx.flatMap((i) => (rows[i] as CellRows).y);
+    const o = { lambda: opts.lambda ?? 0.01, onStep: bar ? () => bar.tick() : undefined };
+    const h = opts.fast ? await fitHeadFast(x, y, o) : fitHead(x, y, o);
     bar?.done();
     return h;
   };
@@ -207,7 +212,7 @@ export async function fitPatchHead(
   const heads: Head[] = [];
   for (let k = 0; k < opts.folds; k++) {
     heads.push(
-      fit(
+      await fit(
         samples.flatMap((_, i) => (fold[i] === k ? [] : [i])),
         `fold ${k + 1}/${opts.folds}`,
       ),
@@ -231,7 +236,7 @@ export async function fitPatchHead(
     opts.folds,
   );
   const head = calibrated(
-    fit(
+    await fit(
       samples.map((_, i) => i),
       'final',
     ),
