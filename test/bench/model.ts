@@ -4,7 +4,7 @@
  *    cross-validated on the same 5 folds, the best kept), score val/ in fp32 and int8.
  * 2. A stand-in for a user's surface set: BENCH_TILES (default 1000) textured tiles of ~250×500 in as many
  *    sizes, 29 % defective, anti-aliased PNG masks beside the images (4 of them empty), 80/20 split by name.
- * Ends with one JSON line: auroc_val_fp32, auroc_val_int8, auroc_cv, train_s, peak_rss_mb, candidates, and the
+ * BENCH_KOLEKTOR=0 or BENCH_TILES=0 skip a part. Ends with one JSON line: auroc_val_fp32, auroc_val_int8, auroc_cv, train_s, peak_rss_mb, candidates, and the
  * same for the tiles under `tiles`.
  */
 import { existsSync } from 'node:fs';
@@ -38,8 +38,9 @@ async function run(data: string, name: string) {
 }
 
 const kolektor = resolve(import.meta.dirname, '../../../shared/datasets/kolektorsdd');
-const k = existsSync(kolektor) ? await run(kolektor, 'kolektorsdd') : null;
-if (!k) log(`KolektorSDD not found at ${kolektor}: skipped`);
+const useKolektor = process.env.BENCH_KOLEKTOR !== '0' && existsSync(kolektor);
+const k = useKolektor ? await run(kolektor, 'kolektorsdd') : null;
+if (!k) log(`KolektorSDD (${kolektor}) skipped: not found or BENCH_KOLEKTOR=0`);
 const tilesN = Number(process.env.BENCH_TILES ?? 1000);
 let tiles: Awaited<ReturnType<typeof run>> | null = null;
 if (tilesN > 0) {

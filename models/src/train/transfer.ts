@@ -4,19 +4,15 @@ import type { ManifestInput } from '../manifest/schema.ts';
 import type { DefectMask } from '../masks/mask.ts';
 import type { ResizeMode } from '../preprocess/letterbox.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
-import { createRng } from '../synthetic/rng.ts';
-import { augment, randomAugmentation } from './augment.ts';
 import type { Candidate, CandidateOptions } from './candidate.ts';
 import {
   classifierGraphBytes,
-  FEATURES_NAME,
   type FeatureSpec,
   INPUT_NAME,
   SCORE_NAME,
   tapChannels,
 } from './classifier-graph.ts';
 import { crossValidate } from './cross-validation.ts';
-import { createFrameRunner } from './extract.ts';
 import { fitHead } from './head.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -76,39 +72,10 @@ function slicer(model: KerasModel, taps: readonly string[]) {
 }
 
 /**
- * The pooled candidate: one feature pass over every sample (plus augmented copies), stratified k-fold CV of a
- * class-balanced logistic head for each feature choice (taps × pooling), the best by mean fold AUROC refitted
- * on all samples, and backbone + head composed into one ONNX graph.
+ * The pooled candidate on features already extracted (max + avg of every CANDIDATE_TAPS, per image and copy):
+ * stratified k-fold CV of a class-balanced logistic head for each feature choice (taps × pooling), the best by
+ * mean fold AUROC refitted on all samples, and backbone + head composed into one ONNX graph.
  */
-export async function trainPooled(
-  backbone: KerasModel,
-  samples: readonly Sample[],
-  opts: CandidateOptions & { candidates?: Array<Pick<FeatureSpec, 'taps' | 'pooling'>>; lambda?: number },
-): Promise<Candidate> {
-  const [, , height, width] = opts.input.shape;
-  const all: FeatureSpec = { height, width, taps: CANDIDATE_TAPS, pooling: 'max+avg' };
-  const runner = await createFrameRunner(classifierGraphBytes(backbone, all), opts.input, FEATURES_NAME);
-  const rng = createRng(opts.seed);
-  const bar = opts.progress
-    ? createProgressBar('pooled: features', samples.length * (1 + opts.augmentations))
-    : null;
-  const feats: Float32Array[] = [];
-  const augFeats: Float32Array[][] = [];
-  for (const s of samples) {
-    feats.push(await runner.run(s.frame));
-    const extra: Float32Array[] = [];
-    for (let a = 0; a < opts.augmentations; a++) {
-      extra.push(await runner.run(augment(s.frame, randomAugmentation(rng, s.frame))));
-    }
-    augFeats.push(extra);
-    bar?.tick(1 + opts.augmentations);
-  }
-  bar?.done();
-  await runner.release();
-  return trainPooledFrom(backbone, samples, { feats, augFeats }, opts);
-}
-
-/** The pooled candidate on features already extracted (max + avg of every CANDIDATE_TAPS, per image and copy). */
 export function trainPooledFrom(
   backbone: KerasModel,
   samples: readonly Sample[],
@@ -146,7 +113,7 @@ export function trainPooledFrom(
     log(`pooled ${c.taps.join('+')} ${c.pooling}: CV AUROC ${cv.mean.toFixed(4)} ± ${cv.sd.toFixed(4)}`);
     if (!best || cv.mean > best.cv.mean) best = { c, cv };
   }
-  if (!best) throw new Error('trainPooled: no feature candidates');
+  if (!best) throw new Error('trainPooledFrom: no feature candidates');
   const chosen = best;
   const spec: FeatureSpec = { height, width, taps: best.c.taps, pooling: best.c.pooling };
   const rows: Float32Array[] = [];
