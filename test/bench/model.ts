@@ -15,7 +15,7 @@ import { auroc, trainFromFolder, writeTileSet } from '@sightline/models';
 
 const log = (line: string) => process.stderr.write(`[bench:model] ${line}\n`);
 const out = await mkdtemp(join(tmpdir(), 'sl-bench-model-'));
-const common = { folds: 5, seed: 1, width: 224, augmentations: 1, int8: true, log, progress: true };
+const common = { folds: 5, seed: 1, width: 224, augmentations: 0, int8: true, log, progress: true };
 
 async function run(data: string, name: string) {
   const r = await trainFromFolder({ ...common, data, out: join(out, name) });

@@ -11,7 +11,7 @@ describe('sightline-models train flags', () => {
       seed: 1,
       int8: false,
       width: 224,
-      augment: 1,
+      augment: 0,
       head: 'auto',
       pool: false,
     });

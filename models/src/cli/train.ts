@@ -37,7 +37,7 @@ export const TrainConfig = z.object({
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
 export const TRAIN_USAGE = `usage: sightline-models train --data DIR --out OUT [--folds 5] [--seed 1] [--int8]
-                             [--width 224 | --input WxH] [--augment 1] [--head auto|patch|pooled|anomaly] [--pool]`;
+                             [--width 224 | --input WxH] [--augment 0] [--head auto|patch|pooled|anomaly] [--pool]`;
 
 /** Parses argv (after the command name); `cwd` resolves relative paths. */
 export function parseTrain(argv: string[], cwd: string): TrainConfig {
@@ -55,7 +55,7 @@ export function parseTrain(argv: string[], cwd: string): TrainConfig {
       pool: { type: 'boolean' },
     },
     schema: TrainConfig,
-    defaults: { folds: 5, seed: 1, int8: false, width: 224, augment: 1, head: 'auto', pool: false },
+    defaults: { folds: 5, seed: 1, int8: false, width: 224, augment: 0, head: 'auto', pool: false },
     paths: ['data', 'out'],
     usage: TRAIN_USAGE,
     cwd,

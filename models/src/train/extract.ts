@@ -10,6 +10,8 @@ export interface FrameRunner {
   run(frame: ImageFrame): Promise<Float32Array>;
   /** Several named outputs of one run. */
   runOutputs(frame: ImageFrame, names: readonly string[]): Promise<Record<string, Float32Array>>;
+  /** Several named outputs of one run on an already preprocessed input. */
+  runInput(x: Float32Array, names: readonly string[]): Promise<Record<string, Float32Array>>;
   release(): Promise<void>;
 }
 
@@ -28,6 +30,12 @@ export async function createFrameRunner(
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
   });
+  const runInput = async (x: Float32Array, names: readonly string[]) => {
+    const out = await session.run({ [input.name]: new ort.Tensor('float32', x, [...input.shape]) }, [
+      ...names,
+    ]);
+    return Object.fromEntries(names.map((n) => [n, (out[n] as ort.Tensor).data as Float32Array]));
+  };
   return {
     input,
     async run(frame) {
@@ -37,13 +45,8 @@ export async function createFrameRunner(
       ]);
       return Float32Array.from((out[output] as ort.Tensor).data as Float32Array);
     },
-    async runOutputs(frame, names) {
-      const x = preprocessFrame(frame, input);
-      const out = await session.run({ [input.name]: new ort.Tensor('float32', x, [...input.shape]) }, [
-        ...names,
-      ]);
-      return Object.fromEntries(names.map((n) => [n, (out[n] as ort.Tensor).data as Float32Array]));
-    },
+    runOutputs: (frame, names) => runInput(preprocessFrame(frame, input), names),
+    runInput,
     release: () => session.release(),
   };
 }

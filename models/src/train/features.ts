@@ -6,6 +6,7 @@ import { addKerasLayers } from '../backbone/to-onnx.ts';
 import { createGraph } from '../export/graph.ts';
 import { FINETUNE_INPUT } from '../finetune/fit.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
+import { preprocessFrame } from '../preprocess/preprocess.ts';
 import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
 import { featureCount, INPUT_NAME, tapChannels } from './classifier-graph.ts';
@@ -142,23 +143,43 @@ export async function extractFeatures(
   const pooled = plan.pooled ? { feats: [] as Float32Array[], augFeats: [] as Float32Array[][] } : null;
   const pool: CellPool | null = a ? { dim: a.dim, rows: [], perImage: cells } : null;
   const bar = opts.progress ? createProgressBar('features', samples.length * copies) : null;
-  for (const [i, s] of samples.entries()) {
-    const extra: Float32Array[] = [];
-    for (let c = 0; c < copies; c++) {
-      const aug = c === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 };
-      const out = await runner.runOutputs(aug ? augment(s.frame, aug) : s.frame, names);
-      if (pooled) (c === 0 ? pooled.feats : extra).push(Float32Array.from(out[OUT.pooled] as Float32Array));
-      sampler?.collect(i, out[OUT.patch] as Float32Array, aug, out[OUT.finetune]);
-      if (a && pool && c === 0) {
-        const map = out[OUT.anomaly] as Float32Array;
-        pool.rows.push(
-          s.label === 0 ? imageCoreset(map, a.dim, cells, per, opts.seed + i) : new Float32Array(0),
-        );
-      }
-      bar?.tick();
+  // Jobs in order (image, copy); while onnxruntime runs one, JavaScript prepares the next input and digests
+  // the previous output, so both cores stay busy.
+  const jobs = samples.flatMap((s, i) =>
+    Array.from({ length: copies }, (_, c) => ({
+      i,
+      aug: c === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 },
+    })),
+  );
+  const prepare = (k: number) => {
+    const { i, aug } = jobs[k] as (typeof jobs)[number];
+    const frame = (samples[i] as PatchSample).frame;
+    return preprocessFrame(aug ? augment(frame, aug) : frame, opts.input);
+  };
+  let pending = jobs.length > 0 ? runner.runInput(prepare(0), names) : null;
+  for (let k = 0; k < jobs.length; k++) {
+    const next = k + 1 < jobs.length ? prepare(k + 1) : null;
+    // Copy the outputs before the next run starts: onnxruntime may hand the next run the same buffers.
+    const raw = await (pending as Promise<Record<string, Float32Array>>);
+    const out = Object.fromEntries(Object.entries(raw).map(([n, v]) => [n, Float32Array.from(v)]));
+    pending = next ? runner.runInput(next, names) : null;
+    const { i, aug } = jobs[k] as (typeof jobs)[number];
+    const s = samples[i] as PatchSample;
+    if (pooled) {
+      const v = out[OUT.pooled] as Float32Array;
+      if (!aug) pooled.feats.push(v);
+      else (pooled.augFeats[i] ??= []).push(v);
     }
-    pooled?.augFeats.push(extra);
+    sampler?.collect(i, out[OUT.patch] as Float32Array, aug, out[OUT.finetune]);
+    if (a && pool && !aug) {
+      const map = out[OUT.anomaly] as Float32Array;
+      pool.rows.push(
+        s.label === 0 ? imageCoreset(map, a.dim, cells, per, opts.seed + i) : new Float32Array(0),
+      );
+    }
+    bar?.tick();
   }
+  if (pooled) for (let i = 0; i < samples.length; i++) pooled.augFeats[i] ??= [];
   bar?.done();
   await runner.release();
   return { pooled, patch: sampler?.rows ?? null, anomaly: pool, seconds: (Date.now() - started) / 1000 };

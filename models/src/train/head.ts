@@ -37,7 +37,12 @@ export function fitHead(
   for (const r of rows) for (let j = 0; j < f; j++) mean[j] = (mean[j] as number) + (r[j] as number) / n;
   for (const r of rows)
     for (let j = 0; j < f; j++) sd[j] = (sd[j] as number) + ((r[j] as number) - (mean[j] as number)) ** 2 / n;
-  for (let j = 0; j < f; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
+  // A feature constant up to float32 noise (e.g. a max-pooled channel saturated at 6 in every image) would be
+  // divided by ~1e-7 and blow the folded weights up: it keeps scale 1 and so learns next to nothing.
+  for (let j = 0; j < f; j++) {
+    const d = Math.sqrt(sd[j] as number);
+    sd[j] = d > 1e-6 * (1 + Math.abs(mean[j] as number)) ? d : 1;
+  }
   // One contiguous row-major block: the same arithmetic as per-row arrays, fewer indirections.
   const z = new Float64Array(n * f);
   rows.forEach((r, i) => {
