@@ -21,11 +21,6 @@ export interface AnomalyFeatureSpec {
    */
   reduce: 'average' | 'random';
   seed: number;
-  /**
-   * Subtract each image's mean feature (per channel) before the search: what is compared is how a location
-   * differs from the rest of its own part, so part-to-part shifts in tone and texture drop out.
-   */
-  center?: boolean;
 }
 
 /** Rows = output channels, columns = input channels: torch's adaptive_avg_pool1d as a matrix. */
@@ -98,8 +93,5 @@ export function addAnomalyFeatures(
     parts.length === 1 ? (parts[0] as string) : g.node('Concat', parts, `${prefix}/concat`, { axis: 1 });
   const total = spec.taps.reduce((s, t) => s + tapChannels(model, t), 0);
   const w = g.initializer(`${prefix}/reduce`, reductionMatrix(model, spec), [spec.dim, total, 1, 1]);
-  const f = g.node('Conv', [joined, w], `${prefix}/reduced`);
-  if (!spec.center) return g.node('Identity', [f], `${prefix}/features`);
-  const mean = g.node('ReduceMean', [f], `${prefix}/mean`, { axes: [2, 3], keepdims: 1 });
-  return g.node('Sub', [f, mean], `${prefix}/features`);
+  return g.node('Conv', [joined, w], `${prefix}/features`);
 }

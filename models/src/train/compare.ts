@@ -68,7 +68,7 @@ export async function compareCandidates(
   );
   log(`features: ${samples.length} images × ${1 + opts.augmentations} in ${features.seconds.toFixed(0)} s`);
   const candidates: Candidate[] = [];
-  if (features.pooled) candidates.push(trainPooledFrom(backbone, samples, features.pooled, opts));
+  if (features.pooled) candidates.push(await trainPooledFrom(backbone, samples, features.pooled, opts));
   if (features.patch) {
     const patch = await trainPatchFrom(backbone, samples, features.patch, opts);
     candidates.push(patch);

@@ -12,8 +12,8 @@ import {
   SCORE_NAME,
   tapChannels,
 } from './classifier-graph.ts';
-import { crossValidate } from './cross-validation.ts';
-import { fitHead } from './head.ts';
+import { type CrossValidation, crossValidate } from './cross-validation.ts';
+import { fitHeadFast } from './head-ort.ts';
 import { createProgressBar } from './progress.ts';
 
 /** A labelled frame; `label` 1 = defect. */
@@ -76,12 +76,12 @@ function slicer(model: KerasModel, taps: readonly string[]) {
  * stratified k-fold CV of a class-balanced logistic head for each feature choice (taps × pooling), the best by
  * mean fold AUROC refitted on all samples, and backbone + head composed into one ONNX graph.
  */
-export function trainPooledFrom(
+export async function trainPooledFrom(
   backbone: KerasModel,
   samples: readonly Sample[],
   features: { feats: Float32Array[]; augFeats: Float32Array[][] },
   opts: CandidateOptions & { candidates?: Array<Pick<FeatureSpec, 'taps' | 'pooling'>>; lambda?: number },
-): Candidate {
+): Promise<Candidate> {
   const started = Date.now();
   const log = opts.log ?? (() => {});
   const [, , height, width] = opts.input.shape;
@@ -92,19 +92,19 @@ export function trainPooledFrom(
     CANDIDATE_TAPS.flatMap((t) => CANDIDATE_POOLINGS.map((pooling) => ({ taps: [t], pooling })));
   const labels = samples.map((s) => s.label);
   const slice = slicer(backbone, taps);
-  const fit = (rows: Float32Array[], ys: number[]) => fitHead(rows, ys, { lambda: opts.lambda ?? 0.1 });
+  const fit = (rows: Float32Array[], ys: number[]) => fitHeadFast(rows, ys, { lambda: opts.lambda ?? 0.1 });
   const fits = opts.progress ? createProgressBar('pooled: fits', candidates.length * opts.folds + 1) : null;
-  let best: { c: (typeof candidates)[number]; cv: ReturnType<typeof crossValidate> } | null = null;
+  let best: { c: (typeof candidates)[number]; cv: CrossValidation } | null = null;
   for (const c of candidates) {
-    const cv = crossValidate(
+    const cv = await crossValidate(
       feats.map((f) => slice(f, c)),
       augFeats.map((fs) => fs.map((f) => slice(f, c))),
       labels,
       {
         folds: opts.folds,
         seed: opts.seed,
-        fit: (rows, ys) => {
-          const h = fit(rows, ys);
+        fit: async (rows, ys) => {
+          const h = await fit(rows, ys);
           fits?.tick();
           return h;
         },
@@ -124,7 +124,7 @@ export function trainPooledFrom(
       ys.push(s.label);
     }
   });
-  const head = fit(rows, ys);
+  const head = await fit(rows, ys);
   fits?.done();
   const detail = `${spec.taps.join('+')} ${spec.pooling}`;
   const { scores, ...cv } = best.cv;
