@@ -1,5 +1,5 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
+import { BACKBONE_CREDIT } from '../backbone/mobilenet.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import type { Candidate, CandidateOptions } from '../train/candidate.ts';
 import { stratifiedFolds, summariseFolds } from '../train/cross-validation.ts';
@@ -43,6 +43,9 @@ export async function trainAnomaly(
     return m;
   };
   const banks: MemoryBank[] = [];
+  const scoring = opts.progress
+    ? createProgressBar('anomaly: scoring held-out images', samples.length)
+    : null;
   const oof = new Array<number>(samples.length).fill(Number.NaN);
   for (let k = 0; k < opts.folds; k++) {
     const b = bank(
@@ -55,18 +58,20 @@ export async function trainAnomaly(
       anomalyGraphBytes(backbone, spec, size, b),
       opts.input,
       held.map((i) => (samples[i] as { frame: ImageFrame }).frame),
+      () => scoring?.tick(),
     );
     held.forEach((i, j) => {
       oof[i] = s[j] as number;
     });
   }
+  scoring?.done();
   const final = bank(
     labels.flatMap((l, i) => (l === 0 ? [i] : [])),
     'anomaly: coreset (all)',
   );
   const { scores, ...cv } = summariseFolds(oof, labels, fold, opts.folds);
   const detail = `${spec.taps.join('+')} 3×3, ${spec.dim}-d, bank ${final.size}`;
-  const doc = `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}), PatchCore-style memory bank of good parts: ${detail}`;
+  const doc = `${BACKBONE_CREDIT}, PatchCore-style memory bank of good parts: ${detail}`;
   return {
     name: 'anomaly',
     detail,

@@ -67,10 +67,18 @@ export function buildBank(pool: CellPool, use: readonly number[], opts: AnomalyO
 }
 
 /** Raw anomaly scores of `frames` under `bytes` (an anomaly graph). */
-export async function anomalyScores(bytes: Uint8Array, input: ManifestInput, frames: readonly ImageFrame[]) {
+export async function anomalyScores(
+  bytes: Uint8Array,
+  input: ManifestInput,
+  frames: readonly ImageFrame[],
+  onScored?: () => void,
+) {
   const runner = await createFrameRunner(bytes, input, SCORE_NAME);
   const out: number[] = [];
-  for (const f of frames) out.push((await runner.run(f))[0] as number);
+  for (const f of frames) {
+    out.push((await runner.run(f))[0] as number);
+    onScored?.();
+  }
   await runner.release();
   return out;
 }

@@ -1,5 +1,5 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
+import { BACKBONE_CREDIT } from '../backbone/mobilenet.ts';
 import { foldedConv } from '../backbone/to-onnx.ts';
 import type { Candidate, CandidateOptions } from '../train/candidate.ts';
 import { type FeatureSpec, SCORE_NAME } from '../train/classifier-graph.ts';
@@ -110,7 +110,7 @@ export async function trainFinetuned(
     seconds: (Date.now() - started) / 1000,
     task: 'classify',
     bytes: graph(final, {
-      docString: `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
+      docString: `${BACKBONE_CREDIT} to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
     }),
     foldModel: (k) => graph(calibrated(folds[k] as FinetuneParams)),
     description: `MobileNetV2 to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned jointly with a logistic head at every 8×8 location on the defect masks, score = highest 2×2 window`,

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { createGraph } from '../export/graph.ts';
 import { TRAINING_THREADS } from './extract.ts';
-import type { Head, HeadOptions } from './head.ts';
+import { adamStep, classWeights, type Head, type HeadOptions, standardise, unstandardise } from './head.ts';
 
 /** Gradient graph of the class-weighted logistic loss: X [n, f] · w + b → Sigmoid → (p − y)·sw → Xᵀ·err, Σ err. */
 function gradientGraph(n: number, f: number): Uint8Array {
@@ -34,28 +34,10 @@ export async function fitHeadFast(
   const lambda = opts.lambda ?? 1e-2;
   const steps = opts.steps ?? 300;
   const lr = opts.learningRate ?? 0.05;
-  const n = rows.length;
-  const f = rows[0]?.length ?? 0;
-  const pos = labels.filter((l) => l === 1).length;
-  const mean = new Float64Array(f);
-  const sd = new Float64Array(f);
-  for (const r of rows) for (let j = 0; j < f; j++) mean[j] = (mean[j] as number) + (r[j] as number) / n;
-  for (const r of rows)
-    for (let j = 0; j < f; j++) sd[j] = (sd[j] as number) + ((r[j] as number) - (mean[j] as number)) ** 2 / n;
-  // A feature constant up to float32 noise (e.g. a max-pooled channel saturated at 6 in every image) would be
-  // divided by ~1e-7 and blow the folded weights up: it keeps scale 1 and so learns next to nothing.
-  for (let j = 0; j < f; j++) {
-    const d = Math.sqrt(sd[j] as number);
-    sd[j] = d > 1e-6 * (1 + Math.abs(mean[j] as number)) ? d : 1;
-  }
-  const x = new Float32Array(n * f);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < f; j++) x[i * f + j] = ((r[j] as number) - (mean[j] as number)) / (sd[j] as number);
-  });
+  const { n, f, mean, sd, z } = standardise(rows);
+  const x = Float32Array.from(z);
   const y = Float32Array.from(labels);
-  const sw = Float32Array.from(labels, (l) =>
-    l === 1 ? 0.5 / Math.max(pos, 1) : 0.5 / Math.max(n - pos, 1),
-  );
+  const sw = Float32Array.from(classWeights(labels));
   const session = await ort.InferenceSession.create(gradientGraph(n, f), {
     intraOpNumThreads: TRAINING_THREADS,
     logSeverityLevel: 3,
@@ -68,7 +50,7 @@ export async function fitHeadFast(
   const w = new Float64Array(f + 1);
   const m = new Float64Array(f + 1);
   const v = new Float64Array(f + 1);
-  const [b1, b2] = [0.9, 0.999];
+  const g = new Float64Array(f + 1);
   try {
     for (let t = 1; t <= steps; t++) {
       const out = await session.run({
@@ -77,26 +59,13 @@ export async function fitHeadFast(
         b: new ort.Tensor('float32', Float32Array.of(w[f] as number), [1]),
       });
       const gw = (out.gw as ort.Tensor).data as Float32Array;
-      const gb = ((out.gb as ort.Tensor).data as Float32Array)[0] as number;
-      for (let j = 0; j <= f; j++) {
-        const gj = j < f ? (gw[j] as number) + lambda * (w[j] as number) : gb;
-        m[j] = b1 * (m[j] as number) + (1 - b1) * gj;
-        v[j] = b2 * (v[j] as number) + (1 - b2) * gj * gj;
-        w[j] =
-          (w[j] as number) -
-          (lr * ((m[j] as number) / (1 - b1 ** t))) / (Math.sqrt((v[j] as number) / (1 - b2 ** t)) + 1e-8);
-      }
+      for (let j = 0; j < f; j++) g[j] = (gw[j] as number) + lambda * (w[j] as number);
+      g[f] = ((out.gb as ort.Tensor).data as Float32Array)[0] as number;
+      adamStep(w, m, v, g, t, lr);
       opts.onStep?.(t, steps);
     }
   } finally {
     await session.release();
   }
-  const weights = new Float32Array(f);
-  let bias = w[f] as number;
-  for (let j = 0; j < f; j++) {
-    const wj = (w[j] as number) / (sd[j] as number);
-    weights[j] = wj;
-    bias -= wj * (mean[j] as number);
-  }
-  return { weights, bias };
+  return unstandardise(w, mean, sd);
 }

@@ -1,5 +1,5 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
+import { BACKBONE_CREDIT } from '../backbone/mobilenet.ts';
 import type { Candidate, CandidateOptions } from './candidate.ts';
 import type { FeatureSpec } from './classifier-graph.ts';
 import { createFrameRunner } from './extract.ts';
@@ -39,7 +39,7 @@ export async function trainPatchFrom(
     task: 'classify',
     bytes: patchGraphBytes(backbone, spec, {
       ...t.head,
-      docString: `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${PATCH_TAPS.join('+')}, logistic head per 8×8 location, highest 2×2 window`,
+      docString: `${BACKBONE_CREDIT} to ${PATCH_TAPS.join('+')}, logistic head per 8×8 location, highest 2×2 window`,
     }),
     foldModel: (k) => patchGraphBytes(backbone, spec, t.foldHeads[k]),
     description: `frozen MobileNetV2 to ${PATCH_TAPS.join('+')}, a logistic head at every 8×8 location trained on the defect masks, score = highest 2×2 window`,

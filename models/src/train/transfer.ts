@@ -1,5 +1,5 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
+import { BACKBONE_CREDIT, BACKBONE_SOURCE } from '../backbone/mobilenet.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import type { DefectMask } from '../masks/mask.ts';
 import type { ResizeMode } from '../preprocess/letterbox.ts';
@@ -137,7 +137,7 @@ export async function trainPooledFrom(
     task: 'classify',
     bytes: classifierGraphBytes(backbone, spec, {
       ...head,
-      docString: `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence}) to ${detail} pooling, logistic head`,
+      docString: `${BACKBONE_CREDIT} to ${detail} pooling, logistic head`,
     }),
     description: `frozen MobileNetV2 to ${spec.taps.join('+')} (${spec.pooling} pooling) + class-balanced logistic head`,
   };
