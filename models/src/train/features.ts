@@ -168,7 +168,10 @@ export async function extractFeatures(
     if (pooled) {
       const v = out[OUT.pooled] as Float32Array;
       if (!aug) pooled.feats.push(v);
-      else (pooled.augFeats[i] ??= []).push(v);
+      else {
+        pooled.augFeats[i] ??= [];
+        pooled.augFeats[i]?.push(v);
+      }
     }
     sampler?.collect(i, out[OUT.patch] as Float32Array, aug, out[OUT.finetune]);
     if (a && pool && !aug) {
