@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionConfig } from '../act/config.ts';
+import { ConveyorSourceConfig } from '../capture/conveyor/config.ts';
 import { SamplesConfig } from '../samples/config.ts';
 
 const identifier = z
@@ -76,6 +77,7 @@ export const SourceConfig = z.discriminatedUnion('kind', [
   SyntheticSourceConfig,
   OpenCvSourceConfig,
   FolderSourceConfig,
+  ConveyorSourceConfig,
 ]);
 
 export const CameraConfig = z.object({
