@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const CODE_FORMATS = [
+  'DataMatrix',
+  'QRCode',
+  'Code128',
+  'Code39',
+  'EAN-13',
+  'ITF',
+  'PDF417',
+  'Aztec',
+] as const;
+
+export const IdentityConfig = z
+  .object({
+    from: z
+      .enum(['auto', 'trigger', 'code', 'counter'])
+      .default('auto')
+      .describe(
+        "part id: auto = the trigger's (PLC, MES) when it has one, else a counter; code = read a barcode/2D code in the image; counter = <camera>-<n>",
+      ),
+    code: z
+      .object({
+        region: z
+          .object({
+            x: z.number().int().nonnegative(),
+            y: z.number().int().nonnegative(),
+            w: z.number().int().min(16),
+            h: z.number().int().min(16),
+          })
+          .optional()
+          .describe('where the code is, px (default: the whole frame; a region is faster)'),
+        formats: z
+          .array(z.enum(CODE_FORMATS))
+          .min(1)
+          .default(['DataMatrix', 'QRCode'])
+          .describe('symbologies to look for'),
+      })
+      .default({ formats: ['DataMatrix', 'QRCode'] }),
+  })
+  .default({ from: 'auto', code: { formats: ['DataMatrix', 'QRCode'] } });
+
+export type IdentityConfig = z.infer<typeof IdentityConfig>;
