@@ -14,8 +14,8 @@ export interface PreprocessedInput {
  * status, counter, encoder) or the conveyor simulation's. Times are on the frames' clock.
  */
 export interface LineSignals {
-  /** Photo-eye edges since the previous frame. */
-  photoEye?: number[];
+  /** Photo-eye edges since the previous frame, with the encoder count at each. */
+  photoEye?: { ts: number; encoder?: number }[];
   /** The encoder count at this frame's capture. */
   encoder?: number;
   /** Product changes the line announced since the previous frame, in order. */

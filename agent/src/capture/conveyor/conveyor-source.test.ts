@@ -62,10 +62,10 @@ describe('conveyor source', () => {
     const belt = createBelt(o);
     for (let i = 1; i < frames.length; i++)
       expect((frames[i]?.ts ?? 0) - (frames[i - 1]?.ts ?? 0)).toBeCloseTo(1000 / 30, 3);
-    const edges = frames.flatMap((f) => f.signals?.photoEye ?? []);
+    const edges = frames.flatMap((f) => f.signals?.photoEye?.map((e) => e.ts) ?? []);
     expect(edges).toEqual(Array.from({ length: 6 }, (_, n) => START + belt.passes(n, o.photoEyeX) * 1000));
     // Each edge is reported with the first frame at or after it.
-    for (const f of frames) for (const e of f.signals?.photoEye ?? []) expect(e).toBeLessThanOrEqual(f.ts);
+    for (const f of frames) for (const e of f.signals?.photoEye ?? []) expect(e.ts).toBeLessThanOrEqual(f.ts);
     const seen = new Set(frames.flatMap((f) => f.scene?.map((p) => p.id) ?? []));
     expect([...seen]).toEqual(['P3-000001', 'P3-000002', 'P3-000003', 'P3-000004', 'P3-000005', 'P3-000006']);
     expect(frames.at(-1)?.scene?.every((p) => p.x - PART_SIZE / 2 < o.width)).toBe(true);
@@ -79,7 +79,7 @@ describe('conveyor source', () => {
     ];
     const frames = await readAll(options({ limit: 7, gaps: 0, recipes }));
     const changes = frames.flatMap((f) => f.signals?.recipe ?? []);
-    const edges = frames.flatMap((f) => f.signals?.photoEye ?? []);
+    const edges = frames.flatMap((f) => f.signals?.photoEye?.map((e) => e.ts) ?? []);
     expect(changes.map((c) => c.recipe)).toEqual(['plate-a', 'plate-b', 'plate-a']);
     expect(changes.map((c) => c.ts)).toEqual([edges[0], edges[2], edges[5]]);
   });

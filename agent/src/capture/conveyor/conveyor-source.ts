@@ -66,17 +66,18 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
   };
 
   const signalsUntil = (t: number, ts: (s: number) => number): LineSignals => {
-    const photoEye: number[] = [];
+    const photoEye: { ts: number; encoder: number }[] = [];
     const recipe: { ts: number; recipe: string }[] = [];
     while (nextEye < limit && belt.passes(nextEye, o.photoEyeX) <= t) {
       const part = belt.part(nextEye);
-      const at = ts(belt.passes(nextEye, o.photoEyeX));
+      const passes = belt.passes(nextEye, o.photoEyeX);
+      const at = ts(passes);
       // The line announces a product change as its first part reaches the photo-eye.
       if (part.recipe !== undefined && part.recipe !== lastRecipe) {
         recipe.push({ ts: at, recipe: part.recipe });
         lastRecipe = part.recipe;
       }
-      photoEye.push(at);
+      photoEye.push({ ts: at, encoder: belt.encoder(passes) });
       nextEye += 1;
     }
     return {
