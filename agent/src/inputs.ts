@@ -113,13 +113,11 @@ export async function startInputs(opts: {
     encoders,
     /** Every verdict goes to the PLC, when the handshake is on. */
     inspected(i: Inspection) {
-      handshakes
-        .get(i.camera)
-        ?.result({
-          verdict: i.decision.verdict,
-          score: i.decision.score,
-          ...(i.part ? { part: i.part.id } : {}),
-        });
+      handshakes.get(i.camera)?.result({
+        verdict: i.decision.verdict,
+        score: i.decision.score,
+        ...(i.part ? { part: i.part.id } : {}),
+      });
     },
     missed(camera: string) {
       handshakes.get(camera)?.error(ERROR_CODE.missedPart);
