@@ -157,8 +157,8 @@ describe('reject timing', () => {
       try {
         const delayMs = (GATE_PX / belt.speedPxPerS) * 1000;
         const action = byCounts
-          ? { kind: 'http', url: g.url, delayCounts: GATE_PX, windowCounts: PLATE_HALF }
-          : { kind: 'http', url: g.url, delayMs, windowMs: (PLATE_HALF / belt.speedPxPerS) * 1000 };
+          ? { kind: 'http' as const, url: g.url, delayCounts: GATE_PX, windowCounts: PLATE_HALF }
+          : { kind: 'http' as const, url: g.url, delayMs, windowMs: (PLATE_HALF / belt.speedPxPerS) * 1000 };
         const { results, summary } = await run(
           conveyor,
           24,
