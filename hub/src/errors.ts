@@ -6,7 +6,11 @@ export type HubErrorCode =
   | 'SL_BROKER_LISTEN_FAILED'
   | 'SL_HTTP_LISTEN_FAILED'
   | 'SL_STORE_OPEN_FAILED'
-  | 'SL_STORE_SCHEMA_TOO_NEW';
+  | 'SL_STORE_SCHEMA_TOO_NEW'
+  | 'SL_STORE_UNAVAILABLE'
+  | 'SL_STORE_REJECTED'
+  | 'SL_QUERY_TIMEOUT'
+  | 'SL_STORE_CLOSED';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';
@@ -35,5 +39,32 @@ export class QueryError extends HubError {
   override readonly name = 'QueryError';
   constructor(message: string) {
     super('SL_QUERY_INVALID', message);
+  }
+}
+
+/**
+ * The store cannot write now (disk full, I/O error): nothing is acknowledged, the sender keeps the message
+ * and sends it again. The hub retries by itself and reports it in /api/health meanwhile.
+ */
+export class StoreUnavailableError extends HubError {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SL_STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/** The store refused this one write while others went through (it cannot be stored); dead-letter it. */
+export class StoreRejectedError extends HubError {
+  override readonly name = 'StoreRejectedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SL_STORE_REJECTED', message, options);
+  }
+}
+
+/** A read query ran past its time limit and was interrupted; answered as 503 so a client can retry. */
+export class QueryTimeoutError extends HubError {
+  override readonly name = 'QueryTimeoutError';
+  constructor(message: string) {
+    super('SL_QUERY_TIMEOUT', message);
   }
 }

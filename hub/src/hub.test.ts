@@ -63,16 +63,15 @@ describe('startHub', () => {
     const hub = await startHub(
       {
         http: { port: 0 },
-        broker: { url: external.url, protocolVersion: 4, clientId: 'hub-ext' },
+        broker: { url: external.url, protocolVersion: 4, clientId: 'hub-ext', connections: 1 },
         store: { path: ':memory:' },
       },
       { log },
     );
     expect(hub.mqttUrl).toBe(external.url);
-    await hub.ingest.ready();
-    expect(hub.ingest.connected).toBe(true);
+    await waitFor('the hub to connect', () => hub.connected);
     await external.close();
-    await waitFor('the hub to notice', () => !hub.ingest.connected);
+    await waitFor('the hub to notice', () => !hub.connected);
     const health = await (await fetch(`${hub.httpUrl}/api/health`)).json();
     expect(health).toMatchObject({ status: 'degraded', broker: { connected: false } });
     await hub.close();

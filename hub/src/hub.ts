@@ -1,13 +1,34 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
+import { createConnectPolicy } from './broker/auth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
 import { HubError } from './errors.ts';
-import { createIngest, type Ingest } from './ingest/index.ts';
-import { createDuckDbStore, type ResultStore } from './store/index.ts';
+import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
+import { connectIngestClients } from './ingest/mqtt-clients.ts';
+import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
+import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
+import { createRetention } from './store/retention.ts';
+import { createLiveStream } from './stream/index.ts';
+
+/**
+ * Everything a monitoring endpoint (Prometheus /metrics) reads about ingest and the store, at once and without a
+ * query. Counts are totals since start (ingest) or since the database was created (store); rates are derived
+ * from them by whoever samples them.
+ */
+export interface HubCounters {
+  broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
+  /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
+  ingest: Readonly<IngestCounts>;
+  /** Writer state, backlog, commit lag, commits, failures, dead letters per reason and sender. */
+  store: StoreStatus;
+  /** Stored totals: results, duplicates, dead letters. */
+  totals: StoreCounters;
+}
 
 export interface Hub {
   /** Base URL of the API and dashboard, with the real port. */
@@ -17,7 +38,10 @@ export interface Hub {
   config: HubConfig;
   store: ResultStore;
   ingest: Ingest;
-  /** Stops ingest, then HTTP, then the broker, then the store; idempotent. */
+  /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
+  readonly connected: boolean;
+  counters(): Promise<HubCounters>;
+  /** Stops taking messages, then HTTP, then the broker, then the store; idempotent. */
   close(): Promise<void>;
 }
 
@@ -56,20 +80,8 @@ async function listen(
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    server.closeIdleConnections();
+    server.closeAllConnections();
   });
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HubError('SL_BROKER_LISTEN_FAILED', message)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Starts store, broker (embedded unless an external URL is configured), ingest and the HTTP API. */
@@ -79,34 +91,91 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
   const startedAt = Date.now();
   const undo: Array<() => Promise<void>> = [];
   try {
-    const store = await createDuckDbStore({ path: config.store.path });
+    const store = await createDuckDbStore({
+      path: config.store.path,
+      readers: config.store.readers,
+      queryTimeoutMs: config.store.queryTimeoutMs,
+      memoryLimit: config.store.memoryLimit,
+      deadLetters: config.store.deadLetters,
+    });
     undo.push(() => store.close());
     log.info({ path: config.store.path }, 'store open');
-
-    let broker: EmbeddedBroker | undefined;
-    if (config.broker.mode === 'embedded') {
-      broker = await createEmbeddedBroker({ host: config.broker.host, port: config.broker.port });
-      undo.push(() => (broker as EmbeddedBroker).close());
-      log.info({ url: broker.url, protocol: 'MQTT 3.1.1' }, 'embedded broker listening');
-    }
-    const mqttUrl = broker?.url ?? (config.broker.url as string);
+    const retention = createRetention({
+      store,
+      days: config.store.retentionDays,
+      log: log.child({ component: 'retention' }),
+    });
+    undo.push(async () => retention.stop());
 
     const ingest = createIngest({
-      url: mqttUrl,
       store,
       log: log.child({ component: 'ingest' }),
-      clientId: config.broker.clientId,
-      protocolVersion: broker ? broker.protocolVersion : config.broker.protocolVersion,
+      maxPayloadBytes: config.ingest.maxPayloadBytes,
+      clockSkewLimitMs: config.ingest.clockSkewLimitS * 1000,
     });
-    undo.push(() => ingest.close());
-    // Our own broker must be subscribed before agents are told where it is; an external one may be down
-    // for now, and the hub starts anyway (health says degraded until it connects).
-    if (broker)
-      await withDeadline(ingest.ready(), 10_000, `hub could not subscribe on its own broker ${mqttUrl}`);
 
+    let broker: EmbeddedBroker | undefined;
+    let source: MqttSource | undefined;
+    if (config.broker.mode === 'embedded') {
+      broker = await createEmbeddedBroker({
+        host: config.broker.host,
+        port: config.broker.port,
+        policy: createConnectPolicy({ reservedClientIds: [config.broker.clientId] }),
+        onUplink: (topic, payload) => ingest.accept(topic, payload),
+      });
+      const embedded = broker;
+      undo.push(() => embedded.close());
+      await embedded.publish(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
+        qos: 1,
+        retain: true,
+      });
+      log.info(
+        { url: broker.url, protocol: 'MQTT 3.1.1' },
+        'embedded broker listening; messages stored before PUBACK',
+      );
+    } else {
+      const clients = connectIngestClients({
+        url: config.broker.url as string,
+        count: config.broker.connections,
+        clientId: config.broker.clientId,
+        protocolVersion: config.broker.protocolVersion,
+      });
+      const mqtt = attachMqttSource({
+        clients,
+        accept: ingest.accept,
+        log: log.child({ component: 'ingest' }),
+      });
+      source = mqtt;
+      undo.push(() => mqtt.close({ force: true }));
+    }
+    const mqttUrl = broker?.url ?? (config.broker.url as string);
+    const connected = () => (broker ? true : (source?.connected ?? false));
+    const counters = async (): Promise<HubCounters> => ({
+      broker: { connected: connected(), mode: config.broker.mode, clients: broker ? broker.clients : null },
+      ingest: ingest.counts,
+      store: store.status(),
+      totals: await store.counters(),
+    });
+
+    const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
+    undo.push(async () => live.close());
+    const [shiftH, shiftM] = config.metrics.shiftStart.split(':').map(Number);
     const app = createApi({
       store,
-      status: { brokerConnected: () => ingest.connected, startedAt },
+      live,
+      log,
+      status: {
+        brokerConnected: connected,
+        startedAt,
+        store: () => store.status(),
+        ingest: () => ingest.counts,
+        counters: () => store.counters(),
+      },
+      clock: {
+        utcOffsetMinutes: config.metrics.utcOffsetMinutes,
+        shiftMinutes: config.metrics.shiftHours * 60,
+        shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
+      },
       dashboardDir: config.dashboard.dir,
     });
     const server = await listen(app, config.http.host, config.http.port);
@@ -121,13 +190,28 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       config,
       store,
       ingest,
+      get connected() {
+        return connected();
+      },
+      counters,
       close() {
         closing ??= (async () => {
-          await ingest.close();
+          retention.stop();
+          await source?.close();
+          if (broker) {
+            await broker
+              .publish(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), {
+                qos: 1,
+                retain: true,
+              })
+              .catch(() => undefined);
+          }
+          live.close();
           await closeServer(server);
+          // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();
           await store.close();
-          log.info('hub stopped');
+          log.info({ ...ingest.counts }, 'hub stopped');
         })();
         return closing;
       },

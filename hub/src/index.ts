@@ -1,4 +1,5 @@
-export { type ApiOptions, createApi, type HealthBody, type HubStatus } from './api/index.ts';
+export { type ApiOptions, type BucketClock, createApi, type HubStatus, type RouteDoc } from './api/index.ts';
+export { createConnectPolicy } from './broker/auth.ts';
 export { createEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './broker/index.ts';
 export {
   ENV_KEYS,
@@ -8,16 +9,26 @@ export {
   loadHubConfig,
   parseHubConfig,
 } from './config/index.ts';
-export { ConfigError, HubError, type HubErrorCode, QueryError } from './errors.ts';
-export { type Hub, type StartHubOptions, startHub } from './hub.ts';
-export { createIngest, type Ingest, type IngestCounts, type IngestOptions } from './ingest/index.ts';
 export {
-  deriveLineMetrics,
-  type LineCounts,
-  type LineMetrics,
-  throughputPerMin,
-  wilson,
-} from './metrics/index.ts';
+  ConfigError,
+  HubError,
+  type HubErrorCode,
+  QueryError,
+  QueryTimeoutError,
+  StoreRejectedError,
+  StoreUnavailableError,
+} from './errors.ts';
+export { type Hub, type HubCounters, type StartHubOptions, startHub } from './hub.ts';
+export {
+  createIngest,
+  type Ingest,
+  type IngestCounts,
+  type IngestOptions,
+  type SampleSink,
+} from './ingest/index.ts';
+export { connectIngestClients } from './ingest/mqtt-clients.ts';
+export { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
+export * from './metrics/index.ts';
 export {
   type AgentSnapshot,
   createDuckDbStore,
@@ -25,8 +36,8 @@ export {
   type DeadLetterInput,
   type DuckDbStoreOptions,
   type InsertOutcome,
-  type LineMetricsQuery,
   type ResultStore,
   type StoreCounters,
   type StoredEvent,
+  type StoreStatus,
 } from './store/index.ts';

@@ -190,3 +190,15 @@ describe('part fields (triggered inspection)', () => {
     expect(decode(Commands.trigger, '{"camera":"cam0","part":"P7"}').ok).toBe(true);
   });
 });
+
+describe('depth limit', () => {
+  it('refuses a payload nested deeper than MAX_JSON_DEPTH before parsing it, ignoring brackets in strings', () => {
+    const detail = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const event = `{"ts":1,"kind":"disk_full","severity":"info","message":"m","detail":${detail}}`;
+    const out = decode(uplinkSchemas.events, event);
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.code).toBe('SL_PAYLOAD_TOO_DEEP');
+    const brackets = `{"ts":1,"kind":"disk_full","severity":"info","message":"${'[{'.repeat(100)}\\\\"}`;
+    expect(decode(uplinkSchemas.events, brackets).ok).toBe(true);
+  });
+});

@@ -6,6 +6,30 @@ import type { UplinkChannel } from './topics.ts';
 /** Default cap on one payload; a results batch of 1000 is ~400 KiB. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects a payload may have. Ours need 4; the cap keeps a hostile payload (an
+ * event `detail` nested thousands deep) from reaching parsers and databases that recurse per level.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when the JSON text nests arrays/objects deeper than `max` (strings skipped; no parsing). */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -43,7 +67,17 @@ export function decode<S extends z.ZodType>(
   }
   let json: unknown;
   try {
-    json = JSON.parse(typeof payload === 'string' ? payload : textDecoder.decode(payload));
+    const text = typeof payload === 'string' ? payload : textDecoder.decode(payload);
+    if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+      return {
+        ok: false,
+        error: new ProtocolError(
+          'SL_PAYLOAD_TOO_DEEP',
+          `payload nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; flatten it (e.g. an event's detail)`,
+        ),
+      };
+    }
+    json = JSON.parse(text);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     return {

@@ -2,6 +2,7 @@
 export type ProtocolErrorCode =
   | 'SL_TOPIC_INVALID'
   | 'SL_PAYLOAD_TOO_LARGE'
+  | 'SL_PAYLOAD_TOO_DEEP'
   | 'SL_PAYLOAD_NOT_JSON'
   | 'SL_PAYLOAD_INVALID';
 

@@ -31,9 +31,17 @@ export function startTestHub(dir: string, brokerUrl?: string): Promise<Hub> {
   });
 }
 
+/** Every stored result of one agent, newest first, read page by page (the API's pages hold 1000 at most). */
 export async function storedResults(hub: Hub, agent: string): Promise<StoredRow[]> {
-  const res = await fetch(`${hub.httpUrl}/api/results?agent=${agent}&limit=100000`);
-  return ((await res.json()) as { results: StoredRow[] }).results;
+  const rows: StoredRow[] = [];
+  let after: string | null = null;
+  do {
+    const url = `${hub.httpUrl}/api/results?agent=${agent}&limit=1000${after ? `&after=${after}` : ''}`;
+    const page = (await (await fetch(url)).json()) as { results: StoredRow[]; next: string | null };
+    rows.push(...page.results);
+    after = page.next;
+  } while (after);
+  return rows;
 }
 
 export async function storedCount(hub: Hub): Promise<number> {

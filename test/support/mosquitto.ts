@@ -29,7 +29,9 @@ export async function startMosquitto(
   await writeFile(
     conf,
     // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\n`,
+    // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
+    // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n`,
   );
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

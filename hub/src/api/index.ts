@@ -1,96 +1,84 @@
-import type { HealthResponse } from '@sightline/protocol';
 import { Hono } from 'hono';
-import { HubError, QueryError } from '../errors.ts';
-import { byLine } from '../metrics/index.ts';
+import { type Logger, pino } from 'pino';
+import { HubError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
+import { createLiveStream, type LiveStream } from '../stream/index.ts';
+import { healthDocs, healthRoutes } from './health.ts';
+import { lineDocs, lineRoutes } from './lines.ts';
+import { openApiRoutes } from './openapi.ts';
+import { recordDocs, recordRoutes } from './records.ts';
+import { resultDocs, resultRoutes } from './results.ts';
+import type { RouteDoc } from './route-doc.ts';
+import { type BucketClock, seriesDocs, seriesRoutes } from './series.ts';
 import { mountDashboard } from './static.ts';
-import { parseLimit, parseWindow } from './window.ts';
+import type { HubStatus } from './status.ts';
+import { streamDocs, streamRoutes } from './stream.ts';
 
-export interface HubStatus {
-  /** True while the hub's MQTT client is connected to the broker. */
-  brokerConnected(): boolean;
-  /** When the hub started (ms). */
-  startedAt: number;
-}
+export type { RouteDoc } from './route-doc.ts';
+export type { BucketClock } from './series.ts';
+export type { HubStatus } from './status.ts';
 
 export interface ApiOptions {
   store: ResultStore;
   status: HubStatus;
   /** Built dashboard served at `/`; a page saying to run `pnpm build` when missing. */
   dashboardDir?: string;
+  /** Live stream source; one is made from the store when absent. */
+  live?: LiveStream;
+  clock?: BucketClock;
+  /** More routes (their sub-app and docs), mounted before the 404 and listed in the OpenAPI description. */
+  extra?: ReadonlyArray<{ app: Hono; docs: readonly RouteDoc[] }>;
+  log?: Logger;
   now?: () => number;
 }
 
-/** The body of GET /api/health. */
-export type HealthBody = HealthResponse;
+const HTTP_STATUS: Partial<Record<string, 400 | 503>> = {
+  SL_QUERY_INVALID: 400,
+  SL_QUERY_TIMEOUT: 503,
+  SL_STORE_CLOSED: 503,
+};
 
-/** The hub's HTTP API (JSON under /api) and the dashboard. */
-export function createApi({ store, status, dashboardDir, now = Date.now }: ApiOptions): Hono {
+/** The hub's HTTP API (JSON under /api) and the dashboard; each concern is a sub-app mounted here. */
+export function createApi({
+  store,
+  status,
+  dashboardDir,
+  live,
+  clock = { utcOffsetMinutes: 0, shiftMinutes: 480, shiftStartMinute: 360 },
+  extra = [],
+  log,
+  now = Date.now,
+}: ApiOptions): Hono {
   const app = new Hono();
-
   app.onError((err, c) => {
-    if (err instanceof HubError && err.code === 'SL_QUERY_INVALID') {
-      return c.json({ error: { code: err.code, message: err.message } }, 400);
-    }
+    const code = err instanceof HubError ? HTTP_STATUS[err.code] : undefined;
+    if (err instanceof HubError && code)
+      return c.json({ error: { code: err.code, message: err.message } }, code);
     return c.json({ error: { code: 'SL_INTERNAL', message: err.message } }, 500);
   });
 
-  app.get('/api/health', async (c) => {
-    const connected = status.brokerConnected();
-    let counters: HealthBody['store'];
-    try {
-      counters = await store.counters();
-    } catch (e) {
-      counters = { error: e instanceof Error ? e.message : String(e) };
-    }
-    const healthy = connected && !('error' in counters);
-    const body: HealthBody = {
-      status: healthy ? 'ok' : 'degraded',
-      broker: { connected },
-      store: counters,
-      uptime_s: Math.round((now() - status.startedAt) / 1000),
-    };
-    return c.json(body);
-  });
-
-  app.get('/api/lines', async (c) => {
-    const windowS = parseWindow(c.req.query('window'));
-    const at = now();
-    const lines = await store.lineMetrics({ windowMs: windowS * 1000, now: at });
-    return c.json({ window_s: windowS, now: at, lines: lines.sort(byLine) });
-  });
-
-  app.get('/api/agents', async (c) => c.json({ agents: await store.agents() }));
-
-  app.get('/api/dead-letters', async (c) => {
-    const limit = parseLimit(c.req.query('limit'), 50, 1000);
-    return c.json({ dead_letters: await store.deadLetters({ limit }) });
-  });
-
-  app.get('/api/events', async (c) => {
-    const limit = parseLimit(c.req.query('limit'), 50, 1000);
-    return c.json({ events: await store.events({ limit }) });
-  });
-
-  app.get('/api/results', async (c) => {
-    const limit = parseLimit(c.req.query('limit'), 100, 100_000);
-    const verdict = c.req.query('verdict');
-    if (verdict !== undefined && !['ok', 'defect', 'uncertain'].includes(verdict)) {
-      throw new QueryError(`verdict "${verdict}" is not one of ok, defect, uncertain`);
-    }
-    const filters = {
-      site: c.req.query('site'),
-      line: c.req.query('line'),
-      agent: c.req.query('agent'),
-      verdict: verdict as 'ok' | 'defect' | 'uncertain' | undefined,
-    };
-    return c.json({ results: await store.results({ limit, ...filters }) });
-  });
+  const stream = live ?? createLiveStream({ store, log: log ?? pino({ level: 'silent' }), now });
+  const modules = [
+    { app: healthRoutes({ status, now }), docs: healthDocs },
+    { app: lineRoutes({ store, now }), docs: lineDocs },
+    { app: seriesRoutes({ store, now, clock }), docs: seriesDocs },
+    { app: resultRoutes({ store }), docs: resultDocs },
+    { app: recordRoutes({ store }), docs: recordDocs },
+    { app: streamRoutes({ live: stream }), docs: streamDocs },
+    ...extra,
+  ];
+  for (const m of modules) app.route('/', m.app);
+  app.route(
+    '/',
+    openApiRoutes(
+      modules.flatMap((m) => m.docs),
+      '0.2.0',
+    ),
+  );
 
   app.all('/api/*', (c) =>
     c.json({ error: { code: 'SL_NOT_FOUND', message: `no API route ${c.req.method} ${c.req.path}` } }, 404),
   );
-
   mountDashboard(app, dashboardDir);
   return app;
 }

@@ -2,12 +2,23 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { HubError } from '../errors.ts';
+import type { ConnectPolicy } from './auth.ts';
+import { createUplinkHook, type UplinkHandler } from './uplink-hook.ts';
 
 export interface EmbeddedBrokerOptions {
   /** Interface to listen on; loopback by default so nothing is exposed by accident. */
   host?: string;
   /** TCP port; 0 picks a free one (the real port is reported). */
   port: number;
+  /** Who may connect (see auth.ts); anyone when absent. */
+  policy?: ConnectPolicy;
+  /**
+   * Takes every message published under `sl/v1/`: the broker acknowledges a QoS 1 message (PUBACK) only once
+   * this resolves, and refuses it (drops the connection, no PUBACK) when it rejects. Absent: a plain broker.
+   */
+  onUplink?: UplinkHandler;
+  /** Socket read buffer: a larger one lets aedes take more of a client's pipelined messages per read. */
+  socketBufferBytes?: number;
 }
 
 export interface EmbeddedBroker {
@@ -19,6 +30,10 @@ export interface EmbeddedBroker {
    * CONNECT packets with level 5, so clients of the embedded broker must use protocolVersion 4.
    */
   protocolVersion: 4;
+  /** Publishes from inside the hub (hub state, downlink); no client connection needed. */
+  publish(topic: string, payload: string | Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  /** Connected clients. */
+  readonly clients: number;
   close(): Promise<void>;
 }
 
@@ -26,10 +41,16 @@ export interface EmbeddedBroker {
 export async function createEmbeddedBroker({
   host = '127.0.0.1',
   port,
+  policy,
+  onUplink,
+  socketBufferBytes = 1024 * 1024,
 }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker();
+  const broker = await Aedes.createBroker({
+    ...(policy ? { preConnect: policy.preConnect, authenticate: policy.authenticate } : {}),
+    ...(onUplink ? { authorizePublish: createUplinkHook(onUplink) } : {}),
+  });
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const server = createServer({ highWaterMark: socketBufferBytes }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     broker.handle(socket);
@@ -53,6 +74,24 @@ export async function createEmbeddedBroker({
     url: `mqtt://${urlHost}:${real}`,
     port: real,
     protocolVersion: 4,
+    publish(topic, payload, { qos, retain }) {
+      return new Promise((resolve, reject) =>
+        broker.publish(
+          {
+            cmd: 'publish',
+            topic,
+            payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+            qos,
+            retain,
+            dup: false,
+          },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+    },
+    get clients() {
+      return broker.connectedClients;
+    },
     close() {
       closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

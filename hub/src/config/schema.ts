@@ -59,6 +59,13 @@ export const BrokerConfig = z
         'MQTT client id of the hub; fixed so the broker keeps its session and queued QoS 1 results while the hub is down',
       )
       .meta({ examples: ['sightline-hub'] }),
+    connections: z
+      .preprocess(digits, z.int().min(1).max(64))
+      .default(8)
+      .describe(
+        "MQTT connections to an external broker, sharing the uplink through a shared subscription ($share/…); MQTT.js handles one message at a time per connection, and every connection's in-flight message joins one group commit",
+      )
+      .meta({ examples: [8] }),
   })
   .transform((b, ctx) => {
     const mode = b.mode ?? (b.url ? 'external' : 'embedded');
@@ -86,6 +93,81 @@ export const HubConfig = z.strictObject({
         .default('./data/sightline.duckdb')
         .describe('DuckDB database file (created with its directory), or ":memory:"')
         .meta({ examples: ['./data/sightline.duckdb'] }),
+      retentionDays: z
+        .preprocess(digits, z.number().positive())
+        .default(90)
+        .describe('raw results and stats older than this are deleted (hourly); per-minute rollups are kept')
+        .meta({ examples: [90] }),
+      readers: z
+        .preprocess(digits, z.int().min(1).max(16))
+        .default(2)
+        .describe('read connections for API queries; reads never wait for ingest, only for each other')
+        .meta({ examples: [2] }),
+      queryTimeoutMs: z
+        .preprocess(digits, z.int().min(100))
+        .default(10_000)
+        .describe('time limit of one API query; past it the query is interrupted and answered 503')
+        .meta({ examples: [10_000] }),
+      memoryLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size like 512MB or 2GB')
+        .optional()
+        .describe("DuckDB's memory limit; default DuckDB's own (80 % of RAM)")
+        .meta({ examples: ['1GB'] }),
+      deadLetters: z
+        .strictObject({
+          maxRows: z
+            .preprocess(digits, z.int().min(10))
+            .default(10_000)
+            .describe('dead letters kept at most'),
+          maxBytes: z
+            .preprocess(digits, z.int().min(4096))
+            .default(64 * 1024 * 1024)
+            .describe(
+              'bytes of dead letters kept at most (payload excerpts and errors); the oldest go first',
+            ),
+        })
+        .prefault({})
+        .describe('caps on the dead letters kept; the oldest are removed first'),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      clockSkewLimitS: z
+        .preprocess(digits, z.number().positive())
+        .default(600)
+        .describe(
+          "a result whose capture time is further ahead of the hub's clock than this (or behind, when the agent's clock lags) is kept with the receive time and flagged",
+        )
+        .meta({ examples: [600] }),
+      maxPayloadBytes: z
+        .preprocess(digits, z.int().min(1024))
+        .default(1024 * 1024)
+        .describe('larger messages are dead-lettered (SL_PAYLOAD_TOO_LARGE)')
+        .meta({ examples: [1048576] }),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      utcOffsetMinutes: z
+        .preprocess(
+          (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+          z.int().min(-720).max(840),
+        )
+        .default(0)
+        .describe("the plant's local time as minutes east of UTC: days and shifts start at local time")
+        .meta({ examples: [60] }),
+      shiftStart: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, e.g. 06:00')
+        .default('06:00')
+        .describe('local start of the first shift of a day')
+        .meta({ examples: ['06:00'] }),
+      shiftHours: z
+        .preprocess(digits, z.int().min(1).max(24))
+        .default(8)
+        .describe('length of a shift')
+        .meta({ examples: [8] }),
     })
     .prefault({}),
   dashboard: z

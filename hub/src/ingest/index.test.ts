@@ -2,22 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type InspectionResultInput, topics } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import { Aedes } from 'aedes';
+import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApi } from '../api/index.ts';
-import { createEmbeddedBroker, type EmbeddedBroker } from '../broker/index.ts';
-import type { LineMetrics } from '../metrics/index.ts';
 import { createDuckDbStore, type ResultStore } from '../store/index.ts';
+import { inProcessClient } from '../testing/broker-pair.ts';
 import { waitFor } from '../testing/wait-for.ts';
-import { createIngest, type Ingest } from './index.ts';
+import { createIngest } from './index.ts';
+import { attachMqttSource, type MqttSource } from './mqtt-source.ts';
 
 const log = pino({ level: 'silent' });
 const ref = { site: 'plant-a', line: 'line-1', agent: 'cam-1' };
 const dir = mkdtempSync(join(tmpdir(), 'sl-hub-ingest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function results(from: number, count: number, base = Date.now() - 60_000): InspectionResultInput[] {
+export function results(from: number, count: number, base = Date.now() - 60_000): InspectionResultInput[] {
   return Array.from({ length: count }, (_, i) => ({
     seq: from + i,
     ts: base + i * 1000,
@@ -30,103 +30,81 @@ function results(from: number, count: number, base = Date.now() - 60_000): Inspe
   }));
 }
 
-let broker: EmbeddedBroker;
+// An in-process broker pair: aedes and MQTT.js clients over in-memory streams, no socket.
+let broker: Aedes;
 let store: ResultStore;
 let agent: MqttClient;
-const cleanups: Array<() => Promise<unknown>> = [];
+let source: MqttSource;
 let n = 0;
 
 beforeEach(async () => {
-  broker = await createEmbeddedBroker({ port: 0 });
+  broker = await Aedes.createBroker();
   store = await createDuckDbStore({ path: join(dir, `hub-${++n}.duckdb`) });
-  agent = await mqtt.connectAsync(broker.url, {
-    protocolVersion: 4,
-    clientId: 'agent-cam-1',
-    reconnectPeriod: 0,
+  const ingest = createIngest({ store, log, maxPayloadBytes: 64 * 1024 });
+  source = attachMqttSource({
+    clients: [inProcessClient(broker, { clientId: 'hub', clean: false })],
+    accept: ingest.accept,
+    log,
   });
+  await source.ready();
+  agent = inProcessClient(broker, { clientId: 'agent-cam-1' });
+  await new Promise((resolve) => agent.once('connect', resolve));
 });
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await agent.endAsync(true);
-  await broker.close();
+  await source.close({ force: true });
+  await new Promise<void>((resolve) => broker.close(() => resolve()));
   await store.close();
 });
 
-async function startIngest(s: ResultStore = store, maxPayloadBytes?: number): Promise<Ingest> {
-  const ingest = createIngest({
-    url: broker.url,
-    store: s,
-    log,
-    protocolVersion: 4,
-    clientId: 'hub-test',
-    maxPayloadBytes,
-  });
-  cleanups.push(() => ingest.close({ force: true }));
-  await ingest.ready();
-  return ingest;
-}
-
-describe('ingest over TCP', () => {
-  it('stores results once, dead-letters bad messages, and /api/lines agrees', async () => {
-    const ingest = await startIngest(store, 64 * 1024);
-    expect(ingest.connected).toBe(true);
+describe('ingest routing (in-process broker pair)', () => {
+  it('stores results once, counts redeliveries, and dead-letters every kind of bad message', async () => {
     const batch = JSON.stringify({ session: 's1', results: results(0, 20) });
     await agent.publishAsync(topics.results(ref), batch, { qos: 1 });
-    await agent.publishAsync(topics.results(ref), batch, { qos: 1 }); // redelivery
+    await agent.publishAsync(topics.results(ref), batch, { qos: 1 });
     await waitFor('both batches', async () => (await store.counters()).duplicates === 20);
-    expect(await store.counters()).toEqual({ results: 20, duplicates: 20, deadLetters: 0 });
 
     const bad = results(100, 2);
     (bad[0] as Record<string, unknown>).score = 'high';
+    const deep = `{"ts":1,"kind":"disk_full","severity":"info","message":"m","detail":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
     await agent.publishAsync(topics.results(ref), JSON.stringify({ session: 's1', results: bad }), {
       qos: 1,
     });
     await agent.publishAsync(topics.stats(ref), Buffer.from([0x7b, 0xff, 0x00]), { qos: 1 });
     await agent.publishAsync(topics.events(ref), `{"pad":"${'x'.repeat(70 * 1024)}"}`, { qos: 1 });
     await agent.publishAsync('sl/v1/Plant_A/line-1/cam-1/results', batch, { qos: 1 });
-    await waitFor('4 dead letters', async () => (await store.counters()).deadLetters === 4);
+    await agent.publishAsync(topics.events(ref), deep, { qos: 1 });
+    await agent.publishAsync('sl/v1/plant-a/line-1/cam-1/telemetry', '{}', { qos: 1 });
+    await waitFor('6 dead letters', async () => (await store.counters()).deadLetters === 6);
 
     const letters = await store.deadLetters({ limit: 10 });
-    const [wrongTopic, tooLarge, notJson, invalid] = letters;
-    expect(invalid).toMatchObject({
-      code: 'SL_PAYLOAD_INVALID',
-      sender: 'plant-a/line-1/cam-1',
-      topic: topics.results(ref),
-    });
-    expect(invalid?.error).toContain('results[0].score');
-    expect(notJson).toMatchObject({
-      code: 'SL_PAYLOAD_NOT_JSON',
-      payload_encoding: 'base64',
-      payload_size: 3,
-    });
-    expect(tooLarge).toMatchObject({
-      code: 'SL_PAYLOAD_TOO_LARGE',
-      truncated: true,
-      payload_size: 70 * 1024 + 10,
-    });
-    expect(tooLarge?.payload).toHaveLength(4096);
-    expect(wrongTopic).toMatchObject({ code: 'SL_TOPIC_INVALID', sender: 'Plant_A/line-1/cam-1' });
-    expect(ingest.counts).toEqual({ messages: 6, deadLetters: 4, storeFailures: 0 });
-    expect((await store.counters()).results).toBe(20); // nothing from the bad batch got in
+    expect(letters.map((l) => l.code)).toEqual([
+      'SL_CHANNEL_UNKNOWN',
+      'SL_PAYLOAD_TOO_DEEP',
+      'SL_TOPIC_INVALID',
+      'SL_PAYLOAD_TOO_LARGE',
+      'SL_PAYLOAD_NOT_JSON',
+      'SL_PAYLOAD_INVALID',
+    ]);
+    expect(letters[5]?.error).toContain('results[0].score');
+    expect(letters[2]?.sender).toBe('Plant_A/line-1/cam-1');
+    expect(letters[0]?.sender).toBe('plant-a/line-1/cam-1');
+    expect(store.status().deadLetters.byReason.SL_PAYLOAD_TOO_DEEP).toEqual({ 'plant-a/line-1/cam-1': 1 });
+    expect(await store.counters()).toEqual({ results: 20, duplicates: 20, deadLetters: 6 });
+  });
 
-    const api = createApi({
-      store,
-      status: { brokerConnected: () => ingest.connected, startedAt: Date.now() },
+  it('keeps a result from a clock a year ahead with the receive time, flagged', async () => {
+    const future = results(0, 1, Date.now() + 365 * 86_400_000);
+    await agent.publishAsync(topics.results(ref), JSON.stringify({ session: 's1', results: future }), {
+      qos: 1,
     });
-    const body = (await (await api.request('/api/lines?window=5m')).json()) as { lines: LineMetrics[] };
-    expect(body.lines).toHaveLength(1);
-    expect(body.lines[0]).toMatchObject({
-      site: 'plant-a',
-      line: 'line-1',
-      agents: 1,
-      inspected: 20,
-      defects: 5,
-    });
-    expect(body.lines[0]?.parts_per_min).toBeCloseTo(60, 6); // 20 parts 1 s apart
+    const page = await waitFor('the result', async () => (await store.results({ limit: 5 })).results[0]);
+    expect(page.clock).toBe('ahead');
+    expect(page.device_ts).toBe(future[0]?.ts);
+    expect(Math.abs(page.ts - Date.now())).toBeLessThan(60_000);
   });
 
   it('records birth, state, stats, events and model status per agent', async () => {
-    await startIngest();
     const ts = Date.now();
     const birth = {
       session: 's1',
@@ -140,7 +118,6 @@ describe('ingest over TCP', () => {
     await agent.publishAsync(topics.birth(ref), JSON.stringify(birth), { qos: 1 });
     await agent.publishAsync(topics.state(ref), JSON.stringify({ online: true, session: 's1', ts }), {
       qos: 1,
-      retain: true,
     });
     await agent.publishAsync(
       topics.events(ref),
@@ -164,54 +141,17 @@ describe('ingest over TCP', () => {
     expect((await store.events({ limit: 5 }))[0]).toMatchObject({ kind: 'camera_lost', agent: 'cam-1' });
   });
 
-  it('publishes retained hub state: online on connect, offline on clean shutdown', async () => {
-    const ingest = await startIngest();
-    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
-    cleanups.push(() => watcher.endAsync(true));
-    const states: Array<{ online: boolean }> = [];
-    watcher.on('message', (_t, payload) => states.push(JSON.parse(payload.toString())));
-    await watcher.subscribeAsync(topics.hubState(), { qos: 1 });
-    await waitFor('retained online state', () => states.length === 1);
-    expect(states[0]?.online).toBe(true);
-    await ingest.close();
-    await ingest.close(); // idempotent
-    await waitFor('offline state', () => states.length === 2);
-    expect(states[1]?.online).toBe(false);
-    expect(ingest.connected).toBe(false);
-  });
-
-  it('is exactly-once across a hub crash between receipt and write', async () => {
-    // A store whose first insert hangs: the hub "crashes" before acknowledging the message.
-    let hang = true;
-    let entered = 0;
-    const stalling: ResultStore = {
-      ...store,
-      insertResults: (...args) => {
-        entered++;
-        return hang ? new Promise(() => {}) : store.insertResults(...args);
-      },
-    };
-    const first = await startIngest(stalling);
-    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
-    cleanups.push(() => watcher.endAsync(true));
+  it('publishes retained hub state online, and offline on a clean close', async () => {
+    const watcher = inProcessClient(broker, { clientId: 'watcher' });
     const states: boolean[] = [];
     watcher.on('message', (_t, payload) => states.push(JSON.parse(payload.toString()).online));
+    await new Promise((resolve) => watcher.once('connect', resolve));
     await watcher.subscribeAsync(topics.hubState(), { qos: 1 });
-
-    await agent.publishAsync(topics.results(ref), JSON.stringify({ session: 's1', results: results(0, 5) }), {
-      qos: 1,
-    });
-    await waitFor('the hub to receive the batch', () => entered === 1);
-    await first.close({ force: true });
-    await waitFor('the will to announce the hub offline', () => states.at(-1) === false);
-
-    // While the hub is down, the broker queues new QoS 1 results for its persistent session.
-    await agent.publishAsync(topics.results(ref), JSON.stringify({ session: 's1', results: results(5, 5) }), {
-      qos: 1,
-    });
-    hang = false;
-    await startIngest(stalling);
-    await waitFor('redelivery and the queued batch', async () => (await store.counters()).results === 10);
-    expect((await store.counters()).duplicates).toBe(0);
+    await waitFor('retained online state', () => states.length === 1);
+    expect(states[0]).toBe(true);
+    await source.close();
+    await waitFor('offline state', () => states.length === 2);
+    expect(states[1]).toBe(false);
+    await watcher.endAsync(true);
   });
 });

@@ -1,159 +1,109 @@
-import { encode, HubState, topics, UPLINK_CHANNELS } from '@sightline/protocol';
-import mqtt from 'mqtt';
 import type { Logger } from 'pino';
+import { StoreRejectedError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
-import { createRouter } from './route.ts';
+import { createRouter, type RouteOutcome, type SampleSink, senderOf } from './route.ts';
 
-/** How long an external MQTT 5 broker keeps the hub's session (and queued results) while it is away. */
-export const SESSION_EXPIRY_S = 7 * 24 * 3600;
+export { DEFAULT_CLOCK_SKEW_LIMIT_MS, type SampleSink } from './route.ts';
 
 export interface IngestOptions {
-  /** Broker URL, e.g. mqtt://127.0.0.1:1883. */
-  url: string;
   store: ResultStore;
   log: Logger;
-  /** Fixed id: with clean: false the broker queues QoS 1 messages for it while the hub is down. */
-  clientId?: string;
-  /** 5 for external brokers; 4 (MQTT 3.1.1) for the embedded aedes broker, which speaks only that. */
-  protocolVersion?: 4 | 5;
   maxPayloadBytes?: number;
-  reconnectPeriodMs?: number;
+  clockSkewLimitMs?: number;
+  samples?: SampleSink;
   now?: () => number;
 }
 
 export interface IngestCounts {
-  /** Uplink messages handled (stored or dead-lettered). */
+  /** Uplink messages handled and acknowledged (stored or dead-lettered). */
   messages: number;
+  /** Per channel (results, birth, …, samples). */
+  byChannel: Record<string, number>;
+  /** Results stored for the first time, and redelivered ones ignored, since start. */
+  results: { inserted: number; duplicates: number };
+  /** Messages dead-lettered since start (per reason and sender: the store's status). */
   deadLetters: number;
-  /** Messages left unacknowledged because the store failed; the broker redelivers them on reconnect. */
+  /** Messages not acknowledged because the store could not write: their senders resend them. */
   storeFailures: number;
 }
 
+/** Validates, routes and stores one message; resolves once it may be acknowledged, rejects when it may not. */
+export type Accept = (topic: string, payload: Uint8Array, receivedTs?: number) => Promise<RouteOutcome>;
+
 export interface Ingest {
-  readonly connected: boolean;
+  accept: Accept;
   readonly counts: Readonly<IngestCounts>;
-  /** Resolves once connected and subscribed for the first time. */
-  ready(): Promise<void>;
-  /**
-   * Graceful: waits for messages being stored (so their PUBACKs go out), publishes hub state offline and
-   * disconnects. `force: true` drops the connection at once, like a crash: the broker publishes the will
-   * and redelivers unacknowledged messages to the next hub. Idempotent.
-   */
-  close(options?: { force?: boolean }): Promise<void>;
 }
 
+/**
+ * The broker-independent core of ingest: a message comes in, is validated and stored (joining the store's group
+ * commit), and the promise says whether to acknowledge it. Bad input becomes a dead letter (acknowledged: keeping
+ * it is the answer); a write the store refuses alone is dead-lettered too, so nothing can fail forever; a store
+ * that cannot write at all rejects, and the message stays unacknowledged for the broker to deliver again.
+ */
 export function createIngest({
-  url,
   store,
   log,
-  clientId = 'sightline-hub',
-  protocolVersion = 5,
   maxPayloadBytes,
-  reconnectPeriodMs = 1000,
+  clockSkewLimitMs,
+  samples,
   now = Date.now,
 }: IngestOptions): Ingest {
-  const route = createRouter({ store, log, maxPayloadBytes });
-  const counts: IngestCounts = { messages: 0, deadLetters: 0, storeFailures: 0 };
-  const inflight = new Set<Promise<void>>();
-  const hubStateTopic = topics.hubState();
-  const filters = Object.fromEntries(
-    UPLINK_CHANNELS.map((c) => [topics.uplinkFilter(c), { qos: 1 as const }]),
-  );
-
-  const client = mqtt.connect(url, {
-    clientId,
-    clean: false,
-    protocolVersion,
-    reconnectPeriod: reconnectPeriodMs,
-    connectTimeout: 10_000,
-    // [MQTT-3.1.2-8] the broker publishes the will if the hub vanishes without DISCONNECT.
-    will: {
-      topic: hubStateTopic,
-      payload: Buffer.from(encode(HubState, { online: false, ts: now() })),
-      qos: 1,
-      retain: true,
-    },
-    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
-  });
-
-  // MQTT.js sends the PUBACK when `done` is called: store first, then acknowledge, so a crash in between
-  // means redelivery, which the idempotent insert turns into exactly-once. Messages are handled in order.
-  client.handleMessage = (packet, done) => {
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const work = route(packet.topic, payload, now()).then(
-      (outcome) => {
-        counts.messages++;
-        if (outcome.kind === 'rejected') counts.deadLetters++;
-        done();
-      },
-      (error: unknown) => {
-        counts.storeFailures++;
-        log.error(
-          { topic: packet.topic, err: error },
-          'store failed; message left unacknowledged for redelivery',
-        );
-        done(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
+  const route = createRouter({ store, log, maxPayloadBytes, clockSkewLimitMs, samples });
+  const counts: IngestCounts = {
+    messages: 0,
+    byChannel: {},
+    results: { inserted: 0, duplicates: 0 },
+    deadLetters: 0,
+    storeFailures: 0,
   };
 
-  let resolveReady: () => void = () => {};
-  const readyPromise = new Promise<void>((resolve) => {
-    resolveReady = resolve;
-  });
-
-  client.on('connect', (connack) => {
-    log.info(
-      { url, clientId, sessionPresent: connack.sessionPresent, protocolVersion },
-      'connected to broker',
+  async function deadLetter(
+    topic: string,
+    payload: Uint8Array,
+    ts: number,
+    code: string,
+    error: string,
+    sender: string | null,
+  ) {
+    await store.recordDeadLetter({ ts, topic, sender, code, error, payload });
+    counts.deadLetters++;
+    log.warn(
+      { topic, sender, code, error: error.slice(0, 500), bytes: payload.byteLength },
+      'message rejected',
     );
-    client.subscribe(filters, (err, granted) => {
-      const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
-      if (err || refused.length > 0) {
-        log.error(
-          { err, refused },
-          "broker refused the uplink subscriptions; agents' messages will not arrive",
-        );
-        return;
+  }
+
+  async function accept(topic: string, payload: Uint8Array, receivedTs = now()): Promise<RouteOutcome> {
+    let outcome: RouteOutcome;
+    try {
+      outcome = await route(topic, payload, receivedTs);
+      if (outcome.kind === 'rejected') {
+        await deadLetter(topic, payload, receivedTs, outcome.code, outcome.error, outcome.sender);
       }
-      const online = encode(HubState, { online: true, ts: now() });
-      client.publish(hubStateTopic, online, { qos: 1, retain: true }, (e) => {
-        if (e) log.warn({ err: e }, 'could not publish hub state online');
-        resolveReady();
-      });
-    });
-  });
-  client.on('offline', () => log.warn({ url }, 'broker unreachable; retrying'));
-  client.on('error', (err) => log.error({ url, err: err.message }, 'MQTT client error'));
+    } catch (error) {
+      if (!(error instanceof StoreRejectedError)) {
+        counts.storeFailures++;
+        throw error;
+      }
+      // It cannot be stored though the store works: keep it as a dead letter rather than refuse it forever.
+      const parsed = senderOf(topic);
+      try {
+        await deadLetter(topic, payload, receivedTs, error.code, error.message, parsed);
+      } catch (again) {
+        counts.storeFailures++;
+        throw again;
+      }
+      outcome = { kind: 'rejected', code: error.code, error: error.message, sender: parsed };
+    }
+    counts.messages++;
+    if (outcome.kind === 'stored') {
+      counts.byChannel[outcome.channel] = (counts.byChannel[outcome.channel] ?? 0) + 1;
+      counts.results.inserted += outcome.inserted ?? 0;
+      counts.results.duplicates += outcome.duplicates ?? 0;
+    }
+    return outcome;
+  }
 
-  let closing: Promise<void> | undefined;
-  return {
-    get connected() {
-      return client.connected;
-    },
-    counts,
-    ready: () => readyPromise,
-    close({ force = false } = {}) {
-      closing ??= (async () => {
-        if (force) {
-          await client.endAsync(true);
-          return;
-        }
-        await Promise.allSettled([...inflight]);
-        if (client.connected) {
-          const offline = encode(HubState, { online: false, ts: now() });
-          await client
-            .publishAsync(hubStateTopic, offline, { qos: 1, retain: true })
-            .catch((err: unknown) => {
-              log.warn({ err }, 'could not publish hub state offline');
-            });
-        }
-        await client.endAsync(!client.connected);
-        log.info({ url, ...counts }, 'disconnected from broker');
-      })();
-      return closing;
-    },
-  };
+  return { accept, counts };
 }

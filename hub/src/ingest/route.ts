@@ -2,26 +2,42 @@ import {
   type AgentRef,
   agentKey,
   decode,
+  IDENTIFIER,
   MAX_PAYLOAD_BYTES,
-  type ProtocolError,
   parseTopic,
+  UPLINK_CHANNELS,
   type UplinkChannel,
   uplinkSchemas,
 } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ResultStore } from '../store/index.ts';
+import { checkClock } from './clock.ts';
+
+/** A sample chunk handler (hub-side sample assembly plugs in here); resolves once what it must keep is kept. */
+export type SampleSink = (
+  ref: AgentRef,
+  sha256: string,
+  chunk: 'meta' | number,
+  payload: Uint8Array,
+  receivedTs: number,
+) => Promise<void>;
 
 export interface RouteDeps {
   store: ResultStore;
   log: Logger;
   /** Largest payload accepted; bigger ones are dead-lettered (SL_PAYLOAD_TOO_LARGE). */
   maxPayloadBytes?: number;
+  /** Device clock skew allowed before a result's capture time is replaced by the receive time. */
+  clockSkewLimitMs?: number;
+  samples?: SampleSink;
 }
 
 export type RouteOutcome =
-  | { kind: 'stored'; channel: UplinkChannel; inserted?: number; duplicates?: number }
-  | { kind: 'rejected'; code: string };
+  | { kind: 'stored'; channel: UplinkChannel | 'samples'; inserted?: number; duplicates?: number }
+  | { kind: 'rejected'; code: string; error: string; sender: string | null }
+  /** Hub-published topics seen on a wide subscription (hub state, commands, model downlink): not ours to store. */
+  | { kind: 'ignored' };
 
 type Handlers = {
   [C in UplinkChannel]: (
@@ -31,16 +47,34 @@ type Handlers = {
   ) => Promise<RouteOutcome>;
 };
 
-function handlers({ store, log }: RouteDeps): Handlers {
+export const DEFAULT_CLOCK_SKEW_LIMIT_MS = 10 * 60_000;
+
+function handlers({ store, log, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }: RouteDeps): Handlers {
+  // Latest (device time − receive time) per agent, from messages sent live: the agent's clock offset.
+  const offsets = new Map<string, number>();
+  const noteClock = (ref: AgentRef, deviceTs: number, receivedTs: number) =>
+    offsets.set(agentKey(ref), deviceTs - receivedTs);
   return {
     results: async (ref, batch, ts) => {
-      const { inserted, duplicates } = await store.insertResults(ref, batch.session, batch.results, ts);
-      const fields = { agent: agentKey(ref), session: batch.session, inserted, duplicates };
-      if (duplicates > 0) log.info(fields, 'results stored; redelivered ones ignored');
+      const offset = offsets.get(agentKey(ref));
+      const times = batch.results.map((r) => checkClock(r, ts, clockSkewLimitMs, offset));
+      const skewed = times.filter((t) => t.clock !== 0).length;
+      const { inserted, duplicates } = await store.insertResults(
+        ref,
+        batch.session,
+        batch.results,
+        ts,
+        times,
+      );
+      const fields = { agent: agentKey(ref), session: batch.session, inserted, duplicates, skewed };
+      if (skewed > 0)
+        log.warn(fields, 'device clock outside the skew limit; results kept with the receive time');
+      else if (duplicates > 0) log.info(fields, 'results stored; redelivered ones ignored');
       else log.debug(fields, 'results stored');
       return { kind: 'stored', channel: 'results', inserted, duplicates };
     },
     birth: async (ref, birth, ts) => {
+      noteClock(ref, birth.ts, ts);
       await store.recordBirth(ref, birth, ts);
       log.info({ agent: agentKey(ref), session: birth.session, model: birth.model }, 'agent birth');
       return { kind: 'stored', channel: 'birth' };
@@ -51,6 +85,7 @@ function handlers({ store, log }: RouteDeps): Handlers {
       return { kind: 'stored', channel: 'state' };
     },
     stats: async (ref, stats, ts) => {
+      noteClock(ref, stats.ts, ts);
       await store.recordStats(ref, stats, ts);
       return { kind: 'stored', channel: 'stats' };
     },
@@ -69,53 +104,60 @@ function handlers({ store, log }: RouteDeps): Handlers {
 }
 
 /** Best guess at who sent a message on a malformed topic: the three ids after `sl/v1/`. */
-function senderOf(topic: string): string | null {
+export function senderOf(topic: string): string | null {
   const parts = topic.split('/');
   return parts.length >= 5 ? parts.slice(2, 5).join('/') : null;
 }
 
+const rejected = (code: string, error: string, sender: string | null): RouteOutcome => ({
+  kind: 'rejected',
+  code,
+  error,
+  sender,
+});
+
 /**
- * Validates one uplink message and stores it, or keeps it as a dead letter. Never throws for bad input;
- * a store failure does throw, so the caller can leave the message unacknowledged for redelivery.
+ * Validates one uplink message and stores it, or says why it is rejected (the caller dead-letters it). Never
+ * throws for bad input; a store failure does throw, so the message is not acknowledged.
  */
 export function createRouter(deps: RouteDeps) {
   const table = handlers(deps);
   const maxBytes = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
 
-  async function reject(
-    topic: string,
-    sender: string | null,
-    code: string,
-    error: string,
-    payload: Uint8Array,
-    ts: number,
-  ) {
-    await deps.store.recordDeadLetter({ ts, topic, sender, code, error, payload });
-    deps.log.warn({ topic, sender, code, error, bytes: payload.byteLength }, 'message rejected');
-    return { kind: 'rejected', code } as const;
-  }
-
-  function dispatch<C extends UplinkChannel>(
-    channel: C,
-    ref: AgentRef,
-    payload: Uint8Array,
-    topic: string,
-    ts: number,
-  ) {
+  function dispatch<C extends UplinkChannel>(channel: C, ref: AgentRef, payload: Uint8Array, ts: number) {
     const decoded = decode(uplinkSchemas[channel], payload, maxBytes);
-    if (!decoded.ok) {
-      const error: ProtocolError = decoded.error;
-      return reject(topic, agentKey(ref), error.code, error.message, payload, ts);
-    }
+    if (!decoded.ok)
+      return Promise.resolve(rejected(decoded.error.code, decoded.error.message, agentKey(ref)));
     return table[channel](ref, decoded.value as z.infer<(typeof uplinkSchemas)[C]>, ts);
   }
 
   return async function route(topic: string, payload: Uint8Array, receivedTs: number): Promise<RouteOutcome> {
     const parsed = parseTopic(topic);
-    if (parsed?.kind !== 'uplink') {
-      const error = `topic "${topic}" is not a Sightline uplink topic; expected sl/v1/{site}/{line}/{agent}/{channel} with ids of 1-64 of a-z, 0-9 and "-"`;
-      return reject(topic, senderOf(topic), 'SL_TOPIC_INVALID', error, payload, receivedTs);
+    if (parsed === null) {
+      const parts = topic.split('/');
+      const agentIds = parts.slice(2, 5);
+      if (parts.length > 5 && agentIds.every((id) => IDENTIFIER.test(id))) {
+        const channel = parts.slice(5).join('/');
+        const error = `channel "${channel}" is not one the hub takes; agents publish on ${UPLINK_CHANNELS.join(', ')} and samples/{sha256}/{chunk}`;
+        return rejected('SL_CHANNEL_UNKNOWN', error, agentIds.join('/'));
+      }
+      const error = `topic "${topic}" is not a Sightline topic; expected sl/v1/{site}/{line}/{agent}/{channel} with ids of 1-64 of a-z, 0-9 and "-"`;
+      return rejected('SL_TOPIC_INVALID', error, senderOf(topic));
     }
-    return dispatch(parsed.channel, parsed.ref, payload, topic, receivedTs);
+    switch (parsed.kind) {
+      case 'uplink':
+        return dispatch(parsed.channel, parsed.ref, payload, receivedTs);
+      case 'sample':
+        // Without a sample store (hub-side assembly plugs in as `samples`) chunks are acknowledged and dropped:
+        // dead-lettering 64 KiB binary chunks would push real dead letters out.
+        if (!deps.samples) return { kind: 'ignored' };
+        await deps.samples(parsed.ref, parsed.sha256, parsed.chunk, payload, receivedTs);
+        return { kind: 'stored', channel: 'samples' };
+      case 'hub-state':
+      case 'command':
+      case 'model-desired':
+      case 'model-bundle':
+        return { kind: 'ignored' };
+    }
   };
 }

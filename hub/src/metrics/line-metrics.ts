@@ -1,36 +1,45 @@
-import type { LineMetrics } from '@sightline/protocol';
+import type { Coverage, LatencySummary, LineMetrics } from '@sightline/protocol';
+import { LATENCY_BOUNDS_MS, type LineCounts, type RollupCounts } from './counts.ts';
 import { wilson } from './wilson.ts';
 
 export type { LineMetrics };
 
-/** Raw counts for one line over a window, as the store aggregates them (shadow results excluded). */
-export interface LineCounts {
-  site: string;
-  line: string;
-  /** Distinct agents with at least one result in the window. */
-  agents: number;
-  /** Results in the window (every verdict: ok, defect, uncertain). */
-  inspected: number;
-  /** Results whose verdict is `defect`. */
-  defects: number;
-  /** Results that carry ground truth. */
-  truth_n: number;
-  /** Results whose ground truth is `defect`. */
-  truth_defects: number;
-  /** Capture time of the first and last result in the window; null when there is none. */
-  first_ts: number | null;
-  last_ts: number | null;
+/** Throughput from run time: n / run_min, so a line whose agents run but see no parts reads 0. */
+export function throughputPerMin(n: number, runMs: number): number {
+  return runMs <= 0 ? 0 : n / (runMs / 60_000);
 }
 
-/**
- * Throughput while the line was seen running: n results span n − 1 inter-part gaps between the first and
- * last capture, so rate = (n − 1) / ((last − first) / 60 000). Using the span rather than the window length
- * keeps a line that started mid-window (or stopped) from looking slow. Fewer than two results, or all at
- * one instant, give 0: no rate can be measured.
- */
-export function throughputPerMin(n: number, firstTs: number | null, lastTs: number | null): number {
-  if (n < 2 || firstTs === null || lastTs === null || lastTs <= firstTs) return 0;
-  return (n - 1) / ((lastTs - firstTs) / 60_000);
+/** Coverage = frames inspected / frames captured, from agent stats; null when no stats arrived. */
+export function coverageRatio(inspected: number, captured: number): number | null {
+  return captured > 0 ? Math.min(1, inspected / captured) : null;
+}
+
+export function coverageOf(c: RollupCounts): Coverage {
+  return {
+    frames_captured: c.frames_captured,
+    frames_inspected: c.frames_inspected,
+    frames_dropped: c.frames_dropped,
+    coverage: coverageRatio(c.frames_inspected, c.frames_captured),
+  };
+}
+
+/** The histogram bound at or below which a share q of the results fall (an upper bound of the quantile). */
+function quantileBound(c: RollupCounts, q: number): number | null {
+  if (c.n === 0) return null;
+  const need = q * c.n;
+  for (let i = 0; i < LATENCY_BOUNDS_MS.length; i++) {
+    if ((c.latency_le[i] ?? 0) >= need) return LATENCY_BOUNDS_MS[i] ?? null;
+  }
+  return null;
+}
+
+export function latencyOf(c: RollupCounts): LatencySummary {
+  return {
+    mean_ms: c.n === 0 ? null : c.latency_sum / c.n,
+    p50_ms: quantileBound(c, 0.5),
+    p95_ms: quantileBound(c, 0.95),
+    max_ms: c.n === 0 ? null : c.latency_max,
+  };
 }
 
 export function deriveLineMetrics(c: LineCounts): LineMetrics {
@@ -38,15 +47,20 @@ export function deriveLineMetrics(c: LineCounts): LineMetrics {
     site: c.site,
     line: c.line,
     agents: c.agents,
-    inspected: c.inspected,
+    inspected: c.n,
     defects: c.defects,
-    defect_rate: c.inspected === 0 ? 0 : c.defects / c.inspected,
-    defect_rate_ci: wilson(c.defects, c.inspected),
-    parts_per_min: throughputPerMin(c.inspected, c.first_ts, c.last_ts),
+    uncertain: c.uncertain,
+    defect_rate: c.n === 0 ? 0 : c.defects / c.n,
+    defect_rate_ci: wilson(c.defects, c.n),
+    run_min: c.run_ms / 60_000,
+    parts_per_min: throughputPerMin(c.n, c.run_ms),
     truth_n: c.truth_n,
     true_defect_rate: c.truth_n === 0 ? null : c.truth_defects / c.truth_n,
     first_ts: c.first_ts,
     last_ts: c.last_ts,
+    shadow: { inspected: c.shadow_n, defects: c.shadow_defects },
+    coverage: coverageOf(c),
+    latency: latencyOf(c),
   };
 }
 

@@ -47,17 +47,21 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
         1,
       );
       await store.insertResults(C, 's3', [makeResult(1, { ts: 30, replayed: true })], 1);
-      const all = await store.results({ limit: 10 });
+      const all = (await store.results({ limit: 10 })).results;
       expect(all.map((r) => [r.agent, r.seq, r.ts])).toEqual([
         ['cam-3', 1, 30],
         ['cam-1', 2, 20],
         ['cam-1', 1, 10],
       ]);
       expect(all[0]).toMatchObject({ line: 'line-2', replayed: true, shadow: false });
-      const defects = await store.results({ limit: 10, verdict: 'defect' });
+      const defects = (await store.results({ limit: 10, verdict: 'defect' })).results;
       expect(defects.map((r) => [r.agent, r.seq])).toEqual([['cam-1', 1]]);
-      expect((await store.results({ limit: 10, line: 'line-1' })).length).toBe(2);
-      expect((await store.results({ limit: 1 })).length).toBe(1);
+      expect((await store.results({ limit: 10, line: 'line-1' })).results.length).toBe(2);
+      const first = await store.results({ limit: 2 });
+      expect(first.results.map((r) => r.ts)).toEqual([30, 20]);
+      const second = await store.results({ limit: 2, after: first.next ?? undefined });
+      expect(second.results.map((r) => r.ts)).toEqual([10]);
+      expect(second.next).toBeNull();
     });
 
     it('keys on the agent: the same seq from two agents is two results', async () => {
@@ -65,18 +69,19 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect(await store.insertResults(B, 's2', [makeResult(1)], 1)).toEqual({ inserted: 1, duplicates: 0 });
     });
 
-    it('computes line metrics over the window, excluding shadow results', async () => {
-      const t0 = 1_700_000_000_000;
+    it('counts per line over the window (start, end], shadow results apart, to the millisecond', async () => {
+      const t0 = 1_700_000_000_000 + 30_500; // mid-minute, so the window has partial minutes at both edges
       // line-1: 20 live results from two agents, 1 s apart; 4 defects; 10 carry truth (3 defect).
       const a = range(0, 9).map((i) =>
         makeResult(i, {
           ts: t0 + i * 2000,
           verdict: i < 2 ? 'defect' : 'ok',
           truth: i < 3 ? 'defect' : 'ok',
+          latency: { capture: 1, preprocess: 1, infer: 1, total: i < 5 ? 8 : 30 },
         }),
       );
       const b = range(0, 9).map((i) =>
-        makeResult(i, { ts: t0 + 1000 + i * 2000, verdict: i < 2 ? 'defect' : 'ok' }),
+        makeResult(i, { ts: t0 + 1000 + i * 2000, verdict: i < 2 ? 'defect' : i === 9 ? 'uncertain' : 'ok' }),
       );
       const shadow = range(100, 109).map((i) =>
         makeResult(i, { ts: t0 + 500, verdict: 'defect', shadow: true }),
@@ -86,21 +91,75 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       await store.insertResults(B, 's2', b, t0);
       await store.insertResults(C, 's3', [makeResult(1, { ts: t0 })], t0);
 
-      const now = t0 + 19_000;
-      const lines = await store.lineMetrics({ windowMs: 60_000, now });
+      const end = t0 + 19_000;
+      const lines = await store.lineCounts({ start: end - 60_000, end });
       expect(lines.map((l) => l.line)).toEqual(['line-1', 'line-2']);
       const l1 = lines[0];
-      expect(l1).toMatchObject({ site: 'plant-a', agents: 2, inspected: 20, defects: 4, defect_rate: 0.2 });
-      expect(l1?.first_ts).toBe(t0);
-      expect(l1?.last_ts).toBe(t0 + 19_000);
-      expect(l1?.parts_per_min).toBeCloseTo(60, 10); // 19 gaps in 19 s
-      expect(l1?.truth_n).toBe(10);
-      expect(l1?.true_defect_rate).toBeCloseTo(0.3, 10);
-      expect(lines[1]).toMatchObject({ inspected: 1, parts_per_min: 0, true_defect_rate: null });
+      expect(l1).toMatchObject({
+        site: 'plant-a',
+        agents: 2,
+        n: 20,
+        defects: 4,
+        uncertain: 1,
+        truth_n: 10,
+        truth_defects: 3,
+        shadow_n: 10,
+        shadow_defects: 10,
+        first_ts: t0,
+        last_ts: t0 + 19_000,
+        latency_max: 30,
+      });
+      // latency_le counts results with latency.total <= 5, 10, 20, 50, ... ms: 5 of A's at 8 ms, 10 of B's at 6 ms.
+      expect(l1?.latency_le.slice(0, 4)).toEqual([0, 15, 15, 20]);
+      expect(lines[1]).toMatchObject({ n: 1, agents: 1, truth_n: 0 });
 
-      // The window is (now − window, now]: a result exactly at the lower edge is out.
-      const narrow = await store.lineMetrics({ windowMs: 19_000, now });
-      expect(narrow[0]?.inspected).toBe(19);
+      // The range is (start, end]: a result exactly at the lower edge is out, one at the upper edge in.
+      const narrow = await store.lineCounts({ start: t0, end });
+      expect(narrow[0]?.n).toBe(19);
+      // Whole minutes come from rollups, edges from raw rows: a range over both still adds up.
+      const wide = await store.lineCounts({ start: t0 - 600_000, end: t0 + 600_000 });
+      expect(wide[0]).toMatchObject({ n: 21, defects: 5 });
+    });
+
+    it("gives a line's buckets from the rollups, with run time and frames from agent stats", async () => {
+      const m0 = 28_333_333; // an epoch minute
+      const at = (minute: number, second: number) => (m0 + minute) * 60_000 + second * 1000;
+      await store.insertResults(
+        A,
+        's1',
+        range(0, 5).map((i) =>
+          makeResult(i, { ts: at(i < 3 ? 0 : 2, 10 + i), verdict: i === 0 ? 'defect' : 'ok' }),
+        ),
+        at(3, 0),
+      );
+      await store.recordStats(A, { ...makeStats('s1', at(0, 5), 2), uptime_s: 600 }, at(0, 5));
+      await store.recordStats(A, { ...makeStats('s1', at(0, 35), 2), uptime_s: 630 }, at(0, 35));
+      const buckets = await store.series({
+        ...A,
+        fromMinute: m0,
+        toMinute: m0 + 4,
+        bucketMinutes: 2,
+        alignMinute: m0,
+      });
+      expect(buckets.map((b) => [b.start, b.n, b.defects])).toEqual([
+        [at(0, 0), 3, 1],
+        [at(2, 0), 3, 0],
+      ]);
+      // Stats at :05 (first, counted as a 60 s interval capped by nothing) and :35 (30 s after): 90 s of run.
+      expect(buckets[0]?.run_ms).toBe(60_000);
+      expect(buckets[0]?.frames_captured).toBe(2 * 90);
+      // Minute 2 has results but no stats: 3 parts 1 s apart ran for 2 s plus one mean gap.
+      expect(buckets[1]?.run_ms).toBe(3000);
+      expect(
+        await store.series({
+          ...A,
+          line: 'nope',
+          fromMinute: m0,
+          toMinute: m0 + 4,
+          bucketMinutes: 1,
+          alignMinute: 0,
+        }),
+      ).toEqual([]);
     });
 
     it('keeps the latest birth, state and stats per agent; lists known lines as idle', async () => {
@@ -118,10 +177,10 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect(agents[0]?.last_seen_ts).toBe(50);
       expect(agents[1]?.birth).toBeNull();
 
-      const lines = await store.lineMetrics({ windowMs: 60_000, now: 1000 });
-      expect(lines.map((l) => [l.line, l.inspected, l.defect_rate_ci])).toEqual([
-        ['line-1', 0, [0, 1]],
-        ['line-2', 0, [0, 1]],
+      const lines = await store.lineCounts({ start: 0, end: 1000 });
+      expect(lines.map((l) => [l.line, l.n, l.first_ts])).toEqual([
+        ['line-1', 0, null],
+        ['line-2', 0, null],
       ]);
     });
 

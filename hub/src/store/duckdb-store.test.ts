@@ -54,6 +54,8 @@ describe('createDuckDbStore', () => {
         'SELECT seq, received_ts, session, camera, image, truth, extra, latency_total, (SELECT max(version) FROM schema_version) AS v FROM results ORDER BY seq',
       )
     ).getRowObjectsJson();
+    const ranges = (await conn.runAndReadAll('SELECT agent_id, lo, hi FROM seq_ranges')).getRowObjectsJson();
+    expect(ranges).toEqual([{ agent_id: 1, lo: '1', hi: '3' }]);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({
       seq: '1',
@@ -61,13 +63,94 @@ describe('createDuckDbStore', () => {
       session: 's1',
       camera: 'cam0',
       image: 'img/3.jpg',
-      truth: 'defect',
+      truth: 1,
       latency_total: 6,
       v: SCHEMA_VERSION,
     });
     expect(JSON.parse(String(rows[0]?.extra))).toEqual({ classes: { scratch: 0.9 } });
     conn.closeSync();
     db.closeSync();
+  });
+
+  it('recovers the raw tail after a crash before the fold: seqs still de-duplicated, figures unchanged', async () => {
+    const path = freshPath();
+    const t0 = 1_700_000_040_000;
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      makeResult(i, { ts: t0 + i * 1000, verdict: i % 3 === 0 ? 'defect' : 'ok' }),
+    );
+    const first = await createDuckDbStore({ path });
+    await first.insertResults(ref, 's1', batch, t0);
+    const range = { start: t0 - 60_000, end: t0 + 120_000 };
+    const before = await first.lineCounts(range);
+    await first.close(); // folds the tail
+    // What a crash right after the commit leaves: raw rows, no rollups, no seq_ranges, nothing folded.
+    const db = await DuckDBInstance.create(path);
+    const conn = await db.connect();
+    await conn.run('DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM seq_ranges');
+    await conn.run("UPDATE counters SET value = 0 WHERE name = 'folded'");
+    conn.closeSync();
+    db.closeSync();
+
+    const second = await createDuckDbStore({ path });
+    expect(await second.insertResults(ref, 's1', batch.slice(20), t0 + 1)).toEqual({
+      inserted: 0,
+      duplicates: 10,
+    });
+    expect(await second.lineCounts(range)).toEqual(before);
+    await second.close(); // folds again
+    const third = await createDuckDbStore({ path });
+    expect(await third.lineCounts(range)).toEqual(before);
+    expect(before[0]).toMatchObject({ n: 30, defects: 10 });
+    await third.close();
+  });
+
+  it('deletes raw rows past retention but keeps their minutes in the rollups', async () => {
+    const path = freshPath();
+    const t0 = 1_700_000_040_000; // a minute boundary
+    const first = await createDuckDbStore({ path });
+    await first.insertResults(
+      ref,
+      's',
+      [0, 1, 2].map((i) => makeResult(i, { ts: t0 + i * 1000 })),
+      t0,
+    );
+    await first.insertResults(ref, 's', [makeResult(3, { ts: t0 + 600_000 })], t0);
+    await first.close(); // folds
+    const store = await createDuckDbStore({ path });
+    expect(await store.prune(t0 + 300_000)).toBe(3);
+    expect((await store.counters()).results).toBe(1);
+    expect((await store.results({ limit: 10 })).results.map((r) => r.seq)).toEqual([3]);
+    // Whole minutes come from the rollups, which keep the pruned results.
+    expect((await store.lineCounts({ start: t0 - 1, end: t0 + 660_000 - 1 }))[0]?.n).toBe(4);
+    // And a replay of a pruned seq is still a duplicate.
+    expect(await store.insertResults(ref, 's', [makeResult(1, { ts: t0 + 1000 })], t0)).toEqual({
+      inserted: 0,
+      duplicates: 1,
+    });
+    await store.close();
+  });
+
+  it('caps dead letters by rows, oldest out first, counting per reason and sender', async () => {
+    const store = await createDuckDbStore({ path: ':memory:', deadLetters: { maxRows: 10 } });
+    for (let i = 0; i < 25; i++) {
+      await store.recordDeadLetter({
+        ts: i,
+        topic: 't',
+        sender: i % 2 ? 's/l/a' : null,
+        code: i % 5 ? 'SL_PAYLOAD_INVALID' : 'SL_PAYLOAD_NOT_JSON',
+        error: 'e',
+        payload: 'x',
+      });
+    }
+    const status = store.status().deadLetters;
+    expect(status.rows).toBeLessThanOrEqual(10);
+    expect(status.evicted).toBe(25 - status.rows);
+    expect((await store.deadLetters({ limit: 100 }))[0]?.ts).toBe(24);
+    expect(status.byReason).toEqual({
+      SL_PAYLOAD_NOT_JSON: { '(none)': 3, 's/l/a': 2 },
+      SL_PAYLOAD_INVALID: { '(none)': 10, 's/l/a': 10 },
+    });
+    await store.close();
   });
 
   it('refuses a file written by a newer hub', async () => {

@@ -1,37 +1,68 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { AgentRef, InspectionResult } from '@sightline/protocol';
+import type { InspectionResult } from '@sightline/protocol';
+import { TRUTH_CODE, VERDICT_CODE } from './rollup-sql.ts';
+
+/** How a result's capture time was taken (ingest's clock check). */
+export const CLOCK = { ok: 0, ahead: 1, behind: 2 } as const;
+export type ClockFlag = (typeof CLOCK)[keyof typeof CLOCK];
+
+export interface ResultRowContext {
+  batch: bigint;
+  agentId: number;
+  lineId: number;
+  session: string;
+  receivedTs: number;
+  modelKey: number;
+}
+
+/** The class with the highest score, kept per defect for the per-class rollup. */
+export function topClass(classes: Record<string, number> | undefined): string | null {
+  if (!classes) return null;
+  let best: string | null = null;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const [name, score] of Object.entries(classes)) {
+    if (score > bestScore) {
+      best = name;
+      bestScore = score;
+    }
+  }
+  return best;
+}
 
 /** Appends one result as a row of the `results` table (column order of the table). */
 export function appendResultRow(
   a: DuckDBAppender,
-  ref: AgentRef,
-  session: string,
+  ctx: ResultRowContext,
   r: InspectionResult,
-  receivedTs: number,
+  ts: number,
+  clock: ClockFlag,
 ): void {
-  a.appendVarchar(ref.site);
-  a.appendVarchar(ref.line);
-  a.appendVarchar(ref.agent);
+  a.appendBigInt(ctx.batch);
+  a.appendInteger(ctx.agentId);
+  a.appendInteger(ctx.lineId);
   a.appendBigInt(BigInt(r.seq));
+  a.appendBigInt(BigInt(ts));
   a.appendBigInt(BigInt(r.ts));
-  a.appendBigInt(BigInt(receivedTs));
-  a.appendVarchar(session);
+  a.appendBigInt(BigInt(ctx.receivedTs));
+  a.appendUTinyInt(clock);
+  a.appendVarchar(ctx.session);
   a.appendVarchar(r.frame);
   optionalVarchar(a, r.camera);
-  a.appendVarchar(r.model.id);
-  a.appendVarchar(r.model.version);
-  a.appendVarchar(r.verdict);
+  a.appendInteger(ctx.modelKey);
+  a.appendUTinyInt(VERDICT_CODE[r.verdict]);
   a.appendDouble(r.score);
   a.appendDouble(r.threshold);
-  a.appendDouble(r.latency.capture);
-  a.appendDouble(r.latency.preprocess);
-  a.appendDouble(r.latency.infer);
-  a.appendDouble(r.latency.total);
+  a.appendFloat(r.latency.capture);
+  a.appendFloat(r.latency.preprocess);
+  a.appendFloat(r.latency.infer);
+  a.appendFloat(r.latency.total);
   a.appendBoolean(r.shadow);
   a.appendBoolean(r.replayed);
-  optionalVarchar(a, r.truth);
+  if (r.truth === undefined) a.appendNull();
+  else a.appendUTinyInt(TRUTH_CODE[r.truth]);
+  optionalVarchar(a, r.verdict === 'defect' ? (topClass(r.classes) ?? undefined) : undefined);
   optionalVarchar(a, r.image);
-  // Fields without a column of their own (class scores, boxes) are kept as JSON.
+  // Fields without a column of their own (class scores, boxes) are kept as JSON text.
   const extra = r.classes || r.boxes ? JSON.stringify({ classes: r.classes, boxes: r.boxes }) : undefined;
   optionalVarchar(a, extra);
   a.endRow();

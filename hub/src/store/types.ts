@@ -8,7 +8,11 @@ import type {
   Stats,
   StoreCounters,
 } from '@sightline/protocol';
-import type { LineMetrics } from '../metrics/index.ts';
+import type { AgentCounts, BucketCounts, LineCounts } from '../metrics/counts.ts';
+import type { WriterStatus } from './group-commit.ts';
+import type { ResultTime } from './write-ops.ts';
+
+export type { ResultTime, StoreCounters, WriterStatus };
 
 export interface InsertOutcome {
   /** Results stored for the first time. */
@@ -45,8 +49,6 @@ export interface DeadLetter {
   truncated: boolean;
 }
 
-export type { StoreCounters };
-
 export interface AgentSnapshot {
   site: string;
   line: string;
@@ -55,7 +57,7 @@ export interface AgentSnapshot {
   state: AgentState | null;
   stats: Stats | null;
   model_status: ModelStatus | null;
-  /** When the hub last received birth, state, stats or model status from this agent (ms). */
+  /** When the hub last received anything from this agent (ms). */
   last_seen_ts: number;
 }
 
@@ -66,12 +68,21 @@ export interface StoredEvent extends AgentEvent {
   received_ts: number;
 }
 
+/** Position after the last result of a page: (ts, agent id, seq) of that result. */
+export interface ResultsCursor {
+  ts: number;
+  agentId: number;
+  seq: number;
+}
+
 export interface ResultsQuery {
   site?: string;
   line?: string;
   agent?: string;
   verdict?: 'ok' | 'defect' | 'uncertain';
   limit: number;
+  /** Continue after this result (keyset paging); newest first when absent. */
+  after?: ResultsCursor;
 }
 
 /** A stored result as the API lists it. */
@@ -80,37 +91,87 @@ export interface StoredResult {
   line: string;
   agent: string;
   seq: number;
+  /** Capture time used for every figure: the device's, or the hub's receive time when the device clock was off. */
   ts: number;
+  /** Capture time as the device sent it. */
+  device_ts: number;
   received_ts: number;
+  /** `ahead`/`behind`: the device clock was off by more than the skew limit, so `ts` is the receive time. */
+  clock: 'ok' | 'ahead' | 'behind';
   frame: string;
   camera: string | null;
   model: { id: string; version: string };
-  verdict: string;
+  verdict: 'ok' | 'defect' | 'uncertain';
   score: number;
   threshold: number;
   latency_total: number;
   shadow: boolean;
   replayed: boolean;
-  truth: string | null;
+  truth: 'ok' | 'defect' | null;
   image: string | null;
 }
 
-export interface LineMetricsQuery {
-  /** Window length in ms; results with now − windowMs < ts ≤ now count. */
-  windowMs: number;
-  now: number;
+export interface ResultsPage {
+  results: StoredResult[];
+  /** Pass back as `after` for the next page; null when this page is the last. */
+  next: ResultsCursor | null;
+}
+
+/** A time range (start, end] in epoch ms. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+export interface SeriesQuery {
+  site: string;
+  line: string;
+  /** Whole minutes: from minute `fromMinute` (inclusive) to `toMinute` (exclusive), epoch minutes. */
+  fromMinute: number;
+  toMinute: number;
+  /** Bucket length in minutes, and the minute offset buckets align to (e.g. a shift start, a time zone). */
+  bucketMinutes: number;
+  alignMinute: number;
+}
+
+/** What a commit changed, for the live stream. */
+export interface CommitNotice {
+  /** Lines whose results changed (site/line). */
+  lines: Array<{ site: string; line: string }>;
+  /** Agents whose state (online/offline) or birth changed. */
+  agents: Array<{ site: string; line: string; agent: string; column: 'birth' | 'state'; value: unknown }>;
+  /** When the commit finished (ms). */
+  ts: number;
+}
+
+export interface StoreStatus extends WriterStatus {
+  /** Seq intervals held in memory over all agents (1 per agent when nothing was lost). */
+  seqIntervals: number;
+  readers: { busy: number; waiting: number };
+  deadLetters: {
+    rows: number;
+    bytes: number;
+    /** Oldest dead letters removed to stay under the caps. */
+    evicted: number;
+    /** Dead letters per reason (code), then per sender, since the database was created. */
+    byReason: Record<string, Record<string, number>>;
+  };
 }
 
 /** Where the hub keeps what agents send. Every implementation must pass `describeResultStoreContract`. */
 export interface ResultStore {
-  /** Stores a batch once per (site, line, agent, seq); redelivered results are counted as duplicates. */
+  /**
+   * Stores a batch once per (site, line, agent, seq); redelivered results are counted as duplicates. Resolves
+   * once committed (a group commit covers every write in flight).
+   */
   insertResults(
     ref: AgentRef,
     session: string,
     results: readonly InspectionResult[],
     receivedTs: number,
+    times?: readonly ResultTime[],
   ): Promise<InsertOutcome>;
-  /** Keeps a rejected message: payload truncated to 4 KiB, original size recorded. */
+  /** Keeps a rejected message: payload truncated to 4 KiB, original size recorded, capped by rows and bytes. */
   recordDeadLetter(letter: DeadLetterInput): Promise<void>;
   recordBirth(ref: AgentRef, birth: Birth, receivedTs?: number): Promise<void>;
   recordState(ref: AgentRef, state: AgentState, receivedTs?: number): Promise<void>;
@@ -118,16 +179,26 @@ export interface ResultStore {
   recordModelStatus(ref: AgentRef, status: ModelStatus, receivedTs?: number): Promise<void>;
   recordEvent(ref: AgentRef, event: AgentEvent, receivedTs?: number): Promise<void>;
   counters(): Promise<StoreCounters>;
-  /** Per-line metrics over a window (shadow results excluded), sorted by site then line. */
-  lineMetrics(query: LineMetricsQuery): Promise<LineMetrics[]>;
+  /** Per-line counts over (start, end], sorted by site then line; known lines idle in the range included. */
+  lineCounts(range: TimeRange): Promise<LineCounts[]>;
+  /** Per-agent counts over whole minutes (coverage, per-agent figures). */
+  agentCounts(fromMinute: number, toMinute: number): Promise<AgentCounts[]>;
+  /** One line's buckets; empty buckets are left out. Unknown line: []. */
+  series(query: SeriesQuery): Promise<BucketCounts[]>;
   /** Latest birth, state, stats and model status per agent, sorted by site, line, agent. */
   agents(): Promise<AgentSnapshot[]>;
   /** Newest first. */
   deadLetters(query: { limit: number }): Promise<DeadLetter[]>;
   /** Newest first. */
   events(query: { limit: number }): Promise<StoredEvent[]>;
-  /** Newest results first, filtered by site, line, agent and verdict. */
-  results(query: ResultsQuery): Promise<StoredResult[]>;
+  /** A page of results, newest first, filtered by site, line, agent and verdict. */
+  results(query: ResultsQuery): Promise<ResultsPage>;
+  /** Deletes raw results and stats captured before `before` (ms); rollups stay. Returns rows removed. */
+  prune(before: number): Promise<number>;
+  /** Writer and reader figures, at once (no query). */
+  status(): StoreStatus;
+  /** Called after every commit with what it changed. Returns an unsubscribe function. */
+  onCommit(listener: (notice: CommitNotice) => void): () => void;
   /** Finishes pending writes and releases the store; idempotent. */
   close(): Promise<void>;
 }

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { RouteDoc } from './route-doc.ts';
+
+/** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12, what zod emits) of every documented route. */
+export function openApiDocument(docs: readonly RouteDoc[], version: string): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const d of docs) {
+    const parameters = d.query
+      ? Object.entries(d.query.shape).map(([name, schema]) => {
+          const s = schema as z.ZodType;
+          const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { description?: string };
+          return {
+            name,
+            in: 'query',
+            required: !s.safeParse(undefined).success,
+            description: json.description ?? s.description,
+            schema: json,
+          };
+        })
+      : [];
+    const ok =
+      d.response instanceof z.ZodType
+        ? {
+            description: 'OK',
+            content: { 'application/json': { schema: z.toJSONSchema(d.response, { io: 'output' }) } },
+          }
+        : { description: d.response.description, content: { [d.response.contentType]: {} } };
+    paths[d.path] ??= {};
+    (paths[d.path] as Record<string, object>)[d.method] = {
+      summary: d.summary,
+      ...(d.description ? { description: d.description } : {}),
+      parameters,
+      responses: {
+        200: ok,
+        400: { description: 'a bad parameter: `{ error: { code: "SL_QUERY_INVALID", message } }` naming it' },
+        503: { description: 'the query ran past its time limit (SL_QUERY_TIMEOUT); retry or ask for less' },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sightline hub API',
+      version,
+      description: 'Generated from the zod schemas the hub validates and answers with.',
+    },
+    paths,
+  };
+}
+
+export const openApiDoc: RouteDoc = {
+  method: 'get',
+  path: '/api/openapi.json',
+  summary: 'This description',
+  response: { contentType: 'application/json', description: 'OpenAPI 3.1 document' },
+};
+
+export function openApiRoutes(docs: readonly RouteDoc[], version: string): Hono {
+  const app = new Hono();
+  const document = openApiDocument([...docs, openApiDoc], version);
+  app.get('/api/openapi.json', (c) => c.json(document));
+  return app;
+}

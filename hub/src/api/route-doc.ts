@@ -1,0 +1,52 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { QueryError } from '../errors.ts';
+
+/** What the OpenAPI description says about one route; each route module exports its own. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI path, e.g. `/api/series`. */
+  path: string;
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  /** 200 response: a JSON body schema, or a content type with a description (streams, files). */
+  response: z.ZodType | { contentType: string; description: string };
+}
+
+/** Validates a request's query against its schema; a bad one is a 400 naming the parameter and the fix. */
+export function parseQuery<S extends z.ZodObject>(schema: S, c: Context): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`)
+    .join('; ');
+  throw new QueryError(message);
+}
+
+/** A query parameter holding a positive integer within [min, max]. */
+export const intParam = (fallback: number, min: number, max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected an integer ${min}-${max}, e.g. ${fallback}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `expected an integer ${min}-${max}, e.g. ${fallback}`)
+    .optional()
+    .transform((n) => n ?? fallback)
+    .describe(what);
+
+/** A time given as epoch milliseconds or an ISO 8601 date-time. */
+export const timeParam = (what: string) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+      if (Number.isFinite(t)) return t;
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not a time; use epoch ms or ISO 8601 (2026-01-31T06:00:00Z)`,
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .describe(what);
