@@ -47,6 +47,7 @@ async function run(
     line: 'line-1',
     agent: 'agent-1',
     stateDir,
+    inference: { runtime: 'onnxruntime-node' },
     cameras: [
       {
         id: 'cam0',
