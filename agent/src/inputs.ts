@@ -65,7 +65,8 @@ export async function startInputs(opts: {
     closers.push(() => server.close());
     // Trigger ready: the camera is delivering frames.
     const readiness = setInterval(() => {
-      for (const p of opts.pipelines) handshakes.get(p.camera)?.setReady(p.state === 'running');
+      for (const p of opts.pipelines)
+        handshakes.get(p.camera)?.setReady(p.state === 'running' && p.counts().captured > 0);
     }, 100);
     closers.push(async () => clearInterval(readiness));
     log.info({ event: 'plc_listening', port: plcPort }, `PLC handshake on Modbus TCP port ${plcPort}`);

@@ -77,7 +77,7 @@ export function createCameraHandshake(opts: {
   let presented: PlcResult | undefined;
   let counter = 0;
   let errorCode: number = ERROR_CODE.none;
-  let ready = true;
+  let ready = false;
   const encoder = () =>
     (holding[MAP.holding.encoderHigh] ?? 0) * 65536 + (holding[MAP.holding.encoderLow] ?? 0);
 

@@ -1,7 +1,18 @@
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import ModbusRTU from 'modbus-serial';
 import { AgentError } from '../errors.ts';
 import { CAMERA_BASE, type CameraHandshake, MAP } from './handshake.ts';
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export interface PlcServer {
   readonly port: number;
