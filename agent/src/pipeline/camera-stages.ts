@@ -8,6 +8,7 @@ import { loadOpenCv } from '../capture/opencv-source.ts';
 import type { CameraConfig } from '../config/index.ts';
 import { AgentError } from '../errors.ts';
 import { createPartIdentity } from '../identity/part-identity.ts';
+import { loadZxing } from '../identity/zxing.ts';
 import {
   createRealClock,
   createSimulatedClock,
@@ -51,6 +52,8 @@ export async function cameraStages(opts: {
     });
     presence = createPresenceDetector(cv, camera.trigger);
   }
+  // The code reader compiles its wasm on first use: do it now, not on the first part.
+  if (camera.identity.from === 'code') await loadZxing();
   return {
     clock,
     ...(encoder ? { encoder } : {}),

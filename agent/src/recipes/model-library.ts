@@ -34,6 +34,9 @@ export function createModelLibrary(config: AgentConfig, log: Logger): ModelLibra
           const model = await loadActiveModel(sized, await loadModel(key), log);
           runtime = model.engine.runtime as typeof runtime;
           engines.push(model.engine);
+          // One run now: a session's first run is several times slower, and should not be a part's.
+          const dims = model.manifest.input.shape;
+          await model.engine.run(new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
           // Slots close the engine they let go of; a shared engine outlives them.
           return { ...model, engine: { ...model.engine, close: async () => undefined } };
         });

@@ -19,6 +19,8 @@ export interface ConveyorSourceOptions extends BeltOptions {
   startTs?: number;
   /** Feed this many parts, then end once the last has left the view. */
   limit?: number;
+  /** Draw this many parts once and repeat them, codes included (benchmarks). */
+  prerender?: number;
   now?: () => number;
 }
 
@@ -39,6 +41,7 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
     width: o.width,
     code: o.code,
     ...(o.limit === undefined ? {} : { limit: o.limit }),
+    ...(o.prerender ? { prerender: o.prerender } : {}),
   });
   const periodS = 1 / o.fps;
   const limit = o.limit ?? Number.POSITIVE_INFINITY;
@@ -91,7 +94,10 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
     kind: 'conveyor',
     live: o.clock === 'real',
     simulated: o.clock === 'simulated',
-    async open() {},
+    async open() {
+      // Before the belt's clock starts: a real camera does not fall behind its first frames.
+      if (start === undefined) await scene.warm();
+    },
     async read(): Promise<CapturedFrame | null> {
       start ??= o.clock === 'simulated' ? (o.startTs ?? now()) : now();
       const origin = start;
