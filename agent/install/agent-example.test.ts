@@ -16,8 +16,16 @@ describe('agent.example.yaml', () => {
       { kind: 'none', on: ['defect'], maxInFlight: 4, delayMs: 0, windowMs: 100 },
     ]);
     expect(SamplesConfig.parse(doc.samples)).toMatchObject({ enabled: false, maxMB: 1024, okShare: 0.01 });
-    expect(config.cameras[0]).toMatchObject({ trigger: { kind: 'free-run' }, regions: [], identity: { from: 'auto' } });
-    expect(config).toMatchObject({ recipes: [], http: { enabled: false, port: 8091 }, plc: { enabled: false, port: 1502 } });
+    expect(config.cameras[0]).toMatchObject({
+      trigger: { kind: 'free-run' },
+      regions: [],
+      identity: { from: 'auto' },
+    });
+    expect(config).toMatchObject({
+      recipes: [],
+      http: { enabled: false, port: 8091 },
+      plc: { enabled: false, port: 1502 },
+    });
   });
 
   it('documents every action kind in parseable form', async () => {

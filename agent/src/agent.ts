@@ -215,6 +215,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     );
   }
 
+  const triggered = config.cameras.some((c) => c.trigger.kind !== 'free-run');
   const summary = () => summarise(pipelines, counts, publisher, outbox, sampling, current().id);
   const stats = startStatsReporter({
     intervalMs: config.statsIntervalS * 1000,
@@ -228,7 +229,8 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         runtime: current().models.current().engine.runtime,
         outbox: { depth: s.outbox_depth, dropped: s.outbox_dropped },
         cameras: cameraInfo(),
-        parts: s.parts,
+        // Part counts where a trigger picks the parts; a free-running camera's coverage is its frames'.
+        ...(triggered ? { parts: s.parts } : {}),
         recipe: s.recipe,
       };
     },

@@ -29,7 +29,10 @@ describe('agent HTTP API', () => {
     const got: [string | undefined, string | undefined][] = [];
     const app = createAgentApp({
       recipes: book(),
-      trigger: (c, p) => (got.push([c, p]), c !== 'cam9'),
+      trigger: (c, p) => {
+        got.push([c, p]);
+        return c !== 'cam9';
+      },
       status: () => ({}),
     });
     const ok = await app.request('/trigger', {

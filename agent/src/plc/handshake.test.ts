@@ -5,9 +5,8 @@ describe('PLC handshake (one camera)', () => {
   it('a rising trigger edge is one part, with the part id the PLC wrote', () => {
     const triggers: (string | undefined)[] = [];
     const h = createCameraHandshake({ onTrigger: (p) => triggers.push(p) });
-    textToWords('LOT7-0042', MAP.holding.partIdWords).forEach((w, i) =>
-      h.setHolding(MAP.holding.partIdIn + i, w),
-    );
+    for (const [i, w] of textToWords('LOT7-0042', MAP.holding.partIdWords).entries())
+      h.setHolding(MAP.holding.partIdIn + i, w);
     h.setCoil(MAP.coil.trigger, true);
     h.setCoil(MAP.coil.trigger, true); // held high: no new edge
     h.setCoil(MAP.coil.trigger, false);

@@ -65,12 +65,14 @@ export async function startPlcServer(opts: {
       return at ? at.cam.getInput(at.offset) : 0;
     },
   };
+  // ServerTCP reads port 0 as "the default, 502": pick a free port for it instead.
+  const port = opts.port === 0 ? await freePort(opts.host) : opts.port;
   const server = new ModbusRTU.ServerTCP(vector, {
     host: opts.host,
-    port: opts.port,
+    port,
     unitID: opts.unitId === 0 ? 255 : opts.unitId,
   });
-  // The listening socket (to learn a port-0 port, and to close client connections on stop).
+  // The listening socket (to learn its port, and to close client connections on stop).
   const net = (server as unknown as { _server: Server })._server;
   await new Promise<void>((resolve, reject) => {
     server.once('initialized', () => resolve());
@@ -78,7 +80,7 @@ export async function startPlcServer(opts: {
       reject(
         new AgentError(
           'SL_PLC_FAILED',
-          `PLC handshake cannot listen on ${opts.host}:${opts.port} (plc.port): ${err.message}`,
+          `PLC handshake cannot listen on ${opts.host}:${port} (plc.port): ${err.message}`,
         ),
       ),
     );

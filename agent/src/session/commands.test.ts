@@ -11,7 +11,10 @@ describe('commands', () => {
     const recipe = { id: 'plate-a', policy } as unknown as Recipe;
     const recipes = {
       current: () => recipe,
-      change: (to: unknown) => (changes.push(to), recipe),
+      change: (to: unknown) => {
+        changes.push(to);
+        return recipe;
+      },
     } as unknown as RecipeBook;
     const triggers: unknown[] = [];
     const handle = commandHandler({
