@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { startHub } from '@sightline/hub';
-import type { RecipesResponse, ResultsResponse } from '@sightline/protocol';
+import type { LinesResponse, RecipesResponse, ResultsResponse } from '@sightline/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
@@ -20,15 +20,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
-
-interface LineRow {
-  line: string;
-  inspected: number;
-  defects: number;
-  defect_rate: number;
-  truth_n: number;
-  true_defect_rate: number | null;
-}
 
 describe('parts through the hub', () => {
   it('stores one result per simulated part; per-line defect rates match the per-part truth', async () => {
@@ -87,9 +78,7 @@ describe('parts through the hub', () => {
       expect(s.published).toBe(PARTS);
     }
     const lines = await waitFor('every part to be stored', 20_000, async () => {
-      const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=24h`)).json()) as {
-        lines: LineRow[];
-      };
+      const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=24h`)).json()) as LinesResponse;
       return LINES.every((l) => body.lines.find((r) => r.line === l.line)?.inspected === PARTS)
         ? body.lines
         : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PixelRect } from '../regions/config.ts';
 
 export const CODE_FORMATS = [
   'DataMatrix',
@@ -21,15 +22,9 @@ export const IdentityConfig = z
       ),
     code: z
       .object({
-        region: z
-          .object({
-            x: z.number().int().nonnegative(),
-            y: z.number().int().nonnegative(),
-            w: z.number().int().min(16),
-            h: z.number().int().min(16),
-          })
-          .optional()
-          .describe('where the code is, px (default: the whole frame; a region is faster)'),
+        region: PixelRect.optional().describe(
+          'where the code is, px (default: the whole frame; a region is faster)',
+        ),
         formats: z
           .array(z.enum(CODE_FORMATS))
           .min(1)

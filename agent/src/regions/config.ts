@@ -2,6 +2,14 @@ import { z } from 'zod';
 
 const point = z.tuple([z.number(), z.number()]);
 
+/** A rectangle of the frame, px. */
+export const PixelRect = z.object({
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  w: z.number().int().min(16),
+  h: z.number().int().min(16),
+});
+
 export const RegionConfig = z
   .object({
     name: z

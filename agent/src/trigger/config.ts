@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PixelRect } from '../regions/config.ts';
 
 const timing = {
   captureDelayMs: z
@@ -89,17 +90,9 @@ export const TriggerConfig = z
         .describe(
           'software trigger: a part entering a region is found with OpenCV (difference to the empty belt) and the frame where it is best placed is inspected',
         ),
-      region: z
-        .object({
-          x: z.number().int().nonnegative(),
-          y: z.number().int().nonnegative(),
-          w: z.number().int().min(16),
-          h: z.number().int().min(16),
-        })
-        .describe(
-          "where parts pass through, px; a part is best placed when its centre is at this region's centre",
-        )
-        .meta({ examples: [{ x: 0, y: 0, w: 640, h: 256 }] }),
+      region: PixelRect.describe(
+        "where parts pass through, px; a part is best placed when its centre is at this region's centre",
+      ).meta({ examples: [{ x: 0, y: 0, w: 640, h: 256 }] }),
       axis: z.enum(['x', 'y']).default('x').describe('the direction parts move in the image'),
       threshold: z
         .number()

@@ -97,6 +97,7 @@ export function createScene(opts: {
     const n = opts.prerender ?? 0;
     if (n > 0 && p.index >= n) return pool[p.index % n] as Rendered;
     let r = rendered.get(p.index);
+    if (!r && p.index < nextIndex) throw new Error(`conveyor: part ${p.index} was drawn and forgotten`);
     // The part stream is sequential: parts are drawn in belt order, once each.
     while (!r) {
       const part = stream.next();
@@ -150,9 +151,10 @@ export function createScene(opts: {
           y: PART_SIZE / 2,
         });
       }
-      // Forget parts that have left the view.
-      const oldest = visible[0]?.index ?? nextIndex;
-      for (const index of rendered.keys()) if (index < oldest) rendered.delete(index);
+      // Forget parts that have left the view (parts drawn ahead, not in view yet, stay).
+      const oldest = visible[0]?.index;
+      if (oldest !== undefined)
+        for (const index of rendered.keys()) if (index < oldest) rendered.delete(index);
       return { frame: { width, height, channels: 1, data }, parts };
     },
   };
