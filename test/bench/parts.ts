@@ -9,7 +9,9 @@
  *   verdicts the agent found too late for their window;
  * - p50/p99 trigger → verdict, ms (photo-eye edge to decision).
  * Final JSON line: parts_per_min_max (the highest rate with 0 missed and 0 mistimed), its
- * p99_trigger_to_verdict_ms, missed and mistimed summed over all rates, and the per-rate rows.
+ * p99_trigger_to_verdict_ms, missed and mistimed summed over all rates, the per-rate rows, and CPU ms per part
+ * of the agent process (main thread, whole process) with parts_per_min_cpu_bound = what two unshared cores
+ * would carry by CPU time alone (wall-clock figures on a shared machine say more about the other work).
  * SL_BENCH_RATES (comma-separated parts/min) and SL_BENCH_SECONDS (line time per rate) change the runs.
  */
 import { createServer } from 'node:http';
@@ -22,6 +24,7 @@ import mqtt from 'mqtt';
 import { spawnAgent } from '../support/agent-process.ts';
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
+import { type CpuSample, cpuSample } from './thread-cpu.ts';
 
 const RATES = (process.env.SL_BENCH_RATES ?? '300,600,900,1200,1800,2400').split(',').map(Number);
 const SECONDS = Number(process.env.SL_BENCH_SECONDS ?? 15);
@@ -120,7 +123,20 @@ async function main() {
       },
       ['--frames', String(parts)],
     );
+    // CPU of the agent process as its results come in: per part in the middle of the run (10 % to 90 % of its
+    // parts), so start-up and shutdown are left out. CPU time barely moves when other work shares the machine.
+    const cpu: (CpuSample & { results: number })[] = [];
+    const sampler = setInterval(async () => {
+      const c = agent.child.pid ? await cpuSample(agent.child.pid) : undefined;
+      if (c) cpu.push({ ...c, results: results.get(id)?.length ?? 0 });
+    }, 200);
     const done = await agent.exited;
+    clearInterval(sampler);
+    const from = cpu.find((c) => c.results >= 0.1 * parts);
+    const to = cpu.findLast((c) => c.results <= 0.9 * parts);
+    const span = from && to && to.results > from.results ? to.results - from.results : Number.NaN;
+    const mainMs = from && to ? (to.mainMs - from.mainMs) / span : Number.NaN;
+    const allMs = from && to ? (to.allMs - from.allMs) / span : Number.NaN;
     const summary = JSON.parse(done.stdout.trim().split('\n').at(-1) ?? '{}') as {
       published: number;
       parts: { missed: number; late: number };
@@ -161,6 +177,7 @@ async function main() {
       p99_trigger_to_verdict_ms: Math.round(percentile(latency, 0.99) * 10) / 10,
       rejects: rejects.length,
       late: summary.parts?.late ?? 0,
+      cpu_ms_per_part: { main: Math.round(mainMs * 100) / 100, process: Math.round(allMs * 100) / 100 },
       reject_window_ms: Math.round(halfWindowMs * 10) / 10,
       reject_lateness_p99_ms: Math.round(percentile(lateness, 0.99) * 10) / 10,
     });
@@ -173,12 +190,19 @@ async function main() {
   await tmp.remove();
   const clean = rows.filter((r) => r.missed === 0 && r.mistimed === 0);
   const best = clean.at(-1);
+  // What two unshared cores would carry: inspection is serial in the agent's main thread; the capture thread
+  // (here the simulation, which a camera would not need) and the rest share the other core.
+  const cpuRows = rows.filter((r) => Number.isFinite(r.cpu_ms_per_part.main));
+  const main = cpuRows.reduce((a, r) => a + r.cpu_ms_per_part.main, 0) / cpuRows.length;
+  const all = cpuRows.reduce((a, r) => a + r.cpu_ms_per_part.process, 0) / cpuRows.length;
   process.stdout.write(
     `${JSON.stringify({
       parts_per_min_max: best?.parts_per_min ?? 0,
       p99_trigger_to_verdict_ms: best?.p99_trigger_to_verdict_ms ?? null,
       missed: rows.reduce((n, r) => n + r.missed, 0),
       mistimed: rows.reduce((n, r) => n + r.mistimed, 0),
+      cpu_ms_per_part: { main: Math.round(main * 100) / 100, process: Math.round(all * 100) / 100 },
+      parts_per_min_cpu_bound: Math.floor(60_000 / Math.max(main, all / 2)),
       rates: rows,
       cpus: cpus().length,
       load_avg: load.map((l) => Math.round(l * 100) / 100),
