@@ -109,6 +109,8 @@ export interface StoredResult {
   replayed: boolean;
   truth: 'ok' | 'defect' | null;
   image: string | null;
+  /** pilot: decided in observe-only mode (the agent did not act). */
+  mode: 'pilot' | 'live';
 }
 
 export interface ResultsPage {
@@ -191,6 +193,8 @@ export interface ResultStore {
   deadLetters(query: { limit: number }): Promise<DeadLetter[]>;
   /** Newest first. */
   events(query: { limit: number }): Promise<StoredEvent[]>;
+  /** One result by agent and seq (a capture-time hint finds it faster); null when not stored (or pruned). */
+  result(ref: AgentRef, seq: number, tsHint?: number): Promise<StoredResult | null>;
   /** A page of results, newest first, filtered by site, line, agent and verdict. */
   results(query: ResultsQuery): Promise<ResultsPage>;
   /** Deletes raw results and stats captured before `before` (ms); rollups stay. Returns rows removed. */
