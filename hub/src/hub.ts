@@ -4,6 +4,10 @@ import { serve } from '@hono/node-server';
 import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { alarmDocs } from './alarms/docs.ts';
+import { type AlarmBook, openAlarmBook } from './alarms/engine.ts';
+import { createAlarmEvaluator } from './alarms/evaluator.ts';
+import { alarmRoutes } from './alarms/routes.ts';
+import { createWebhooks } from './alarms/webhooks.ts';
 import { createApi } from './api/index.ts';
 import { notYetRoutes } from './api/not-yet.ts';
 import { createConnectPolicy } from './broker/auth.ts';
@@ -55,6 +59,9 @@ export interface Hub {
   ledger: Ledger;
   /** Line modes (pilot / live) and the agents' convergence on them. */
   modes: ModeController;
+  /** Alarm rules and open alarms; `evaluateAlarms` runs the timed checks now. */
+  alarms: AlarmBook;
+  evaluateAlarms(): Promise<void>;
   ingest: Ingest;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
@@ -186,6 +193,23 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const labels = createLabelService({ store, ledger });
     const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
     undo.push(async () => live.close());
+    let hubUrl = '';
+    const webhooks = createWebhooks({ log: log.child({ component: 'webhooks' }), hub: () => hubUrl });
+    undo.push(async () => webhooks.close());
+    const alarms = await openAlarmBook({
+      ledger,
+      webhooks,
+      onChange: (alarm) => live.broadcast({ event: 'alarm', data: alarm }),
+      log: log.child({ component: 'alarms' }),
+    });
+    const evaluator = createAlarmEvaluator({
+      store,
+      ledger,
+      book: alarms,
+      log: log.child({ component: 'alarms' }),
+      everyMs: config.alarms.evaluateEveryS * 1000,
+    });
+    undo.push(async () => evaluator.close());
     const [shiftH, shiftM] = config.metrics.shiftStart.split(':').map(Number);
     const app = createApi({
       store,
@@ -209,12 +233,14 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         { app: modeRoutes({ modes }), docs: modeDocs },
         { app: roiRoutes({ roi }), docs: roiDocs },
         { app: labelRoutes({ labels, ledger }), docs: labelDocs },
-        ...[alarmDocs, reportDocs].map((docs) => ({ app: notYetRoutes(docs), docs })),
+        { app: alarmRoutes({ book: alarms, ledger }), docs: alarmDocs },
+        ...[reportDocs].map((docs) => ({ app: notYetRoutes(docs), docs })),
       ],
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));
     const httpUrl = `http://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
+    hubUrl = httpUrl;
     log.info({ url: httpUrl, dashboard: config.dashboard.dir }, 'HTTP API and dashboard listening');
 
     let closing: Promise<void> | undefined;
@@ -225,6 +251,8 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       store,
       ledger,
       modes,
+      alarms,
+      evaluateAlarms: () => evaluator.tick(),
       ingest,
       get connected() {
         return connected();
@@ -244,6 +272,8 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
           }
           live.close();
           modes.close();
+          evaluator.close();
+          webhooks.close();
           await closeServer(server);
           // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();

@@ -142,6 +142,8 @@ export interface CommitNotice {
   lines: Array<{ site: string; line: string }>;
   /** Agents whose state (online/offline) or birth changed. */
   agents: Array<{ site: string; line: string; agent: string; column: 'birth' | 'state'; value: unknown }>;
+  /** Agent events stored by the commit (camera lost, outbox overflow, …). */
+  events: Array<{ site: string; line: string; agent: string; event: AgentEvent }>;
   /** When the commit finished (ms). */
   ts: number;
 }
