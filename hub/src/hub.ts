@@ -9,7 +9,6 @@ import { createAlarmEvaluator } from './alarms/evaluator.ts';
 import { alarmRoutes } from './alarms/routes.ts';
 import { createWebhooks } from './alarms/webhooks.ts';
 import { createApi } from './api/index.ts';
-import { notYetRoutes } from './api/not-yet.ts';
 import { createConnectPolicy } from './broker/auth.ts';
 import { clientDownlink, type Downlink, embeddedDownlink } from './broker/downlink.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
@@ -26,6 +25,7 @@ import { createModeController, type ModeController } from './modes/controller.ts
 import { modeDocs } from './modes/docs.ts';
 import { modeRoutes } from './modes/routes.ts';
 import { reportDocs } from './reports/docs.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { roiDocs } from './roi/docs.ts';
 import { roiRoutes } from './roi/routes.ts';
 import { createRoiService } from './roi/service.ts';
@@ -234,7 +234,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         { app: roiRoutes({ roi }), docs: roiDocs },
         { app: labelRoutes({ labels, ledger }), docs: labelDocs },
         { app: alarmRoutes({ book: alarms, ledger }), docs: alarmDocs },
-        ...[reportDocs].map((docs) => ({ app: notYetRoutes(docs), docs })),
+        { app: reportRoutes({ store, ledger, roi }), docs: reportDocs },
       ],
     });
     const server = await listen(app, config.http.host, config.http.port);

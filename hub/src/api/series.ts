@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { QueryError } from '../errors.ts';
 import { pBarOf, seriesPoints } from '../metrics/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import { respond } from './csv.ts';
 import { parseQuery, type RouteDoc, timeParam } from './route-doc.ts';
 import { parseDuration } from './window.ts';
 
@@ -45,6 +46,7 @@ export const seriesDocs: RouteDoc[] = [
       "Buckets read the per-minute line rollups. p-chart limits use p̄ = Σx/Σn over the reference period (default: the line's frozen baseline, else the range itself) and each point's own n; `signal` flags a point beyond 3σ. Days and shifts start at local time (hub config metrics.utcOffsetMinutes, metrics.shiftStart). Empty buckets are left out.",
     query: SeriesQuery,
     response: SeriesResponse,
+    csv: true,
   },
 ];
 
@@ -125,7 +127,11 @@ export function seriesRoutes({
           },
       points: seriesPoints(buckets, reference.p_bar),
     };
-    return c.json(body);
+    return respond(
+      c,
+      body,
+      body.points.map((p) => ({ site: body.site, line: body.line, p_bar: body.reference.p_bar, ...p })),
+    );
   });
   return app;
 }

@@ -10,6 +10,8 @@ import { type Ledger, openLedger } from '../ledger/index.ts';
 import { createModeController, type ModeController } from '../modes/controller.ts';
 import { modeDocs } from '../modes/docs.ts';
 import { modeRoutes } from '../modes/routes.ts';
+import { reportDocs } from '../reports/docs.ts';
+import { reportRoutes } from '../reports/routes.ts';
 import { roiDocs } from '../roi/docs.ts';
 import { roiRoutes } from '../roi/routes.ts';
 import { createRoiService } from '../roi/service.ts';
@@ -49,6 +51,7 @@ export async function startQualityApi(
   const log = pino({ level: 'silent' });
   const modes = createModeController({ ledger, store, downlink, log, now });
   const parts = { store, ledger, modes, sent, clock };
+  const roi = createRoiService({ store, ledger, now });
   const app = createApi({
     store,
     log,
@@ -69,7 +72,8 @@ export async function startQualityApi(
     frozenReference: (line) => ledger.baselines.current(line),
     extra: [
       { app: modeRoutes({ modes }), docs: modeDocs },
-      { app: roiRoutes({ roi: createRoiService({ store, ledger, now }) }), docs: roiDocs },
+      { app: roiRoutes({ roi }), docs: roiDocs },
+      { app: reportRoutes({ store, ledger, roi, now }), docs: reportDocs },
       {
         app: labelRoutes({ labels: createLabelService({ store, ledger, now }), ledger, now }),
         docs: labelDocs,
