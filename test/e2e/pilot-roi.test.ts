@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type AgentSummary, parseAgentConfig, startAgent } from '@sightline/agent';
+import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { type Hub, startHub } from '@sightline/hub';
 import type {
   AlarmsResponse,
@@ -108,7 +108,6 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
     expect(pilot.mode).toBe('pilot');
 
     // Pilot: the agent decides and reports every part but fires no action.
-    let phase1: AgentSummary | undefined;
     const a1 = await runAgent(11, PILOT_FRAMES, (done) => done);
     await waitFor(
       'pilot results stored',
@@ -122,7 +121,7 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
       method: 'POST',
       body: { from: t0, to: Date.now() },
     });
-    phase1 = a1.summary();
+    const phase1 = a1.summary();
     expect(frozen.baseline).toMatchObject({
       n: PILOT_FRAMES,
       x: phase1.defects,
