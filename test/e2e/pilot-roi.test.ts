@@ -138,11 +138,20 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
       const s = await api<LineModeState>(`${base}/mode`);
       return s.agents[0]?.reported === 'live' && s.agents[0].converged;
     });
+    const stream = (
+      await fetch(`${hub.httpUrl}/api/stream`)
+    ).body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     await a1.stop(20_000);
-    // Stopping it sent its state offline: the offline alarm is up at once.
-    await waitFor('offline alarm', 15_000, async () =>
-      (await api<AlarmsResponse>('/api/alarms?line=line-p')).alarms.some((a) => a.kind === 'agent_offline'),
-    );
+    // Stopping it sent its state offline: the offline alarm is up at once, and on the live stream.
+    let events = '';
+    while (!events.includes('event: alarm')) events += new TextDecoder().decode((await stream.read()).value);
+    await stream.cancel();
+    expect(events).toContain('"kind":"agent_offline"');
+    const alarms = await api<AlarmsResponse>('/api/alarms?line=line-p');
+    expect(alarms.alarms.find((x) => x.kind === 'agent_offline')).toMatchObject({
+      agent: 'agent-p',
+      state: 'active',
+    });
     expect(posted).toEqual([]);
 
     // Live: the agent restarts with `mode: pilot` in its config but keeps the hub's live, and acts on each reject.
