@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { createAction } from './act/index.ts';
+import { loadAgentMode } from './act/mode.ts';
 import type { CameraState } from './capture/camera.ts';
 import { createCaptureThread } from './capture/thread/capture-thread.ts';
 import type { AgentConfig } from './config/index.ts';
@@ -20,6 +21,7 @@ import {
   cameraEvent,
   createEventThrottle,
   diskFullEvent,
+  modeChangedEvent,
   outboxDropEvent,
   partsMissedEvent,
   recipeChangedEvent,
@@ -30,6 +32,7 @@ import { createStatsWindow } from './report/stats-window.ts';
 import { startSampling } from './samples/sampling.ts';
 import { commandHandler } from './session/commands.ts';
 import { createBrokerClient, createSession } from './session/index.ts';
+import { withModeCommands } from './session/mode-commands.ts';
 import { type AgentSummary, summarise } from './summary.ts';
 
 export { AGENT_VERSION } from './report/birth.ts';
@@ -84,16 +87,25 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     for (const p of targets) p.trigger(kind, part);
   };
 
+  const mode = await loadAgentMode({ configured: config.mode, stateDir: config.stateDir, log });
   const session = createSession({
     ref,
     client: mqttClient ?? createBrokerClient(config.broker, ref, log),
     log,
-    birth: (id) =>
-      birthMessage(id, config, current().models.current(), current().policy.current(), cameraInfo(), {
+    birth: (id) => ({
+      ...birthMessage(id, config, current().models.current(), current().policy.current(), cameraInfo(), {
         current: current().id,
         all: recipes.all().map((r) => r.id),
       }),
-    onCommand: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
+      mode: mode.current(),
+    }),
+    onCommand: withModeCommands({
+      mode,
+      rebirth: () => session.rebirth(),
+      announce: (from, to) => session.publishEvent(modeChangedEvent(to, from)),
+      log,
+      next: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
+    }),
   });
   const throttle = createEventThrottle((e) => session.publishEvent(e));
   recipes.onChange((to, from) => {
@@ -154,7 +166,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         'capture thread runs through tsx (more memory): bundling it failed',
       ),
   });
-  const inputs = await startInputs({ config, recipes, route, pipelines, log });
+  const inputs = await startInputs({ config, recipes, route, pipelines, mode, log });
   for (const camera of config.cameras) {
     const source = sourceFor(
       camera,
@@ -168,6 +180,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       source,
       recipes,
       actions,
+      mode,
       preprocess,
       record,
       stateDir: config.stateDir,

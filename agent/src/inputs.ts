@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentMode } from './act/mode.ts';
 import type { AgentConfig } from './config/index.ts';
 import { createAgentApp } from './http/app.ts';
 import { listenHttp } from './http/server.ts';
@@ -23,6 +24,8 @@ export async function startInputs(opts: {
   recipes: RecipeBook;
   route: Route;
   pipelines: readonly CameraPipeline[];
+  /** In pilot the PLC is told nothing about parts: no result, no OK/NG, no missed-part error. */
+  mode: AgentMode;
   log: Logger;
 }) {
   const { config, recipes, route, log } = opts;
@@ -63,7 +66,7 @@ export async function startInputs(opts: {
     });
     plcPort = server.port;
     closers.push(() => server.close());
-    // Trigger ready: the camera is delivering frames.
+    // Trigger ready: the camera is delivering frames (in pilot too: the PLC still triggers what is observed).
     const readiness = setInterval(() => {
       for (const p of opts.pipelines)
         handshakes.get(p.camera)?.setReady(p.state === 'running' && p.counts().captured > 0);
@@ -112,8 +115,12 @@ export async function startInputs(opts: {
     plcPort,
     /** Each camera's encoder scheduler, for inputs that report counts (the PLC). */
     encoders,
-    /** Every verdict goes to the PLC, when the handshake is on. */
+    /**
+     * Every verdict goes to the PLC, when the handshake is on; not one decided in pilot (act/mode.ts stamps
+     * each inspection before this hook), so the line never acts on an observe-only verdict.
+     */
     inspected(i: Inspection) {
+      if (i.mode === 'pilot') return;
       handshakes.get(i.camera)?.result({
         verdict: i.decision.verdict,
         score: i.decision.score,
@@ -121,6 +128,7 @@ export async function startInputs(opts: {
       });
     },
     missed(camera: string) {
+      if (opts.mode.current() === 'pilot') return;
       handshakes.get(camera)?.error(ERROR_CODE.missedPart);
     },
     async close() {

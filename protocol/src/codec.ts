@@ -123,6 +123,7 @@ export const messageSchemas = {
   'cmd/set-threshold': m.Commands['set-threshold'],
   'cmd/trigger': m.Commands.trigger,
   'cmd/recipe': m.Commands.recipe,
+  'cmd/set-mode': m.Commands['set-mode'],
 } as const;
 
 /** JSON Schema (draft 2020-12) of every message, keyed as in `messageSchemas`. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Action } from '../act/action.ts';
 import type { ActionConfig } from '../act/config.ts';
+import { type AgentMode, gateByMode } from '../act/mode.ts';
 import { createActStage, type LateVerdict } from '../act/stage.ts';
 import type { FrameSource } from '../capture/index.ts';
 import { loadOpenCv } from '../capture/opencv-source.ts';
@@ -25,14 +26,16 @@ import type { Stages } from './camera-pipeline.ts';
 
 /**
  * A camera's own stages around the shared ones: its line clock (the wall clock, or the frames' for a
- * simulated conveyor), its encoder, select (trigger), act (its actions, timed to its reject gate) and
- * part identity (its counter lives in the state dir).
+ * simulated conveyor), its encoder, select (trigger), act (its actions, timed to its reject gate, behind
+ * the pilot/live switch) and part identity (its counter lives in the state dir).
  */
 export async function cameraStages(opts: {
   camera: CameraConfig;
   source: FrameSource;
   recipes: RecipeBook;
   actions: readonly { config: ActionConfig; action: Action }[];
+  /** Pilot or live: in pilot the act stage fires and schedules nothing (act/mode.ts). */
+  mode: AgentMode;
   preprocess: PreprocessStage;
   record: RecordStage;
   stateDir: string;
@@ -68,14 +71,17 @@ export async function cameraStages(opts: {
       ...(presence ? { presence } : {}),
       log,
     }),
-    act: createActStage({
-      camera: camera.id,
-      actions: opts.actions,
-      clock,
-      ...(encoder ? { encoder } : {}),
-      onLate: opts.onLate,
-      log,
-    }),
+    act: gateByMode(
+      createActStage({
+        camera: camera.id,
+        actions: opts.actions,
+        clock,
+        ...(encoder ? { encoder } : {}),
+        onLate: opts.onLate,
+        log,
+      }),
+      opts.mode,
+    ),
     identity: createPartIdentity({
       camera: camera.id,
       config: camera.identity,

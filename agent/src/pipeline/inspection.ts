@@ -29,4 +29,6 @@ export interface Inspection {
   regions?: RegionResult[];
   /** Ground truth of the inspected part, when the source knows it. */
   truth?: 'ok' | 'defect';
+  /** The agent's mode when act ran (act/mode.ts): in pilot nothing was fired. */
+  mode?: 'pilot' | 'live';
 }

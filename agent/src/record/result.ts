@@ -3,7 +3,7 @@ import type { Inspection } from '../pipeline/inspection.ts';
 
 /** The result message for one inspection, before the recorder gives it its `seq`. */
 export function resultOf(
-  { camera, captured, inferred, decision, latency, part, trigger, recipe, regions, truth }: Inspection,
+  { camera, captured, inferred, decision, latency, part, trigger, recipe, regions, truth, mode }: Inspection,
   image?: string,
 ): Omit<InspectionResultInput, 'seq'> {
   const known = truth ?? captured.truth;
@@ -33,5 +33,6 @@ export function resultOf(
       : {}),
     ...(recipe ? { recipe } : {}),
     ...(regions ? { regions } : {}),
+    ...(mode ? { mode } : {}),
   };
 }

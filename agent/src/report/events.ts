@@ -1,4 +1,4 @@
-import type { AgentEvent } from '@sightline/protocol';
+import type { AgentEvent, Mode } from '@sightline/protocol';
 import type { CameraState } from '../capture/camera.ts';
 
 /** An event as the agent raises it; the session stamps `ts`. */
@@ -20,6 +20,7 @@ export function cameraEvent(
       kind: 'camera_lost',
       severity: 'warning',
       message: `${named(camera, error?.message ?? 'stopped delivering frames')}; reconnecting`,
+      detail: { camera },
     };
   }
   if (to === 'running' && from === 'reconnecting') {
@@ -27,6 +28,7 @@ export function cameraEvent(
       kind: 'camera_restored',
       severity: 'info',
       message: `camera ${camera} is delivering frames again`,
+      detail: { camera },
     };
   }
   return undefined;
@@ -85,6 +87,15 @@ export function recipeChangedEvent(to: string, from: string): RaisedEvent {
     severity: 'info',
     message: `recipe changed from ${from} to ${to}`,
     detail: { recipe: to, from },
+  };
+}
+
+export function modeChangedEvent(to: Mode, from: Mode): RaisedEvent {
+  return {
+    kind: 'config_changed',
+    severity: 'info',
+    message: `mode ${from} -> ${to}: ${to === 'pilot' ? 'observing only: no action, PLC result or reject is fired' : 'acting on verdicts'}`,
+    detail: { mode: to, from },
   };
 }
 

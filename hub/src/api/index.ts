@@ -9,7 +9,7 @@ import { openApiRoutes } from './openapi.ts';
 import { recordDocs, recordRoutes } from './records.ts';
 import { resultDocs, resultRoutes } from './results.ts';
 import type { RouteDoc } from './route-doc.ts';
-import { type BucketClock, seriesDocs, seriesRoutes } from './series.ts';
+import { type BucketClock, type FrozenReference, seriesDocs, seriesRoutes } from './series.ts';
 import { mountDashboard } from './static.ts';
 import type { HubStatus } from './status.ts';
 import { streamDocs, streamRoutes } from './stream.ts';
@@ -26,14 +26,18 @@ export interface ApiOptions {
   /** Live stream source; one is made from the store when absent. */
   live?: LiveStream;
   clock?: BucketClock;
+  /** A line's frozen baseline, the default p-chart reference of /api/series. */
+  frozenReference?: FrozenReference;
   /** More routes (their sub-app and docs), mounted before the 404 and listed in the OpenAPI description. */
   extra?: ReadonlyArray<{ app: Hono; docs: readonly RouteDoc[] }>;
   log?: Logger;
   now?: () => number;
 }
 
-const HTTP_STATUS: Partial<Record<string, 400 | 503>> = {
+const HTTP_STATUS: Partial<Record<string, 400 | 404 | 409 | 503>> = {
   SL_QUERY_INVALID: 400,
+  SL_NOT_FOUND: 404,
+  SL_CONFLICT: 409,
   SL_QUERY_TIMEOUT: 503,
   SL_STORE_CLOSED: 503,
 };
@@ -46,6 +50,7 @@ export function createApi({
   live,
   clock = { utcOffsetMinutes: 0, shiftMinutes: 480, shiftStartMinute: 360 },
   extra = [],
+  frozenReference,
   log,
   now = Date.now,
 }: ApiOptions): Hono {
@@ -61,7 +66,10 @@ export function createApi({
   const modules = [
     { app: healthRoutes({ status, now }), docs: healthDocs },
     { app: lineRoutes({ store, now }), docs: lineDocs },
-    { app: seriesRoutes({ store, now, clock }), docs: seriesDocs },
+    {
+      app: seriesRoutes({ store, now, clock, ...(frozenReference ? { frozenReference } : {}) }),
+      docs: seriesDocs,
+    },
     { app: resultRoutes({ store }), docs: resultDocs },
     { app: recordRoutes({ store }), docs: recordDocs },
     { app: streamRoutes({ live: stream }), docs: streamDocs },

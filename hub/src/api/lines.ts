@@ -9,6 +9,7 @@ import {
   deriveRecipeMetrics,
 } from '../metrics/index.ts';
 import type { RecipeCounts, ResultStore } from '../store/index.ts';
+import { respond } from './csv.ts';
 import { parseQuery, type RouteDoc } from './route-doc.ts';
 import { windowParam } from './window.ts';
 
@@ -24,6 +25,7 @@ export const lineDocs: RouteDoc[] = [
       'Counts over results with capture time in (now − window, now], shadow results apart: rate with its Wilson 95 % interval, throughput from run time, coverage from agent stats, latency. Whole minutes come from the rollups, the partial minutes at the edges from raw rows.',
     query: LinesQuery,
     response: LinesResponse,
+    csv: true,
   },
   {
     method: 'get',
@@ -33,6 +35,7 @@ export const lineDocs: RouteDoc[] = [
       "Each line's parts per recipe: rate with its Wilson 95 % interval, true rate where results carried truth, share of the line's parts. Whole minutes come from the per-recipe rollup, the partial minutes at the edges from raw rows.",
     query: LinesQuery,
     response: RecipesResponse,
+    csv: true,
   },
   {
     method: 'get',
@@ -40,6 +43,7 @@ export const lineDocs: RouteDoc[] = [
     summary: 'Frames inspected / frames captured per line and agent (agent stats), over whole minutes',
     query: CoverageQuery,
     response: CoverageResponse,
+    csv: true,
   },
 ];
 
@@ -54,7 +58,7 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
       now: at,
       lines: counts.map(deriveLineMetrics).sort(byLine),
     };
-    return c.json(body);
+    return respond(c, body, body.lines);
   });
 
   app.get('/api/recipes', async (c) => {
@@ -72,7 +76,11 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
         .map((rs) => ({ site: rs[0]?.site ?? '', line: rs[0]?.line ?? '', recipes: deriveRecipeMetrics(rs) }))
         .sort(byLine),
     };
-    return c.json(body);
+    return respond(
+      c,
+      body,
+      body.lines.flatMap(({ site, line, recipes }) => recipes.map((r) => ({ site, line, ...r }))),
+    );
   });
 
   app.get('/api/coverage', async (c) => {
@@ -106,7 +114,13 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
         coverage: coverageRatio(l.frames_inspected, l.frames_captured),
       })),
     };
-    return c.json(body);
+    return respond(
+      c,
+      body,
+      body.lines.flatMap(({ agents, ...line }) =>
+        agents.map((a) => ({ site: line.site, line: line.line, ...a })),
+      ),
+    );
   });
   return app;
 }

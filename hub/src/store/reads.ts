@@ -7,6 +7,7 @@ import {
   AGENTS_SQL,
   DEAD_LETTERS_SQL,
   EVENTS_SQL,
+  RESULT_AT_SQL,
   RESULTS_PAGE_SQL,
   SERIES_CLASSES_SQL,
   SERIES_SQL,
@@ -34,6 +35,7 @@ type Reads = Pick<
   | 'deadLetters'
   | 'events'
   | 'results'
+  | 'result'
 >;
 
 /** The store's read side: every query on the read pool, names resolved through the in-memory dictionaries. */
@@ -75,6 +77,7 @@ export function createReads(deps: {
       image: row.image === null ? null : String(row.image),
       part: row.part === null || row.part === undefined ? null : String(row.part),
       recipe: row.recipe === null || row.recipe === undefined ? null : String(row.recipe),
+      mode: row.pilot === true ? 'pilot' : 'live',
     };
   };
 
@@ -176,6 +179,16 @@ export function createReads(deps: {
             ...(row.detail === null ? {} : { detail: jsonOrNull(row.detail) }),
           }) as StoredEvent,
       );
+    },
+
+    async result(ref, seq, tsHint) {
+      const agentId = dims.lookup(ref)?.agentId;
+      if (agentId === undefined) return null;
+      for (const hint of tsHint === undefined ? [null] : [tsHint, null]) {
+        const [row] = await query(RESULT_AT_SQL, [agentId, seq, hint]);
+        if (row) return resultOf(row);
+      }
+      return null;
     },
 
     async results({ site, line, agent, verdict, part, recipe, limit, after }) {

@@ -74,6 +74,7 @@ export function appendResultRow(
   optionalVarchar(a, extra);
   optionalVarchar(a, r.part?.id);
   optionalVarchar(a, r.recipe);
+  a.appendBoolean(r.mode === 'pilot');
   a.endRow();
 }
 

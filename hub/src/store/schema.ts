@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HubError } from '../errors.ts';
+import { LEDGER_TABLES } from '../ledger/schema.ts';
 
 /**
  * Ordered migrations; entry i brings the schema to version i + 1. Append new ones, never edit old ones:
@@ -193,6 +194,16 @@ export const MIGRATIONS: readonly string[] = [
       count(truth)::UINTEGER, count(*) FILTER (WHERE truth = 1)::UINTEGER
     FROM results WHERE NOT shadow AND batch <= (SELECT value FROM counters WHERE name = 'folded')
     GROUP BY ALL;
+  `,
+  // 4: the mode a result was decided in (pilot: observe-only) and its rollup counts; people-entered data
+  // (hub/src/ledger/schema.ts): line modes, ROI inputs, baselines, labels, alarm rules and alarms.
+  `
+  ALTER TABLE results ADD COLUMN pilot BOOLEAN DEFAULT false;
+  ALTER TABLE rollup_agent_minute ADD COLUMN pilot_n UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_agent_minute ADD COLUMN pilot_defects UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_line_minute ADD COLUMN pilot_n UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_line_minute ADD COLUMN pilot_defects UINTEGER DEFAULT 0;
+  ${LEDGER_TABLES}
   `,
 ];
 
