@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulatedClock } from '../line/clock.ts';
 import type { Inspection } from '../pipeline/inspection.ts';
 import { resultOf } from '../record/result.ts';
 import { withModeCommands } from '../session/mode-commands.ts';
+import type { Action, ActionContext } from './action.ts';
+import { ActionConfig } from './config.ts';
 import { gateByMode, loadAgentMode } from './mode.ts';
-import type { ActStage } from './stage.ts';
+import { type ActStage, createActStage } from './stage.ts';
 
 const log = pino({ level: 'silent' });
 let dir: string;
@@ -51,6 +54,42 @@ describe('agent mode', () => {
     act.act(second);
     expect(inner.fired).toBe(1);
     expect(resultOf(second).mode).toBe('live');
+  });
+
+  it('in pilot schedules no delayed reject; a part decided live keeps its reject across a switch to pilot', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sl-mode-'));
+    const mode = await loadAgentMode({ configured: 'live', stateDir: dir, log });
+    const clock = createSimulatedClock();
+    const fired: ActionContext[] = [];
+    const action = { fire: (ctx: ActionContext) => fired.push(ctx), close: async () => undefined };
+    const config = ActionConfig.parse({ kind: 'none', delayMs: 500, windowMs: 50 });
+    const act = gateByMode(
+      createActStage({
+        camera: 'cam0',
+        actions: [{ config, action: action as unknown as Action }],
+        clock,
+        log,
+      }),
+      mode,
+    );
+    const part = (id: string, ts: number): Inspection =>
+      ({
+        ...inspection(),
+        captured: { id: `f-${id}`, ts, captureMs: 0 },
+        trigger: { kind: 'gpio', ts, delay: 0 },
+        part: { id, from: 'trigger' },
+      }) as unknown as Inspection;
+    clock.advance(1000);
+    const a = part('A', 1000);
+    act.act(a); // live: due at 1500
+    await mode.set('pilot');
+    const b = part('B', 1100);
+    act.act(b);
+    expect(act.pending()).toBe(1);
+    clock.advance(2000);
+    expect(fired.map((c) => [c.part, c.due])).toEqual([['A', 1500]]);
+    expect([a.mode, b.mode]).toEqual(['live', 'pilot']);
+    expect(act.skipped()).toBe(1);
   });
 
   it('keeps the mode the hub set across a restart, over the configured one', async () => {

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { topics } from '@sightline/protocol';
 import modbus from 'modbus-serial';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,4 +97,31 @@ describe('PLC handshake over Modbus TCP', () => {
     await plc.writeRegister(MAP.global.recipeIndexIn, 9); // unknown: refused, nothing changes
     expect(agent.summary().recipe).toBe('plate-b');
   });
+
+  it('in pilot a part is inspected but the PLC is told nothing: no results ready, no OK/NG, counter unchanged', async () => {
+    const hub = broker.memoryClient({ clientId: 'test-hub' });
+    const ref = { site: 'test', line: 'line-1', agent: 'agent-1' };
+    const reborn = new Promise<void>((resolve) =>
+      hub.on('message', (_topic, payload) => {
+        if ((JSON.parse(payload.toString()) as { mode?: string }).mode === 'pilot') resolve();
+      }),
+    );
+    hub.connect();
+    await hub.subscribeAsync(topics.birth(ref), { qos: 1 });
+    await hub.publishAsync(topics.command(ref, 'set-mode'), JSON.stringify({ mode: 'pilot' }), { qos: 1 });
+    await reborn; // the agent re-announces its birth once the mode is set
+    await hub.endAsync();
+    const before = agent.summary().parts.inspected;
+    const counter = (await plc.readInputRegisters(base + MAP.input.resultCounter, 1)).data[0];
+    await plc.writeRegisters(base + MAP.holding.partIdIn, textToWords('LOT7-0043', MAP.holding.partIdWords));
+    await plc.writeCoil(base + MAP.coil.trigger, true);
+    await plc.writeCoil(base + MAP.coil.trigger, false);
+    await until('the pilot part inspected', async () =>
+      agent.summary().parts.inspected > before ? true : undefined,
+    );
+    // The PLC hook ran with the inspection (same turn as act): nothing may have been presented.
+    const flags = (await plc.readDiscreteInputs(base + MAP.discrete.resultsReady, 4)).data;
+    expect(flags.slice(0, 4)).toEqual([false, false, false, false]); // results ready, OK, NG, error
+    expect((await plc.readInputRegisters(base + MAP.input.resultCounter, 1)).data[0]).toBe(counter);
+  }, 60_000);
 });
