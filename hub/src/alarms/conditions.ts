@@ -41,7 +41,10 @@ export function offlineAgents(rule: StoredRule, agents: readonly AgentSnapshot[]
   return out;
 }
 
-/** Lines whose coverage (frames inspected / captured) over the window is below the rule's limit. */
+/**
+ * Lines whose coverage over the window is below the rule's limit: frames inspected / captured, or for triggered
+ * cameras parts inspected / announced (the store counts parts there: store/stats-rows.ts).
+ */
 export function lowCoverage(
   rule: StoredRule,
   lines: readonly LineCounts[],
@@ -59,7 +62,7 @@ export function lowCoverage(
       agent: null,
       subject: null,
       since: windowStart,
-      message: `${l.site}/${l.line} inspects ${(coverage * 100).toFixed(1)} % of captured frames (limit ${(min * 100).toFixed(0)} %)`,
+      message: `${l.site}/${l.line} inspects ${(coverage * 100).toFixed(1)} % of what it captured (frames; parts on triggered cameras) (limit ${(min * 100).toFixed(0)} %)`,
       detail: {
         coverage,
         coverage_min: min,

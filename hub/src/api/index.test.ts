@@ -312,6 +312,12 @@ describe('products and parts', () => {
       ['plate-b', 2, 0, 0.5],
     ]);
     expect(line9?.recipes[0]?.defect_rate).toBe(0.5);
+    const csv = (await (await api().request('/api/recipes?window=60&format=csv')).text()).split('\r\n');
+    expect(csv[0]).toMatch(/^site,line,recipe,inspected,defects,/);
+    expect(csv.filter((row) => row.startsWith('plant-a,line-9,'))).toEqual([
+      expect.stringMatching(/^plant-a,line-9,plate-a,2,1,/),
+      expect.stringMatching(/^plant-a,line-9,plate-b,2,0,/),
+    ]);
     const found = await json<ResultsResponse>(api().request('/api/results?part=P-3'));
     expect(found.results.map((r) => [r.line, r.seq, r.part, r.recipe])).toEqual([
       ['line-9', 3, 'P-3', 'plate-b'],
