@@ -173,7 +173,7 @@ describe('dashboard in Chromium against a real hub', () => {
 
     await waitFor(
       () => page.getByRole('status').first().textContent(),
-      (t) => (t ?? '').includes('Hub healthy'),
+      (t) => (t ?? '').includes('Live'),
     );
     expect(errors).toEqual([]);
   }, 60_000);

@@ -1,9 +1,59 @@
 /** The hub's API shapes live in @sightline/protocol; the dashboard's own view choices live here. */
+import type { AgentState, Birth, ModelStatus, Stats } from '@sightline/protocol';
 
-/** Time windows the dashboard offers; the hub parses them as durations. */
-export const WINDOWS = ['1m', '5m', '1h', '8h'] as const;
+/** Time windows the fleet view offers; the hub parses them as durations. */
+export const WINDOWS = ['1m', '5m', '1h', '8h', '24h'] as const;
 export type TimeWindow = (typeof WINDOWS)[number];
 /** Length of each window, to tell whether an answer is for the window now selected. */
-export const WINDOW_SECONDS: Record<TimeWindow, number> = { '1m': 60, '5m': 300, '1h': 3600, '8h': 28_800 };
+export const WINDOW_SECONDS: Record<TimeWindow, number> = {
+  '1m': 60,
+  '5m': 300,
+  '1h': 3600,
+  '8h': 28_800,
+  '24h': 86_400,
+};
 
-export type { ApiErrorBody, HealthResponse, LineMetrics, LinesResponse } from '@sightline/protocol';
+/** One agent as `/api/agents` returns it: its latest birth, state, stats and model status. */
+export interface AgentSnapshot {
+  site: string;
+  line: string;
+  agent: string;
+  birth: Birth | null;
+  state: AgentState | null;
+  stats: Stats | null;
+  model_status: ModelStatus | null;
+  /** When the hub last heard from the agent (hub clock, ms). */
+  last_seen_ts: number;
+}
+export interface AgentsResponse {
+  agents: AgentSnapshot[];
+}
+
+export interface StoredEvent {
+  site: string;
+  line: string;
+  agent: string;
+  ts: number;
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  received_ts: number;
+}
+export interface EventsResponse {
+  events: StoredEvent[];
+}
+
+export type {
+  AgentUpdate,
+  ApiErrorBody,
+  CoverageResponse,
+  HealthResponse,
+  LineCoverage,
+  LineMetrics,
+  LinesResponse,
+  LineUpdate,
+  ResultsResponse,
+  SeriesPoint,
+  SeriesResponse,
+  StoredResult,
+} from '@sightline/protocol';

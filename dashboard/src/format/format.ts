@@ -63,3 +63,24 @@ export function windowLabel(window: string): string {
   const unit = { s: 's', m: 'min', h: 'h', d: 'd' }[match[2] as 's' | 'm' | 'h' | 'd'];
   return `${match[1]} ${unit}`;
 }
+
+/** A signed change: 0.2 -> "+20 %", -0.054 -> "−5.4 %". */
+export function formatSignedPercent(fraction: number): string {
+  const pct = fraction * 100;
+  const digits = Math.abs(pct) < 10 ? 1 : 0;
+  const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
+  return `${sign}${Math.abs(pct).toFixed(digits)} %`;
+}
+
+/** Money in whole dollars: 1234567 -> "$1,234,567"; negative with a minus sign. */
+export function formatMoney(amount: number): string {
+  const s = integer.format(Math.abs(Math.round(amount)));
+  return `${amount < 0 ? '−' : ''}$${s}`;
+}
+
+/** A local date and time, minutes precision: "2026-01-10 13:30". */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
