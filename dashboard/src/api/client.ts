@@ -1,6 +1,7 @@
 import type { Http } from './http.ts';
 import type {
   AgentsResponse,
+  ClockResponse,
   CoverageResponse,
   EventsResponse,
   HealthResponse,
@@ -46,6 +47,7 @@ export function createApiClient(http: Http) {
       http.json<LinesResponse>(`api/lines?${query({ window })}`, { signal }),
     coverage: (window: string, signal?: AbortSignal) =>
       http.json<CoverageResponse>(`api/coverage?${query({ window })}`, { signal }),
+    clock: (signal?: AbortSignal) => http.json<ClockResponse>('api/clock', { signal }),
     agents: (signal?: AbortSignal) => http.json<AgentsResponse>('api/agents', { signal }),
     events: (limit: number, signal?: AbortSignal) =>
       http.json<EventsResponse>(`api/events?${query({ limit })}`, { signal }),

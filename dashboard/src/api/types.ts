@@ -46,6 +46,7 @@ export interface EventsResponse {
 export type {
   AgentUpdate,
   ApiErrorBody,
+  ClockResponse,
   CoverageResponse,
   HealthResponse,
   LineCoverage,

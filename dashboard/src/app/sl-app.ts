@@ -8,7 +8,9 @@ import { createRouter, queryParam } from './router.ts';
 import '../elements/sl-health-pill.ts';
 import '../elements/sl-nav.ts';
 import '../elements/sl-sign-in.ts';
+import '../views/sl-agents-view.ts';
 import '../views/sl-fleet-view.ts';
+import '../views/sl-line-view.ts';
 
 /** The shell: title, navigation, liveness, sign-in, and the page the URL names. */
 export class SlApp extends LitElement {
@@ -54,6 +56,10 @@ export class SlApp extends LitElement {
     switch (r.page) {
       case 'fleet':
         return html`<sl-fleet-view .link=${this.link}></sl-fleet-view>`;
+      case 'line':
+        return html`<sl-line-view .link=${this.link} .site=${r.site} .line=${r.line}></sl-line-view>`;
+      case 'agents':
+        return html`<sl-agents-view .link=${this.link}></sl-agents-view>`;
       case 'not-found':
         return html`<section class="state" role="alert">
           <h2>No page at ${r.path}</h2>
