@@ -10,7 +10,9 @@ export type HubErrorCode =
   | 'SL_STORE_UNAVAILABLE'
   | 'SL_STORE_REJECTED'
   | 'SL_QUERY_TIMEOUT'
-  | 'SL_STORE_CLOSED';
+  | 'SL_STORE_CLOSED'
+  | 'SL_NOT_FOUND'
+  | 'SL_CONFLICT';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';
@@ -66,5 +68,21 @@ export class QueryTimeoutError extends HubError {
   override readonly name = 'QueryTimeoutError';
   constructor(message: string) {
     super('SL_QUERY_TIMEOUT', message);
+  }
+}
+
+/** The thing a request names does not exist (answered 404). */
+export class NotFoundError extends HubError {
+  override readonly name = 'NotFoundError';
+  constructor(message: string) {
+    super('SL_NOT_FOUND', message);
+  }
+}
+
+/** The request cannot be done in the current state, e.g. go-live on a line that is live (answered 409). */
+export class ConflictError extends HubError {
+  override readonly name = 'ConflictError';
+  constructor(message: string) {
+    super('SL_CONFLICT', message);
   }
 }

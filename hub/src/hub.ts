@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
+import { alarmDocs } from './alarms/docs.ts';
 import { createApi } from './api/index.ts';
+import { notYetRoutes } from './api/not-yet.ts';
 import { createConnectPolicy } from './broker/auth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
@@ -11,6 +13,10 @@ import { HubError } from './errors.ts';
 import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
+import { labelDocs } from './labels/docs.ts';
+import { modeDocs } from './modes/docs.ts';
+import { reportDocs } from './reports/docs.ts';
+import { roiDocs } from './roi/docs.ts';
 import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
@@ -177,6 +183,10 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
       },
       dashboardDir: config.dashboard.dir,
+      extra: [modeDocs, roiDocs, labelDocs, alarmDocs, reportDocs].map((docs) => ({
+        app: notYetRoutes(docs),
+        docs,
+      })),
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));

@@ -44,6 +44,9 @@ export const LineMetrics = z.object({
   first_ts: ms.nullable(),
   last_ts: ms.nullable(),
   shadow: z.object({ inspected: z.number(), defects: z.number() }),
+  pilot: z
+    .object({ inspected: z.number(), defects: z.number() })
+    .describe('the part of inspected/defects decided in pilot mode (observe-only: not acted on)'),
   coverage: Coverage,
   latency: LatencySummary,
 });
@@ -89,6 +92,9 @@ export const SeriesResponse = z.object({
     n: z.number(),
     x: z.number(),
     p_bar: z.number().nullable().describe('Σx/Σn over the reference period; null when it has no results'),
+    source: z
+      .enum(['range', 'custom', 'baseline'])
+      .describe("range: the series itself; custom: ref_from/ref_to; baseline: the line's frozen baseline"),
   }),
   points: z.array(SeriesPoint),
 });

@@ -16,6 +16,9 @@ export const ModelIdentity = ModelRef.extend({
 
 export const Verdict = z.enum(['ok', 'defect', 'uncertain']);
 
+/** pilot: the agent decides and reports but does not act (observe-only); live: it acts on its verdicts. */
+export const Mode = z.enum(['pilot', 'live']);
+
 export const Box = z.object({
   x: z.number(),
   y: z.number(),
@@ -41,6 +44,7 @@ export const InspectionResult = z.object({
   image: z.string().max(512).optional().describe('reference to a stored image; never image bytes'),
   shadow: z.boolean().default(false).describe('true for a candidate model running in shadow mode'),
   replayed: z.boolean().default(false).describe('true when sent from the outbox after an outage'),
+  mode: Mode.default('live').describe("the agent's mode when it decided: in pilot it did not act"),
   truth: z
     .enum(['ok', 'defect'])
     .optional()
@@ -67,6 +71,7 @@ export const Birth = z.object({
   thresholds: z.object({ defect: z.number().finite(), uncertainBand: z.number().nonnegative().optional() }),
   capabilities: z.array(z.string().max(64)).max(64),
   runtime: z.string().max(64).optional().describe('inference runtime in use, e.g. "onnxruntime-web"'),
+  mode: Mode.optional().describe('pilot or live; absent from agents that predate modes (they act: live)'),
 });
 
 export const AgentState = z.object({
@@ -185,12 +190,15 @@ export const Commands = {
   rebirth: z.object({ id: z.string().max(64).optional() }),
   capture: z.object({ id: z.string().max(64).optional(), camera: z.string().max(64).optional() }),
   'set-threshold': z.object({ id: z.string().max(64).optional(), threshold: z.number().finite() }),
+  /** The line's mode; the agent keeps it across restarts and re-announces its birth. */
+  'set-mode': z.object({ id: z.string().max(64).optional(), mode: Mode }),
 } as const;
 export type CommandName = keyof typeof Commands;
 
 export type ModelRef = z.infer<typeof ModelRef>;
 export type ModelIdentity = z.infer<typeof ModelIdentity>;
 export type Verdict = z.infer<typeof Verdict>;
+export type Mode = z.infer<typeof Mode>;
 export type InspectionResult = z.infer<typeof InspectionResult>;
 /** A result as an agent builds it: defaults may be left out. */
 export type InspectionResultInput = z.input<typeof InspectionResult>;

@@ -33,8 +33,10 @@ export interface ApiOptions {
   now?: () => number;
 }
 
-const HTTP_STATUS: Partial<Record<string, 400 | 503>> = {
+const HTTP_STATUS: Partial<Record<string, 400 | 404 | 409 | 503>> = {
   SL_QUERY_INVALID: 400,
+  SL_NOT_FOUND: 404,
+  SL_CONFLICT: 409,
   SL_QUERY_TIMEOUT: 503,
   SL_STORE_CLOSED: 503,
 };

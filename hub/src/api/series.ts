@@ -104,7 +104,12 @@ export function seriesRoutes({
       bucket_minutes: minutes,
       from: fromMinute * 60_000,
       to: toMinute * 60_000,
-      reference: { from: refFrom * 60_000, to: refTo * 60_000, ...reference },
+      reference: {
+        from: refFrom * 60_000,
+        to: refTo * 60_000,
+        ...reference,
+        source: sameRange ? 'range' : 'custom',
+      },
       points: seriesPoints(buckets, reference.p_bar),
     };
     return c.json(body);

@@ -15,6 +15,9 @@ export interface RollupCounts {
   /** Results of a candidate model in shadow mode (kept apart from the live figures). */
   shadow_n: number;
   shadow_defects: number;
+  /** The part of n and defects decided in pilot mode (observe-only: the agent did not act). */
+  pilot_n: number;
+  pilot_defects: number;
   /** Sum and maximum of latency.total (ms) over live results. */
   latency_sum: number;
   latency_max: number;
@@ -61,6 +64,8 @@ export function emptyCounts(): RollupCounts {
     truth_defects: 0,
     shadow_n: 0,
     shadow_defects: 0,
+    pilot_n: 0,
+    pilot_defects: 0,
     latency_sum: 0,
     latency_max: 0,
     latency_le: [],

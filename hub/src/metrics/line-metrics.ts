@@ -59,6 +59,7 @@ export function deriveLineMetrics(c: LineCounts): LineMetrics {
     first_ts: c.first_ts,
     last_ts: c.last_ts,
     shadow: { inspected: c.shadow_n, defects: c.shadow_defects },
+    pilot: { inspected: c.pilot_n, defects: c.pilot_defects },
     coverage: coverageOf(c),
     latency: latencyOf(c),
   };

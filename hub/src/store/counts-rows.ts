@@ -13,6 +13,8 @@ export function countsOf(row: Row): RollupCounts {
     truth_defects: num(row.truth_defects),
     shadow_n: num(row.shadow_n),
     shadow_defects: num(row.shadow_defects),
+    pilot_n: num(row.pilot_n),
+    pilot_defects: num(row.pilot_defects),
     latency_sum: num(row.latency_sum),
     latency_max: num(row.latency_max),
     latency_le: LATENCY_LE_COLUMNS.map((c) => num(row[c])),

@@ -13,6 +13,7 @@ export function makeResult(seq: number, overrides: Partial<InspectionResult> = {
     latency: { capture: 1, preprocess: 2, infer: 3, total: 6 },
     shadow: false,
     replayed: false,
+    mode: 'live',
     ...overrides,
   };
 }

@@ -65,6 +65,7 @@ export function appendResultRow(
   // Fields without a column of their own (class scores, boxes) are kept as JSON text.
   const extra = r.classes || r.boxes ? JSON.stringify({ classes: r.classes, boxes: r.boxes }) : undefined;
   optionalVarchar(a, extra);
+  a.appendBoolean(r.mode === 'pilot');
   a.endRow();
 }
 

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HubError } from '../errors.ts';
+import { LEDGER_TABLES } from '../ledger/schema.ts';
 
 /**
  * Ordered migrations; entry i brings the schema to version i + 1. Append new ones, never edit old ones:
@@ -176,6 +177,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE dead_letters ADD COLUMN stored_bytes BIGINT DEFAULT 0;
   UPDATE dead_letters SET stored_bytes = strlen(payload) + strlen(error) + strlen(topic);
   INSERT INTO counters VALUES ('conflicts', 0), ('dead_letters_evicted', 0), ('batch', 0), ('folded', 0), ('rollups_stale', 1);
+  `,
+  // 3: the mode a result was decided in (pilot: observe-only) and its rollup counts; people-entered data
+  // (hub/src/ledger/schema.ts): line modes, ROI inputs, baselines, labels, alarm rules and alarms.
+  `
+  ALTER TABLE results ADD COLUMN pilot BOOLEAN DEFAULT false;
+  ALTER TABLE rollup_agent_minute ADD COLUMN pilot_n UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_agent_minute ADD COLUMN pilot_defects UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_line_minute ADD COLUMN pilot_n UINTEGER DEFAULT 0;
+  ALTER TABLE rollup_line_minute ADD COLUMN pilot_defects UINTEGER DEFAULT 0;
+  ${LEDGER_TABLES}
   `,
 ];
 
