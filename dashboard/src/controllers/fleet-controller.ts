@@ -23,6 +23,7 @@ export function emptyLine(site: string, line: string): LineMetrics {
     first_ts: null,
     last_ts: null,
     shadow: { inspected: 0, defects: 0 },
+    pilot: { inspected: 0, defects: 0 },
     coverage: zero,
     latency: { mean_ms: null, p50_ms: null, p95_ms: null, max_ms: null },
   };
