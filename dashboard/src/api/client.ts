@@ -1,4 +1,5 @@
 import type { Http } from './http.ts';
+import { createQualityClient } from './quality-client.ts';
 import type {
   AgentsResponse,
   ClockResponse,
@@ -42,6 +43,7 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 export function createApiClient(http: Http) {
   return {
     http,
+    quality: createQualityClient(http),
     health: (signal?: AbortSignal) => http.json<HealthResponse>('api/health', { signal, timeoutMs: 4_000 }),
     lines: (window: string, signal?: AbortSignal) =>
       http.json<LinesResponse>(`api/lines?${query({ window })}`, { signal }),

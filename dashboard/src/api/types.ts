@@ -1,5 +1,16 @@
 /** The hub's API shapes live in @sightline/protocol; the dashboard's own view choices live here. */
-import type { AgentState, Birth, ModelStatus, Stats } from '@sightline/protocol';
+import type { AgentState, AlarmRule, Baseline, Birth, Label, ModelStatus, Stats } from '@sightline/protocol';
+
+/** Shapes the protocol package declares as schemas without a type export. */
+export interface BaselineResponse {
+  baseline: Baseline | null;
+}
+export interface LabelsResponse {
+  labels: Label[];
+}
+export interface AlarmRulesResponse {
+  rules: AlarmRule[];
+}
 
 /** Time windows the fleet view offers; the hub parses them as durations. */
 export const WINDOWS = ['1m', '5m', '1h', '8h', '24h'] as const;
@@ -45,16 +56,42 @@ export interface EventsResponse {
 
 export type {
   AgentUpdate,
+  Alarm,
+  AlarmKind,
+  AlarmRule,
+  AlarmRuleBody,
+  AlarmsResponse,
   ApiErrorBody,
+  AuditCounts,
+  AuditSample,
+  Baseline,
   ClockResponse,
   CoverageResponse,
+  CumulativeRoi,
+  Figure,
+  FleetRoiResponse,
   HealthResponse,
+  Label,
+  LabelKind,
   LineCoverage,
   LineMetrics,
+  LineMode,
+  LineModeState,
   LinesResponse,
   LineUpdate,
+  ModesResponse,
+  Opportunity,
+  OpportunityResponse,
   ResultsResponse,
+  RoiFigures,
+  RoiInputChange,
+  RoiInputName,
+  RoiInputs,
+  RoiInputsState,
+  RoiReport,
+  RoiSummary,
   SeriesPoint,
   SeriesResponse,
+  Severity,
   StoredResult,
 } from '@sightline/protocol';

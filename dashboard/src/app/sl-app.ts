@@ -1,5 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { AuthState } from '../api/auth.ts';
+import type { AlarmsResponse } from '../api/types.ts';
+import { LiveQueryController } from '../controllers/live-query-controller.ts';
 import { TickerController } from '../controllers/ticker-controller.ts';
 import type { HubLink } from '../live/hub-link.ts';
 import type { Route } from '../model/route.ts';
@@ -9,8 +11,10 @@ import '../elements/sl-health-pill.ts';
 import '../elements/sl-nav.ts';
 import '../elements/sl-sign-in.ts';
 import '../views/sl-agents-view.ts';
+import '../views/sl-alarms-view.ts';
 import '../views/sl-fleet-view.ts';
 import '../views/sl-line-view.ts';
+import '../views/sl-roi-view.ts';
 
 /** The shell: title, navigation, liveness, sign-in, and the page the URL names. */
 export class SlApp extends LitElement {
@@ -22,6 +26,14 @@ export class SlApp extends LitElement {
   readonly link: HubLink = createBrowserLink(queryParam('window') ?? '5m');
   readonly #router = createRouter((route) => {
     this.route = route;
+  });
+  /** Alarms not yet acknowledged, for the count beside "Alarms". */
+  readonly #alarms = new LiveQueryController<AlarmsResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.alarms('active', signal),
+    watch: (link, stale) => link.live.on('agent', () => stale()),
+    throttleMs: 2_000,
+    everyMs: 15_000,
   });
   #offAuth: (() => void) | undefined;
   #offLink: (() => void) | undefined;
@@ -60,6 +72,10 @@ export class SlApp extends LitElement {
         return html`<sl-line-view .link=${this.link} .site=${r.site} .line=${r.line}></sl-line-view>`;
       case 'agents':
         return html`<sl-agents-view .link=${this.link}></sl-agents-view>`;
+      case 'roi':
+        return html`<sl-roi-view .link=${this.link}></sl-roi-view>`;
+      case 'alarms':
+        return html`<sl-alarms-view .link=${this.link}></sl-alarms-view>`;
       case 'not-found':
         return html`<section class="state" role="alert">
           <h2>No page at ${r.path}</h2>
@@ -81,7 +97,7 @@ export class SlApp extends LitElement {
           </svg>
           <h1>Sightline</h1>
         </a>
-        <sl-nav .page=${this.route.page}></sl-nav>
+        <sl-nav .page=${this.route.page} .alarms=${this.#alarms.value?.alarms.length ?? 0}></sl-nav>
         <sl-health-pill .liveness=${liveness} .now=${Date.now()}></sl-health-pill>
       </header>
       ${

@@ -11,6 +11,8 @@ export interface LiveQueryOptions<T> {
    */
   watch?: (link: HubLink, stale: () => void) => () => void;
   throttleMs?: number;
+  /** Also re-read this often (for figures no event announces, e.g. alarms); none by default. */
+  everyMs?: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export class LiveQueryController<T> implements ReactiveController {
   #abort: AbortController | undefined;
   #unsubscribe: Array<() => void> = [];
   #pending: ReturnType<typeof setTimeout> | undefined;
+  #every: ReturnType<typeof setInterval> | undefined;
   #connected = false;
 
   constructor(host: ReactiveControllerHost, options: LiveQueryOptions<T>) {
@@ -50,10 +53,13 @@ export class LiveQueryController<T> implements ReactiveController {
       ];
     }
     void this.reload();
+    const every = this.#options.everyMs;
+    if (every) this.#every = setInterval(() => this.#staleSoon(), every);
   }
 
   hostDisconnected(): void {
     this.#connected = false;
+    clearInterval(this.#every);
     for (const u of this.#unsubscribe) u();
     this.#unsubscribe = [];
     this.#abort?.abort();
