@@ -2,6 +2,7 @@ import { defaultModelDir, loadModel } from '@sightline/models';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { createActions } from './act/index.ts';
+import { gateByMode, loadAgentMode } from './act/mode.ts';
 import { createActStage } from './act/stage.ts';
 import type { CameraState } from './capture/camera.ts';
 import { createCaptureThread } from './capture/thread/capture-thread.ts';
@@ -23,6 +24,7 @@ import { createStatsWindow } from './report/stats-window.ts';
 import { startSampling } from './samples/sampling.ts';
 import { commandHandler } from './session/commands.ts';
 import { createBrokerClient, createSession } from './session/index.ts';
+import { withModeCommands } from './session/mode-commands.ts';
 import { type AgentSummary, summarise } from './summary.ts';
 
 export { AGENT_VERSION } from './report/birth.ts';
@@ -61,12 +63,28 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
   const cameraInfo = () =>
     config.cameras.map((c) => ({ id: c.id, source: c.source.kind, state: cameraStates.get(c.id) }));
 
+  const mode = await loadAgentMode({ configured: config.mode, stateDir: config.stateDir, log });
   const session = createSession({
     ref,
     client: mqttClient ?? createBrokerClient(config.broker, ref, log),
     log,
-    birth: (id) => birthMessage(id, config, models.current(), policy.current(), cameraInfo()),
-    onCommand: commandHandler({ policy, log }),
+    birth: (id) => ({
+      ...birthMessage(id, config, models.current(), policy.current(), cameraInfo()),
+      mode: mode.current(),
+    }),
+    onCommand: withModeCommands({
+      mode,
+      rebirth: () => session.rebirth(),
+      announce: (from, to) =>
+        session.publishEvent({
+          kind: 'config_changed',
+          severity: 'info',
+          message: `mode ${from} -> ${to}: ${to === 'pilot' ? 'observing only, actions are not fired' : 'acting on verdicts'}`,
+          detail: { mode: to, from },
+        }),
+      log,
+      next: commandHandler({ policy, log }),
+    }),
   });
   const outbox = await createFileOutbox({
     dir: config.stateDir,
@@ -112,9 +130,12 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     preprocess: createPreprocessStage(),
     models,
     policy,
-    act: createActStage({
-      actions: createActions(config.actions, log, { onOutcome: (o) => window.action(o.latencyMs) }),
-    }),
+    act: gateByMode(
+      createActStage({
+        actions: createActions(config.actions, log, { onOutcome: (o) => window.action(o.latencyMs) }),
+      }),
+      mode,
+    ),
     record: createRecordStage({ recorder, ...(sampling ? { samples: sampling.keeper } : {}), log }),
   };
 

@@ -4,9 +4,13 @@ import { serve } from '@hono/node-server';
 import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { alarmDocs } from './alarms/docs.ts';
+import { type AlarmBook, openAlarmBook } from './alarms/engine.ts';
+import { createAlarmEvaluator } from './alarms/evaluator.ts';
+import { alarmRoutes } from './alarms/routes.ts';
+import { createWebhooks } from './alarms/webhooks.ts';
 import { createApi } from './api/index.ts';
-import { notYetRoutes } from './api/not-yet.ts';
 import { createConnectPolicy } from './broker/auth.ts';
+import { clientDownlink, type Downlink, embeddedDownlink } from './broker/downlink.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
 import { HubError } from './errors.ts';
@@ -14,9 +18,17 @@ import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts'
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
 import { labelDocs } from './labels/docs.ts';
+import { labelRoutes } from './labels/routes.ts';
+import { createLabelService } from './labels/service.ts';
+import { type Ledger, openLedger } from './ledger/index.ts';
+import { createModeController, type ModeController } from './modes/controller.ts';
 import { modeDocs } from './modes/docs.ts';
+import { modeRoutes } from './modes/routes.ts';
 import { reportDocs } from './reports/docs.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { roiDocs } from './roi/docs.ts';
+import { roiRoutes } from './roi/routes.ts';
+import { createRoiService } from './roi/service.ts';
 import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
@@ -43,6 +55,13 @@ export interface Hub {
   mqttUrl: string;
   config: HubConfig;
   store: ResultStore;
+  /** What people enter: line modes, ROI inputs, baselines, labels, alarms. */
+  ledger: Ledger;
+  /** Line modes (pilot / live) and the agents' convergence on them. */
+  modes: ModeController;
+  /** Alarm rules and open alarms; `evaluateAlarms` runs the timed checks now. */
+  alarms: AlarmBook;
+  evaluateAlarms(): Promise<void>;
   ingest: Ingest;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
@@ -112,6 +131,8 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       log: log.child({ component: 'retention' }),
     });
     undo.push(async () => retention.stop());
+    const ledger = await openLedger(() => store.connect());
+    undo.push(async () => ledger.close());
 
     const ingest = createIngest({
       store,
@@ -122,6 +143,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
 
     let broker: EmbeddedBroker | undefined;
     let source: MqttSource | undefined;
+    let downlink: Downlink;
     if (config.broker.mode === 'embedded') {
       broker = await createEmbeddedBroker({
         host: config.broker.host,
@@ -131,6 +153,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       });
       const embedded = broker;
       undo.push(() => embedded.close());
+      downlink = embeddedDownlink(embedded);
       await embedded.publish(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
         qos: 1,
         retain: true,
@@ -152,6 +175,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         log: log.child({ component: 'ingest' }),
       });
       source = mqtt;
+      downlink = clientDownlink(clients[0] as (typeof clients)[number]);
       undo.push(() => mqtt.close({ force: true }));
     }
     const mqttUrl = broker?.url ?? (config.broker.url as string);
@@ -163,8 +187,29 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       totals: await store.counters(),
     });
 
+    const modes = createModeController({ ledger, store, downlink, log: log.child({ component: 'modes' }) });
+    undo.push(async () => modes.close());
+    const roi = createRoiService({ store, ledger });
+    const labels = createLabelService({ store, ledger });
     const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
     undo.push(async () => live.close());
+    let hubUrl = '';
+    const webhooks = createWebhooks({ log: log.child({ component: 'webhooks' }), hub: () => hubUrl });
+    undo.push(async () => webhooks.close());
+    const alarms = await openAlarmBook({
+      ledger,
+      webhooks,
+      onChange: (alarm) => live.broadcast({ event: 'alarm', data: alarm }),
+      log: log.child({ component: 'alarms' }),
+    });
+    const evaluator = createAlarmEvaluator({
+      store,
+      ledger,
+      book: alarms,
+      log: log.child({ component: 'alarms' }),
+      everyMs: config.alarms.evaluateEveryS * 1000,
+    });
+    undo.push(async () => evaluator.close());
     const [shiftH, shiftM] = config.metrics.shiftStart.split(':').map(Number);
     const app = createApi({
       store,
@@ -183,14 +228,19 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
       },
       dashboardDir: config.dashboard.dir,
-      extra: [modeDocs, roiDocs, labelDocs, alarmDocs, reportDocs].map((docs) => ({
-        app: notYetRoutes(docs),
-        docs,
-      })),
+      frozenReference: (line) => ledger.baselines.current(line),
+      extra: [
+        { app: modeRoutes({ modes }), docs: modeDocs },
+        { app: roiRoutes({ roi }), docs: roiDocs },
+        { app: labelRoutes({ labels, ledger }), docs: labelDocs },
+        { app: alarmRoutes({ book: alarms, ledger }), docs: alarmDocs },
+        { app: reportRoutes({ store, ledger, roi }), docs: reportDocs },
+      ],
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));
     const httpUrl = `http://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
+    hubUrl = httpUrl;
     log.info({ url: httpUrl, dashboard: config.dashboard.dir }, 'HTTP API and dashboard listening');
 
     let closing: Promise<void> | undefined;
@@ -199,6 +249,10 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       mqttUrl,
       config,
       store,
+      ledger,
+      modes,
+      alarms,
+      evaluateAlarms: () => evaluator.tick(),
       ingest,
       get connected() {
         return connected();
@@ -217,9 +271,13 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
               .catch(() => undefined);
           }
           live.close();
+          modes.close();
+          evaluator.close();
+          webhooks.close();
           await closeServer(server);
           // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();
+          ledger.close();
           await store.close();
           log.info({ ...ingest.counts }, 'hub stopped');
         })();

@@ -64,7 +64,9 @@ export const WebhookDelivery = z.object({
   sent: z.number().describe('POSTs answered 2xx'),
   failed: z.number().describe('notifications given up after every retry'),
   retried: z.number().describe('attempts repeated after a failure'),
-  merged: z.number().describe('alarm changes folded into a later POST by the cooldown'),
+  merged: z
+    .number()
+    .describe('alarm changes superseded by a newer change of the same alarm while waiting out the cooldown'),
   dropped: z.number().describe('notifications dropped because the queue was full'),
   last_status: z.number().nullable(),
   last_error: z.string().nullable(),

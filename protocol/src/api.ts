@@ -135,6 +135,7 @@ export const StoredResult = z.object({
   replayed: z.boolean(),
   truth: z.enum(['ok', 'defect']).nullable(),
   image: z.string().nullable(),
+  mode: z.enum(['pilot', 'live']).describe('pilot: decided in observe-only mode, not acted on'),
 });
 
 export const ResultsResponse = z.object({

@@ -201,6 +201,12 @@ export const AgentConfig = z.object({
     .default('./data/agent')
     .describe('where the agent keeps its sequence number and outbox'),
   statsIntervalS: z.number().min(1).max(3600).default(5).describe('seconds between stats messages'),
+  mode: z
+    .enum(['pilot', 'live'])
+    .default('live')
+    .describe(
+      'live: act on verdicts (actions:); pilot: observe only — decide and report, never act. The hub sets it per line (cmd/set-mode); the last mode it set is kept in <stateDir>/mode.json and wins over this key (delete that file to return to it)',
+    ),
 });
 
 export type AgentConfig = z.infer<typeof AgentConfig>;

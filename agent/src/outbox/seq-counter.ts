@@ -10,7 +10,8 @@ export interface SeqCounter {
   next(): Promise<number>;
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
+/** Replaces a small file atomically: a temp file, synced, renamed over it. */
+export async function writeDurably(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp`;
   const fh = await open(tmp, 'w');
   try {

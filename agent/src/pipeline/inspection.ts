@@ -17,4 +17,6 @@ export interface Inspection {
   inferred: Inferred;
   decision: Decision;
   latency: StageLatency;
+  /** The agent's mode when act ran (act/mode.ts): in pilot nothing was fired. */
+  mode?: 'pilot' | 'live';
 }

@@ -3,7 +3,7 @@ import type { Inspection } from '../pipeline/inspection.ts';
 
 /** The result message for one inspection, before the recorder gives it its `seq`. */
 export function resultOf(
-  { camera, captured, inferred, decision, latency }: Inspection,
+  { camera, captured, inferred, decision, latency, mode }: Inspection,
   image?: string,
 ): Omit<InspectionResultInput, 'seq'> {
   return {
@@ -19,5 +19,6 @@ export function resultOf(
     ...(inferred.classes ? { classes: inferred.classes } : {}),
     ...(inferred.boxes ? { boxes: inferred.boxes } : {}),
     ...(captured.truth ? { truth: captured.truth } : {}),
+    ...(mode ? { mode } : {}),
   };
 }

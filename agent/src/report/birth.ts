@@ -25,6 +25,7 @@ export function birthMessage(
       'stats',
       'events',
       'set-threshold',
+      'set-mode',
       ...config.actions.map((a) => `action:${a.kind}`),
       ...(config.samples.enabled ? ['samples'] : []),
       ...(config.samples.enabled && config.samples.upload.enabled ? ['sample-upload'] : []),

@@ -20,6 +20,7 @@ export function cameraEvent(
       kind: 'camera_lost',
       severity: 'warning',
       message: `${named(camera, error?.message ?? 'stopped delivering frames')}; reconnecting`,
+      detail: { camera },
     };
   }
   if (to === 'running' && from === 'reconnecting') {
@@ -27,6 +28,7 @@ export function cameraEvent(
       kind: 'camera_restored',
       severity: 'info',
       message: `camera ${camera} is delivering frames again`,
+      detail: { camera },
     };
   }
   return undefined;

@@ -10,7 +10,7 @@ import { openApiRoutes } from './openapi.ts';
 import { recordDocs, recordRoutes } from './records.ts';
 import { resultDocs, resultRoutes } from './results.ts';
 import type { RouteDoc } from './route-doc.ts';
-import { type BucketClock, seriesDocs, seriesRoutes } from './series.ts';
+import { type BucketClock, type FrozenReference, seriesDocs, seriesRoutes } from './series.ts';
 import { mountDashboard } from './static.ts';
 import type { HubStatus } from './status.ts';
 import { streamDocs, streamRoutes } from './stream.ts';
@@ -27,6 +27,8 @@ export interface ApiOptions {
   /** Live stream source; one is made from the store when absent. */
   live?: LiveStream;
   clock?: BucketClock;
+  /** A line's frozen baseline, the default p-chart reference of /api/series. */
+  frozenReference?: FrozenReference;
   /** More routes (their sub-app and docs), mounted before the 404 and listed in the OpenAPI description. */
   extra?: ReadonlyArray<{ app: Hono; docs: readonly RouteDoc[] }>;
   log?: Logger;
@@ -49,6 +51,7 @@ export function createApi({
   live,
   clock = { utcOffsetMinutes: 0, shiftMinutes: 480, shiftStartMinute: 360 },
   extra = [],
+  frozenReference,
   log,
   now = Date.now,
 }: ApiOptions): Hono {
@@ -64,7 +67,10 @@ export function createApi({
   const modules = [
     { app: healthRoutes({ status, now }), docs: healthDocs },
     { app: lineRoutes({ store, now }), docs: lineDocs },
-    { app: seriesRoutes({ store, now, clock }), docs: seriesDocs },
+    {
+      app: seriesRoutes({ store, now, clock, ...(frozenReference ? { frozenReference } : {}) }),
+      docs: seriesDocs,
+    },
     { app: clockRoutes({ clock, now }), docs: clockDocs },
     { app: resultRoutes({ store }), docs: resultDocs },
     { app: recordRoutes({ store }), docs: recordDocs },

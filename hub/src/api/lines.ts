@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { byLine, coverageOf, coverageRatio, deriveLineMetrics } from '../metrics/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import { respond } from './csv.ts';
 import { parseQuery, type RouteDoc } from './route-doc.ts';
 import { windowParam } from './window.ts';
 
@@ -18,6 +19,7 @@ export const lineDocs: RouteDoc[] = [
       'Counts over results with capture time in (now − window, now], shadow results apart: rate with its Wilson 95 % interval, throughput from run time, coverage from agent stats, latency. Whole minutes come from the rollups, the partial minutes at the edges from raw rows.',
     query: LinesQuery,
     response: LinesResponse,
+    csv: true,
   },
   {
     method: 'get',
@@ -25,6 +27,7 @@ export const lineDocs: RouteDoc[] = [
     summary: 'Frames inspected / frames captured per line and agent (agent stats), over whole minutes',
     query: CoverageQuery,
     response: CoverageResponse,
+    csv: true,
   },
 ];
 
@@ -39,7 +42,7 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
       now: at,
       lines: counts.map(deriveLineMetrics).sort(byLine),
     };
-    return c.json(body);
+    return respond(c, body, body.lines);
   });
 
   app.get('/api/coverage', async (c) => {
@@ -73,7 +76,13 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
         coverage: coverageRatio(l.frames_inspected, l.frames_captured),
       })),
     };
-    return c.json(body);
+    return respond(
+      c,
+      body,
+      body.lines.flatMap(({ agents, ...line }) =>
+        agents.map((a) => ({ site: line.site, line: line.line, ...a })),
+      ),
+    );
   });
   return app;
 }

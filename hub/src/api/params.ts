@@ -27,11 +27,22 @@ export function parseParams<S extends z.ZodObject>(schema: S, c: Context): z.inf
   throw new QueryError(issues(parsed.error, ''));
 }
 
-/** Validates a JSON body; a missing or bad one is a 400 naming the field and what was expected. */
-export async function parseBody<S extends z.ZodType>(schema: S, c: Context): Promise<z.infer<S>> {
-  const raw = await c.req.json().catch(() => undefined);
-  if (raw === undefined)
+/**
+ * Validates a JSON body; a missing or bad one is a 400 naming the field and what was expected. With `optional`,
+ * an empty body counts as `{}`.
+ */
+export async function parseBody<S extends z.ZodType>(
+  schema: S,
+  c: Context,
+  opts: { optional?: boolean } = {},
+): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' && opts.optional ? {} : JSON.parse(text);
+  } catch {
     throw new QueryError('body: expected a JSON object (Content-Type: application/json)');
+  }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new QueryError(issues(parsed.error, 'body'));

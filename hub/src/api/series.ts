@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { QueryError } from '../errors.ts';
 import { pBarOf, seriesPoints } from '../metrics/index.ts';
 import type { ResultStore } from '../store/index.ts';
+import { respond } from './csv.ts';
 import { parseQuery, type RouteDoc, timeParam } from './route-doc.ts';
 import { parseDuration } from './window.ts';
 
@@ -42,9 +43,10 @@ export const seriesDocs: RouteDoc[] = [
     summary:
       "One line's figures per bucket: n, x, rate with Wilson interval, p-chart limits, throughput, coverage",
     description:
-      "Buckets read the per-minute line rollups. p-chart limits use p̄ = Σx/Σn over the reference period and each point's own n; `signal` flags a point beyond 3σ. Days and shifts start at local time (hub config metrics.utcOffsetMinutes, metrics.shiftStart). Empty buckets are left out.",
+      "Buckets read the per-minute line rollups. p-chart limits use p̄ = Σx/Σn over the reference period (default: the line's frozen baseline, else the range itself) and each point's own n; `signal` flags a point beyond 3σ. Days and shifts start at local time (hub config metrics.utcOffsetMinutes, metrics.shiftStart). Empty buckets are left out.",
     query: SeriesQuery,
     response: SeriesResponse,
+    csv: true,
   },
 ];
 
@@ -59,14 +61,22 @@ function bucketOf(bucket: string, clock: BucketClock): { minutes: number; alignM
   return { minutes, alignMinute: local };
 }
 
+/** A line's frozen p-chart reference (its baseline), the default reference of its series. */
+export type FrozenReference = (line: {
+  site: string;
+  line: string;
+}) => Promise<{ from: number; to: number; n: number; x: number; p_bar: number | null } | null>;
+
 export function seriesRoutes({
   store,
   now,
   clock,
+  frozenReference = async () => null,
 }: {
   store: ResultStore;
   now: () => number;
   clock: BucketClock;
+  frozenReference?: FrozenReference;
 }): Hono {
   const app = new Hono();
   app.get('/api/series', async (c) => {
@@ -86,17 +96,20 @@ export function seriesRoutes({
     const refFrom = q.ref_from === undefined ? fromMinute : Math.floor(q.ref_from / 60_000);
     const refTo = q.ref_to === undefined ? toMinute : Math.ceil(q.ref_to / 60_000);
     const sameRange = refFrom === fromMinute && refTo === toMinute;
-    const reference = pBarOf(
-      sameRange
-        ? buckets
-        : await store.series({
-            ...query,
-            bucketMinutes: refTo - refFrom,
-            alignMinute: refFrom,
-            fromMinute: refFrom,
-            toMinute: refTo,
-          }),
-    );
+    const frozen = q.ref_from === undefined && q.ref_to === undefined ? await frozenReference(q) : null;
+    const reference = frozen
+      ? { n: frozen.n, x: frozen.x, p_bar: frozen.p_bar }
+      : pBarOf(
+          sameRange
+            ? buckets
+            : await store.series({
+                ...query,
+                bucketMinutes: refTo - refFrom,
+                alignMinute: refFrom,
+                fromMinute: refFrom,
+                toMinute: refTo,
+              }),
+        );
     const body: SeriesResponse = {
       site: q.site,
       line: q.line,
@@ -104,15 +117,21 @@ export function seriesRoutes({
       bucket_minutes: minutes,
       from: fromMinute * 60_000,
       to: toMinute * 60_000,
-      reference: {
-        from: refFrom * 60_000,
-        to: refTo * 60_000,
-        ...reference,
-        source: sameRange ? 'range' : 'custom',
-      },
+      reference: frozen
+        ? { from: frozen.from, to: frozen.to, ...reference, source: 'baseline' }
+        : {
+            from: refFrom * 60_000,
+            to: refTo * 60_000,
+            ...reference,
+            source: sameRange ? 'range' : 'custom',
+          },
       points: seriesPoints(buckets, reference.p_bar),
     };
-    return c.json(body);
+    return respond(
+      c,
+      body,
+      body.points.map((p) => ({ site: body.site, line: body.line, p_bar: body.reference.p_bar, ...p })),
+    );
   });
   return app;
 }

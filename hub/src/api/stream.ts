@@ -13,9 +13,12 @@ export const streamDocs: RouteDoc[] = [
     path: '/api/stream',
     summary: 'Live updates as server-sent events',
     description:
-      "Events: `line` (a LineUpdate: the line's /api/lines figures over `window`, sent within ~0.5 s of a commit that changed it) and `agent` (an AgentUpdate when an agent's state or birth arrives). A comment every 15 s keeps proxies from closing the connection.",
+      "Events: `line` (a LineUpdate: the line's /api/lines figures over `window`, sent within ~0.5 s of a commit that changed it), `agent` (an AgentUpdate when an agent's state or birth arrives) and `alarm` (an Alarm each time one is raised, acknowledged or cleared). A comment every 15 s keeps proxies from closing the connection.",
     query: StreamQuery,
-    response: { contentType: 'text/event-stream', description: 'events `line` and `agent`, data as JSON' },
+    response: {
+      contentType: 'text/event-stream',
+      description: 'events `line`, `agent` and `alarm`, data as JSON',
+    },
   },
 ];
 

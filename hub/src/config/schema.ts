@@ -170,6 +170,17 @@ export const HubConfig = z.strictObject({
         .meta({ examples: [8] }),
     })
     .prefault({}),
+  alarms: z
+    .strictObject({
+      evaluateEveryS: z
+        .preprocess(digits, z.int().min(1).max(3600))
+        .default(5)
+        .describe(
+          'how often alarm rules are checked on a timer (agent silence, coverage, control charts); agent state, births and events are checked as they arrive',
+        )
+        .meta({ examples: [5] }),
+    })
+    .prefault({}),
   dashboard: z
     .strictObject({
       dir: z

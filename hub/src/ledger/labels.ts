@@ -34,6 +34,8 @@ export interface LabelStore {
   counts(line: LineRef, from: number, to: number): Promise<AuditCounts>;
   /** Current labels per line, by `site/line`. */
   perLine(): Promise<Map<string, number>>;
+  /** Every line's counts over results captured in [from, to), by `site/line`. */
+  countsByLine(from: number, to: number): Promise<Map<string, AuditCounts>>;
 }
 
 function labelOf(r: Record<string, unknown>): Label {
@@ -115,6 +117,21 @@ export function createLabelStore(db: LedgerDb): LabelStore {
       const counts = emptyAudit();
       for (const r of rows) if (String(r.kind) in counts) counts[r.kind as keyof AuditCounts] = num(r.n);
       return counts;
+    },
+    async countsByLine(from, to) {
+      const rows = await db.all(
+        `SELECT site, line, kind, count(*) AS n FROM labels
+         WHERE current AND kind IS NOT NULL AND result_ts >= $1 AND result_ts < $2 GROUP BY ALL`,
+        [from, to],
+      );
+      const out = new Map<string, AuditCounts>();
+      for (const r of rows) {
+        const key = lineKey({ site: String(r.site), line: String(r.line) });
+        const counts = out.get(key) ?? emptyAudit();
+        if (String(r.kind) in counts) counts[r.kind as keyof AuditCounts] = num(r.n);
+        out.set(key, counts);
+      }
+      return out;
     },
     async perLine() {
       const rows = await db.all(

@@ -1,3 +1,5 @@
+import { DEFAULT_RULES_SQL } from '../alarms/defaults.ts';
+
 /**
  * Tables of what people enter or decide (the ledger): line modes and their changes, ROI inputs with their
  * history, frozen baselines, audit labels, alarm rules and alarms. Small, written at human rates, kept forever
@@ -42,4 +44,5 @@ export const LEDGER_TABLES = `
     state VARCHAR NOT NULL, since BIGINT NOT NULL, last_ts BIGINT NOT NULL, cleared_ts BIGINT,
     message VARCHAR NOT NULL, detail JSON NOT NULL, ack_who VARCHAR, ack_ts BIGINT, ack_note VARCHAR
   );
+  ${DEFAULT_RULES_SQL}
 `;

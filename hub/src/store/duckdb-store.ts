@@ -271,6 +271,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
   function noticeOf(ops: readonly WriteOp[], ts: number): CommitNotice {
     const lines = new Map<string, { site: string; line: string }>();
     const agents: CommitNotice['agents'] = [];
+    const events: CommitNotice['events'] = [];
     for (const op of ops) {
       if (op.kind === 'results' || (op.kind === 'agent' && op.column === 'stats')) {
         lines.set(`${op.ref.site}/${op.ref.line}`, { site: op.ref.site, line: op.ref.line });
@@ -278,7 +279,8 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
       if (op.kind === 'agent' && (op.column === 'state' || op.column === 'birth')) {
         agents.push({ ...op.ref, column: op.column, value: op.value });
       }
+      if (op.kind === 'event') events.push({ ...op.ref, event: op.event });
     }
-    return { lines: [...lines.values()], agents, ts };
+    return { lines: [...lines.values()], agents, events, ts };
   }
 }

@@ -115,11 +115,20 @@ export const EVENTS_SQL = `
 export const RESULTS_PAGE_SQL = `
   SELECT r.agent_id, r.seq, r.ts, r.device_ts, r.received_ts, r.clock, r.frame, r.camera, m.id AS model_id,
     m.version AS model_version, r.verdict, r.score, r.threshold, r.latency_total, r.shadow, r.replayed, r.truth,
-    r.image
+    r.image, r.pilot
   FROM results r JOIN models m USING (model_key)
   WHERE r.ts >= $4 AND (r.ts, r.agent_id, r.seq) < ($1, $2, $3)
     AND ($5::INTEGER[] IS NULL OR list_contains($5::INTEGER[], r.agent_id))
     AND ($6::UTINYINT IS NULL OR r.verdict = $6)
   ORDER BY r.ts DESC, r.agent_id DESC, r.seq DESC LIMIT $7`;
+
+/** One result by (agent_id $1, seq $2), looked for within ±1 s of a capture-time hint $3 first (zone maps). */
+export const RESULT_AT_SQL = `
+  SELECT r.agent_id, r.seq, r.ts, r.device_ts, r.received_ts, r.clock, r.frame, r.camera, m.id AS model_id,
+    m.version AS model_version, r.verdict, r.score, r.threshold, r.latency_total, r.shadow, r.replayed, r.truth,
+    r.image, r.pilot
+  FROM results r JOIN models m USING (model_key)
+  WHERE r.agent_id = $1 AND r.seq = $2 AND ($3::BIGINT IS NULL OR r.ts BETWEEN $3 - 1000 AND $3 + 1000)
+  LIMIT 1`;
 
 export const LATENCY_LE_COLUMNS = LATENCY_BOUNDS_MS.map((b) => `lat_le_${b}`);

@@ -7,6 +7,7 @@ import {
   AGENTS_SQL,
   DEAD_LETTERS_SQL,
   EVENTS_SQL,
+  RESULT_AT_SQL,
   RESULTS_PAGE_SQL,
   SERIES_CLASSES_SQL,
   SERIES_SQL,
@@ -24,7 +25,15 @@ const MINUTE = 60_000;
 
 type Reads = Pick<
   ResultStore,
-  'counters' | 'lineCounts' | 'agentCounts' | 'series' | 'agents' | 'deadLetters' | 'events' | 'results'
+  | 'counters'
+  | 'lineCounts'
+  | 'agentCounts'
+  | 'series'
+  | 'agents'
+  | 'deadLetters'
+  | 'events'
+  | 'results'
+  | 'result'
 >;
 
 /** The store's read side: every query on the read pool, names resolved through the in-memory dictionaries. */
@@ -64,6 +73,7 @@ export function createReads(deps: {
       replayed: Boolean(row.replayed),
       truth: row.truth === null ? null : num(row.truth) === 1 ? 'defect' : 'ok',
       image: row.image === null ? null : String(row.image),
+      mode: row.pilot === true ? 'pilot' : 'live',
     };
   };
 
@@ -150,6 +160,16 @@ export function createReads(deps: {
             ...(row.detail === null ? {} : { detail: jsonOrNull(row.detail) }),
           }) as StoredEvent,
       );
+    },
+
+    async result(ref, seq, tsHint) {
+      const agentId = dims.lookup(ref)?.agentId;
+      if (agentId === undefined) return null;
+      for (const hint of tsHint === undefined ? [null] : [tsHint, null]) {
+        const [row] = await query(RESULT_AT_SQL, [agentId, seq, hint]);
+        if (row) return resultOf(row);
+      }
+      return null;
     },
 
     async results({ site, line, agent, verdict, limit, after }) {

@@ -109,6 +109,8 @@ export interface StoredResult {
   replayed: boolean;
   truth: 'ok' | 'defect' | null;
   image: string | null;
+  /** pilot: decided in observe-only mode (the agent did not act). */
+  mode: 'pilot' | 'live';
 }
 
 export interface ResultsPage {
@@ -140,6 +142,8 @@ export interface CommitNotice {
   lines: Array<{ site: string; line: string }>;
   /** Agents whose state (online/offline) or birth changed. */
   agents: Array<{ site: string; line: string; agent: string; column: 'birth' | 'state'; value: unknown }>;
+  /** Agent events stored by the commit (camera lost, outbox overflow, …). */
+  events: Array<{ site: string; line: string; agent: string; event: AgentEvent }>;
   /** When the commit finished (ms). */
   ts: number;
 }
@@ -191,6 +195,8 @@ export interface ResultStore {
   deadLetters(query: { limit: number }): Promise<DeadLetter[]>;
   /** Newest first. */
   events(query: { limit: number }): Promise<StoredEvent[]>;
+  /** One result by agent and seq (a capture-time hint finds it faster); null when not stored (or pruned). */
+  result(ref: AgentRef, seq: number, tsHint?: number): Promise<StoredResult | null>;
   /** A page of results, newest first, filtered by site, line, agent and verdict. */
   results(query: ResultsQuery): Promise<ResultsPage>;
   /** Deletes raw results and stats captured before `before` (ms); rollups stay. Returns rows removed. */

@@ -1,14 +1,19 @@
-import type { AgentUpdate, LineUpdate } from '@sightline/protocol';
+import type { AgentUpdate, Alarm, LineUpdate } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import { deriveLineMetrics } from '../metrics/index.ts';
 import type { CommitNotice, ResultStore } from '../store/index.ts';
 
-export type LiveEvent = { event: 'line'; data: LineUpdate } | { event: 'agent'; data: AgentUpdate };
+export type LiveEvent =
+  | { event: 'line'; data: LineUpdate }
+  | { event: 'agent'; data: AgentUpdate }
+  | { event: 'alarm'; data: Alarm };
 
 export interface LiveStream {
   /** Subscribes to updates of lines over a window (seconds); returns the unsubscribe function. */
   subscribe(windowS: number, send: (event: LiveEvent) => void): () => void;
   readonly subscribers: number;
+  /** Sends an event to every subscriber now (alarms). */
+  broadcast(event: LiveEvent): void;
   close(): void;
 }
 
@@ -89,6 +94,9 @@ export function createLiveStream({
     },
     get subscribers() {
       return subscribers.size;
+    },
+    broadcast(event) {
+      for (const s of subscribers.values()) s.send(event);
     },
     close() {
       unsubscribeStore();
