@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOTS } from '../support/chromium.ts';
 import { waitFor } from '../support/wait.ts';
 import { type Fleet, launchChromium, SITE, startFleet } from './fleet-setup.ts';
+import { labelResults, readFigures } from './roi-flow.ts';
 
 /**
  * The dashboard in Debian's Chromium against a hub process fed by two real agent processes: live figures as
@@ -88,6 +89,126 @@ describe('dashboard in Chromium, real hub and agents', () => {
       (await page.getByRole('status').first().textContent())?.includes('Live'),
     );
   }, 60_000);
+
+  it('runs pilot → freeze baseline → go live from the ROI view, and shows the ROI the formulas give', async () => {
+    const roi = await context.newPage();
+    roi.on('pageerror', (e) => errors.push(e.message));
+    await roi.goto(`${fleet.hub.url}/roi?site=${SITE}&line=line-a`);
+    const steps = roi.locator('sl-mode-steps');
+    await steps.getByRole('button', { name: 'Start pilot' }).click();
+    await steps.getByText('In pilot since').waitFor({ timeout: 15_000 });
+    // The agent switches to pilot (cmd/set-mode) and its pilot results build up a baseline sample.
+    await waitFor('60 pilot results on line-a', 60_000, async () => {
+      const body = (await (await fetch(`${fleet.hub.url}/api/lines?window=1h`)).json()) as {
+        lines: Array<{ line: string; pilot: { inspected: number } }>;
+      };
+      return (body.lines.find((l) => l.line === 'line-a')?.pilot.inspected ?? 0) >= 60;
+    });
+    await steps.getByRole('button', { name: 'Freeze baseline' }).click();
+    const baseN = steps.locator('[data-figure="base-n"]');
+    await baseN.waitFor({ timeout: 15_000 });
+    const baseline = (
+      (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/baseline`)).json()) as {
+        baseline: { n: number; p_base: number };
+      }
+    ).baseline;
+    expect(baseline.n).toBeGreaterThanOrEqual(60);
+    expect(await baseN.textContent()).toBe(int(baseline.n));
+
+    // ROI inputs, typed as a QC lead would (fractions as percentages), with a reason; kept in the history.
+    const inputs = roi.locator('sl-roi-inputs');
+    await inputs.getByLabel('e_base').fill('0.5');
+    await inputs.getByLabel('C_esc').fill('100');
+    await inputs.getByLabel('C_fr').fill('5');
+    await inputs.getByLabel('CAPEX').fill('1000');
+    await inputs.getByLabel('OPEX_y').fill('2000');
+    await inputs.getByLabel('Why').fill('browser test');
+    await inputs.getByRole('button', { name: 'Save changes' }).click();
+    await waitFor(
+      '5 changes in the history',
+      15_000,
+      async () => (await inputs.locator('table.history tbody tr').count()) >= 5,
+    );
+
+    await steps.getByText('Go live: agents act on their verdicts').click();
+    await steps.getByText('Live since').waitFor({ timeout: 15_000 });
+    const mode = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/mode`)).json()) as {
+      go_live_ts: number;
+    };
+    // Give the agent 3 s to switch back to live before picking results to audit.
+    const liveSince = mode.go_live_ts + 3_000;
+    // An audit of live decisions: 3 confirmed, 1 false reject, 1 missed defect → π = 3/4, ρ = 3/4.
+    await labelResults(fleet.hub.url, { site: SITE, line: 'line-a' }, liveSince, {
+      confirmed_defect: 3,
+      false_reject: 1,
+      missed_defect: 1,
+    });
+    // ROI.md §7–11 computed here from the figures' own n, x and inputs, as the test's oracle.
+    const shown = await waitFor('ROI figures with the audit', 45_000, async () => {
+      const f = await readFigures(roi);
+      return f.figures.pi?.value === 0.75 && f.figures.rho?.value === 0.75 && f.figures.roi_pct?.value != null
+        ? f
+        : undefined;
+    });
+    const { n, x } = shown;
+    const pi = 0.75;
+    const rho = 0.75;
+    const eCur = (pi * x * (1 - rho)) / (rho * n);
+    const prevented = n * (0.005 - eCur);
+    const savings = prevented * 100 - (1 - pi) * x * 5;
+    const years = Number(shown.figures.cost?.inputs.years);
+    const cost = 2000 * years;
+    const close = (a: number | null | undefined, b: number) =>
+      Math.abs((a ?? Number.NaN) - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    expect(n).toBeGreaterThan(0);
+    expect(close(shown.figures.escape_rate?.value, eCur)).toBe(true);
+    expect(close(shown.figures.savings?.value, savings)).toBe(true);
+    expect(close(shown.figures.cost?.value, cost)).toBe(true);
+    expect(close(shown.figures.roi_pct?.value, ((savings - cost) / cost) * 100)).toBe(true);
+    await roi.screenshot({ path: join(SCREENSHOTS, 'roi-live-1440x900.png'), fullPage: true });
+    await roi.close();
+  }, 180_000);
+
+  it('shows a new defect image within 2 s, and a label moves π', async (ctx) => {
+    const samples = async () => {
+      const res = await fetch(`${fleet.hub.url}/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`);
+      return res.ok
+        ? ((await res.json()) as { samples: Array<{ sha256: string; seq: number }> }).samples
+        : null;
+    };
+    if ((await samples()) === null) {
+      ctx.skip(); // this hub has no sample store (GET /api/samples answers 404)
+      return;
+    }
+    const gallery = await context.newPage();
+    gallery.on('pageerror', (e) => errors.push(e.message));
+    await gallery.goto(`${fleet.hub.url}/gallery?site=${SITE}&line=line-b&verdict=defect`);
+    await gallery.locator('sl-gallery-view ul.grid li').first().waitFor({ timeout: 30_000 });
+    const before = (await samples())?.[0]?.sha256;
+    // The moment the hub has stored a new defect image (seen through its API), then the page must show it.
+    const fresh = await waitFor('a new defect image stored', 60_000, async () => {
+      const s = (await samples())?.[0];
+      return s && s.sha256 !== before ? s : undefined;
+    });
+    const storedAt = Date.now();
+    await gallery.locator(`sl-gallery-view li[data-sha="${fresh.sha256}"]`).waitFor({ timeout: 10_000 });
+    expect(Date.now() - storedAt).toBeLessThan(2_000);
+
+    // Label two rejects with the keyboard: D (confirmed defect), then F (false reject) → π = 1/2.
+    await gallery.locator(`sl-gallery-view li[data-sha="${fresh.sha256}"] button`).click();
+    await gallery.keyboard.press('d');
+    await gallery.keyboard.press('f');
+    const pi = gallery.locator('sl-gallery-view [data-figure="pi"]');
+    await waitFor('π to read 50 %', 15_000, async () => (await pi.textContent())?.trim() === '50.0 %');
+    const audit = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-b/audit`)).json()) as {
+      counts: { confirmed_defect: number; false_reject: number };
+      pi: { value: number };
+    };
+    expect(audit.counts).toMatchObject({ confirmed_defect: 1, false_reject: 1 });
+    expect(audit.pi.value).toBe(0.5);
+    await gallery.screenshot({ path: join(SCREENSHOTS, 'gallery-labelled-1440x900.png'), fullPage: true });
+    await gallery.close();
+  }, 120_000);
 
   it('shows a killed agent offline within 10 s, and its final figures exactly', async () => {
     const agent = fleet.agents.get('line-b');

@@ -7,7 +7,10 @@ import type {
   EventsResponse,
   HealthResponse,
   LinesResponse,
+  RecipesResponse,
   ResultsResponse,
+  SampleLabelResponse,
+  SamplesResponse,
   SeriesResponse,
 } from './types.ts';
 
@@ -50,6 +53,9 @@ export function createApiClient(http: Http) {
     coverage: (window: string, signal?: AbortSignal) =>
       http.json<CoverageResponse>(`api/coverage?${query({ window })}`, { signal }),
     clock: (signal?: AbortSignal) => http.json<ClockResponse>('api/clock', { signal }),
+    /** Each line split by product (recipe) over a window ending now; 404 on a hub without recipes. */
+    recipes: (window: string, signal?: AbortSignal) =>
+      http.json<RecipesResponse>(`api/recipes?${query({ window })}`, { signal }),
     agents: (signal?: AbortSignal) => http.json<AgentsResponse>('api/agents', { signal }),
     events: (limit: number, signal?: AbortSignal) =>
       http.json<EventsResponse>(`api/events?${query({ limit })}`, { signal }),
@@ -66,6 +72,14 @@ export function createApiClient(http: Http) {
         })}`,
         { signal },
       ),
+    samples: (
+      q: { site?: string; line?: string; agent?: string; verdict?: string; before?: string; limit?: number },
+      signal?: AbortSignal,
+    ) => http.json<SamplesResponse>(`api/samples?${query({ ...q })}`, { signal }),
+    /** The image bytes (immutable, cached by the browser). */
+    sampleUrl: (sha256: string) => http.url(`api/samples/${sha256}`),
+    sampleLabel: (sha256: string, label: string | null) =>
+      http.json<SampleLabelResponse>(`api/samples/${sha256}/label`, { method: 'PUT', body: { label } }),
     results: (q: ResultsQuery, signal?: AbortSignal) =>
       http.json<ResultsResponse>(`api/results?${query({ ...q })}`, { signal }),
   };

@@ -12,6 +12,73 @@ export interface AlarmRulesResponse {
   rules: AlarmRule[];
 }
 
+/**
+ * A stored sample image (`GET /api/samples`). Mirrors protocol's SampleRecord from the hub's sample store
+ * (wt/integrate); switch to the protocol type once that is on main.
+ */
+/** A region in image pixels (protocol's Box). */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  label?: string;
+  score?: number;
+}
+
+export interface SampleRecord {
+  id: number;
+  sha256: string;
+  site: string;
+  line: string;
+  agent: string;
+  seq: number | null;
+  ts: number;
+  frame: string | null;
+  camera: string | null;
+  verdict: 'ok' | 'defect' | 'uncertain' | null;
+  score: number | null;
+  threshold: number | null;
+  model: { id: string; version: string } | null;
+  region: Box | null;
+  boxes: Box[] | null;
+  reason: string | null;
+  width: number | null;
+  height: number | null;
+  bytes: number;
+  content_type: 'image/jpeg' | 'image/png';
+  received_ts: number;
+  label: string | null;
+  url: string;
+}
+/** `GET /api/recipes` (a line split by product): mirrors protocol's RecipesResponse from wt/parts. */
+export interface RecipeMetrics {
+  recipe: string;
+  inspected: number;
+  defects: number;
+  uncertain: number;
+  defect_rate: number;
+  defect_rate_ci: [number, number];
+  truth_n: number;
+  true_defect_rate: number | null;
+  share: number;
+}
+export interface RecipesResponse {
+  window_s: number;
+  now: number;
+  lines: Array<{ site: string; line: string; recipes: RecipeMetrics[] }>;
+}
+
+export interface SamplesResponse {
+  samples: SampleRecord[];
+  next: string | null;
+}
+export interface SampleLabelResponse {
+  sha256: string;
+  label: string | null;
+  rows: number;
+}
+
 /** Time windows the fleet view offers; the hub parses them as durations. */
 export const WINDOWS = ['1m', '5m', '1h', '8h', '24h'] as const;
 export type TimeWindow = (typeof WINDOWS)[number];

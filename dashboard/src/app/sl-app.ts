@@ -13,6 +13,7 @@ import '../elements/sl-sign-in.ts';
 import '../views/sl-agents-view.ts';
 import '../views/sl-alarms-view.ts';
 import '../views/sl-fleet-view.ts';
+import '../views/sl-gallery-view.ts';
 import '../views/sl-line-view.ts';
 import '../views/sl-roi-view.ts';
 
@@ -31,9 +32,9 @@ export class SlApp extends LitElement {
   readonly #alarms = new LiveQueryController<AlarmsResponse>(this, {
     link: () => this.link,
     load: (link, signal) => link.api.quality.alarms('active', signal),
-    watch: (link, stale) => link.live.on('agent', () => stale()),
-    throttleMs: 2_000,
-    everyMs: 15_000,
+    watch: (link, stale) => link.live.on('alarm', () => stale()),
+    throttleMs: 500,
+    everyMs: 30_000,
   });
   #offAuth: (() => void) | undefined;
   #offLink: (() => void) | undefined;
@@ -74,6 +75,8 @@ export class SlApp extends LitElement {
         return html`<sl-agents-view .link=${this.link}></sl-agents-view>`;
       case 'roi':
         return html`<sl-roi-view .link=${this.link}></sl-roi-view>`;
+      case 'gallery':
+        return html`<sl-gallery-view .link=${this.link}></sl-gallery-view>`;
       case 'alarms':
         return html`<sl-alarms-view .link=${this.link}></sl-alarms-view>`;
       case 'not-found':

@@ -8,12 +8,10 @@ import {
   formatSignedPercent,
   formatThroughput,
 } from '../format/format.ts';
+import { SMALL_SAMPLE } from '../model/fleet-scale.ts';
 import type { LineState } from '../model/line-state.ts';
 import './sl-rate-bar.ts';
 import './sl-state-badge.ts';
-
-/** Below this many inspections the Wilson interval is too wide to act on. */
-export const SMALL_SAMPLE = 30;
 
 /** What a tile shows beside the line's own figures, when the hub knows it. */
 export interface LineExtras {
@@ -25,6 +23,8 @@ export interface LineExtras {
   signal: 'above' | 'below' | null;
   /** Savings and ROI in the window, once ROI inputs exist. */
   roi: { savings: string; roi: string } | null;
+  /** pilot: observe-only (agents decide but do not act); null when the hub has no modes. */
+  mode: 'pilot' | 'live' | null;
 }
 
 /** One production line: state, defect rate with its interval, coverage, throughput, freshness. */
@@ -107,6 +107,7 @@ export class SlLineCard extends LitElement {
         <header>
           <h2 id="title"><a href=${this.href}>${l.line}</a></h2>
           <span class="site">${l.site}</span>
+          ${x?.mode === 'pilot' ? html`<span class="pilot" title="observe-only: agents decide and report but do not act">pilot</span>` : nothing}
           <sl-state-badge class="state" .state=${s.state} .reason=${s.reason}></sl-state-badge>
         </header>
         <p class="why ${s.state}">
@@ -236,6 +237,16 @@ export class SlLineCard extends LitElement {
       letter-spacing: 0.08em;
       color: var(--sl-muted);
     }
+    .pilot {
+      font-size: 0.7rem;
+      font-weight: 700;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+      padding: 1px 6px;
+      border-radius: 4px;
+      border: 1px dashed var(--sl-accent);
+      color: var(--sl-accent);
+    }
     .why {
       margin: -4px 0 0;
       font-size: 0.82rem;
@@ -322,8 +333,8 @@ export class SlLineCard extends LitElement {
       color: var(--sl-good);
     }
     .vs-base.down,
-    .warn,
-    .stale {
+    dd.warn,
+    dd.stale {
       color: var(--sl-warn);
     }
   `;

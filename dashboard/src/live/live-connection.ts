@@ -1,5 +1,5 @@
 import type { Http } from '../api/http.ts';
-import type { AgentUpdate, LineUpdate } from '../api/types.ts';
+import type { AgentUpdate, Alarm, LineUpdate } from '../api/types.ts';
 import { nextPollDelay } from '../controllers/backoff.ts';
 import { readEvents } from './sse.ts';
 
@@ -7,6 +7,8 @@ import { readEvents } from './sse.ts';
 export interface LiveEvents {
   line: LineUpdate;
   agent: AgentUpdate;
+  /** An alarm raised, acknowledged or cleared. */
+  alarm: Alarm;
 }
 
 /**

@@ -44,9 +44,9 @@ export class SlAlarmsView extends LitElement {
   readonly alarms = new LiveQueryController<AlarmsResponse>(this, {
     link: () => this.link,
     load: (link, signal) => link.api.quality.alarms(this.filter, signal),
-    watch: (link, stale) => link.live.on('agent', () => stale()),
-    throttleMs: 2_000,
-    everyMs: 10_000,
+    watch: (link, stale) => link.live.on('alarm', () => stale()),
+    throttleMs: 500,
+    everyMs: 30_000,
   });
   readonly rules = new LiveQueryController<AlarmRulesResponse>(this, {
     link: () => this.link,

@@ -1,10 +1,15 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { AlarmsResponse, FleetRoiResponse, ModesResponse, RoiSummary } from '../api/types.ts';
 import { type LineMetrics, type TimeWindow, WINDOW_SECONDS, WINDOWS } from '../api/types.ts';
 import { queryParam, setQueryParams } from '../app/router.ts';
+import { BaselinesController } from '../controllers/baselines-controller.ts';
 import { FleetController, lineKey } from '../controllers/fleet-controller.ts';
-import { type LineExtras, SMALL_SAMPLE } from '../elements/sl-line-card.ts';
-import { formatAgo, formatCount, formatPercent, rateScaleMax, windowLabel } from '../format/format.ts';
+import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import type { LineExtras } from '../elements/sl-line-card.ts';
+import { formatAgo, formatCount, formatPercent, windowLabel } from '../format/format.ts';
 import type { HubLink } from '../live/hub-link.ts';
+import { formatFigure } from '../model/figure-format.ts';
+import { fleetScaleMax } from '../model/fleet-scale.ts';
 import { deriveLineState, type LineState } from '../model/line-state.ts';
 import { routePath } from '../model/route.ts';
 import '../elements/sl-line-card.ts';
@@ -14,15 +19,6 @@ const initialWindow = (): TimeWindow => {
   const asked = queryParam('window');
   return (WINDOWS as readonly string[]).includes(asked ?? '') ? (asked as TimeWindow) : '5m';
 };
-
-/** Axis shared by every tile: intervals of lines with enough parts, so one empty line cannot stretch it. */
-export function fleetScaleMax(lines: readonly LineMetrics[]): number {
-  return rateScaleMax(
-    lines
-      .filter((l) => l.inspected > 0)
-      .map((l) => (l.inspected >= SMALL_SAMPLE ? l.defect_rate_ci[1] : l.defect_rate)),
-  );
-}
 
 /** Every line as a tile, live over the shared stream; filter by site; window kept in the URL. */
 export class SlFleetView extends LitElement {
@@ -39,6 +35,29 @@ export class SlFleetView extends LitElement {
     windowSeconds: () => WINDOW_SECONDS[this.window],
   });
 
+  /** Savings and ROI per line over the window; re-read at most every 10 s while lines change. */
+  readonly #roi = new LiveQueryController<FleetRoiResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.fleetRoi(this.window, signal),
+    watch: (link, stale) => link.live.on('line', () => stale()),
+    throttleMs: 10_000,
+  });
+  /** Open control-chart alarms: the out-of-control badges. */
+  readonly #alarms = new LiveQueryController<AlarmsResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.alarms('open', signal),
+    watch: (link, stale) => link.live.on('alarm', () => stale()),
+    throttleMs: 500,
+    everyMs: 30_000,
+  });
+  readonly #modes = new LiveQueryController<ModesResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.modes(signal),
+    watch: (link, stale) => link.live.on('agent', () => stale()),
+    throttleMs: 5_000,
+  });
+  readonly #baselines = new BaselinesController(this, () => this.link);
+
   constructor() {
     super();
     this.link = undefined;
@@ -47,7 +66,10 @@ export class SlFleetView extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('window') && changed.get('window') !== undefined) void this.fleet.reload();
+    if (changed.has('window') && changed.get('window') !== undefined) {
+      void this.fleet.reload();
+      void this.#roi.reload({ quiet: true });
+    }
   }
 
   #onWindow(event: CustomEvent<TimeWindow>): void {
@@ -60,12 +82,28 @@ export class SlFleetView extends LitElement {
     setQueryParams({ site: this.site || null });
   }
 
-  #extras(l: LineMetrics): LineExtras {
+  #extras(l: LineMetrics, roi: Map<string, RoiSummary>): LineExtras {
     const models = new Set<string>();
     for (const a of this.fleet.agentsOf(l.site, l.line)) {
       if (a.birth) models.add(`${a.birth.model.id} ${a.birth.model.version}`);
     }
-    return { models: [...models].sort(), baselineThroughput: null, signal: null, roi: null };
+    const summary = roi.get(lineKey(l));
+    const baseline = this.#baselines.get(l.site, l.line, summary?.baseline_frozen ?? false);
+    const breach = (this.#alarms.value?.alarms ?? []).find(
+      (a) => a.kind === 'control_chart' && a.site === l.site && a.line === l.line && a.state !== 'cleared',
+    );
+    const direction = breach?.detail.signal === 'below' ? 'below' : 'above';
+    const mode = this.#modes.value?.lines.find((m) => m.site === l.site && m.line === l.line)?.mode ?? null;
+    return {
+      models: [...models].sort(),
+      baselineThroughput: baseline?.s_base ?? null,
+      signal: breach ? direction : null,
+      roi:
+        summary && summary.go_live_ts !== null
+          ? { savings: formatFigure(summary.savings), roi: formatFigure(summary.roi_pct) }
+          : null,
+      mode,
+    };
   }
 
   #summary(lines: LineMetrics[], states: Map<string, LineState>) {
@@ -157,6 +195,7 @@ export class SlFleetView extends LitElement {
         </section>`;
     }
     const scaleMax = fleetScaleMax(lines);
+    const roi = new Map((this.#roi.value?.lines ?? []).map((r) => [lineKey(r), r]));
     return html`
       ${this.#toolbar(sites)} ${notLive ? this.#banner(reason) : nothing} ${this.#summary(lines, states)}
       <section class="grid" aria-label="Production lines" aria-busy=${switching ? 'true' : 'false'}>
@@ -169,7 +208,7 @@ export class SlFleetView extends LitElement {
             data-last-ts=${l.last_ts ?? ''}
             .line=${l}
             .state=${state}
-            .extras=${this.#extras(l)}
+            .extras=${this.#extras(l, roi)}
             .hubNow=${hubNow}
             .scaleMax=${scaleMax}
             .href=${routePath({ page: 'line', site: l.site, line: l.line })}

@@ -90,6 +90,11 @@ export const lineViewStyles = css`
     border-radius: 8px;
     background: var(--sl-card);
   }
+  .pair {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
+    gap: 14px;
+  }
   .empty {
     color: var(--sl-muted);
   }

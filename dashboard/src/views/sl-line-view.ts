@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { ClockResponse, SeriesResponse } from '../api/types.ts';
+import type { ClockResponse, RecipesResponse, SeriesResponse } from '../api/types.ts';
 import { queryParam, setQueryParams } from '../app/router.ts';
 import { FleetController } from '../controllers/fleet-controller.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
@@ -22,6 +22,7 @@ import '../elements/sl-csv-button.ts';
 import '../elements/sl-p-chart.ts';
 import '../elements/sl-pareto.ts';
 import '../elements/sl-range-picker.ts';
+import '../elements/sl-recipe-table.ts';
 import '../elements/sl-series-chart.ts';
 import '../elements/sl-state-badge.ts';
 import { lineViewStyles } from './sl-line-view.styles.ts';
@@ -83,6 +84,18 @@ export class SlLineView extends LitElement {
       }),
   });
 
+  /** The line by product, over the range when it ends now (the hub splits windows ending now). */
+  readonly recipes = new LiveQueryController<RecipesResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => {
+      const r = this.#resolved();
+      if (!r || this.range.preset === 'custom' || this.range.preset === 'prev-shift') return undefined;
+      return link.api.recipes(`${Math.max(60, Math.round((r.to - r.from) / 60_000))}m`, signal);
+    },
+    watch: (link, stale) => link.live.on('line', (u) => u.line === this.line && stale()),
+    throttleMs: 10_000,
+  });
+
   constructor() {
     super();
     this.link = undefined;
@@ -123,7 +136,10 @@ export class SlLineView extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('range') && changed.get('range') !== undefined) void this.series.reload();
+    if (changed.has('range') && changed.get('range') !== undefined) {
+      void this.series.reload();
+      void this.recipes.reload();
+    }
     if ((changed.has('line') || changed.has('site')) && changed.get('line') !== undefined)
       void this.series.reload();
     // The clock (shift hours) and, for /lines/{line}, the site arrive after the first render.
@@ -203,11 +219,25 @@ export class SlLineView extends LitElement {
         <sl-series-chart label="Coverage" .values=${coverage} .from=${r.from} .to=${r.to} .yMax=${1} .format=${(v: number) => `${Math.round(v * 100)} %`} .summary=${t.coverage === null ? '–' : pct(t.coverage)}></sl-series-chart>
         <sl-series-chart label="Throughput" .values=${value('parts_per_min')} .from=${r.from} .to=${r.to} .format=${count} .summary=${t.partsPerMin === null ? '–' : formatThroughput(t.partsPerMin)}></sl-series-chart>
       </section>
-      <section class="card">
-        <div class="card-head"><h3>Defects by class</h3></div>
-        <sl-pareto .classes=${s.points.map((p) => p.classes)} .defects=${t.x}></sl-pareto>
-      </section>
+      <div class="pair">
+        <section class="card">
+          <div class="card-head"><h3>Defects by class</h3></div>
+          <sl-pareto .classes=${s.points.map((p) => p.classes)} .defects=${t.x}></sl-pareto>
+        </section>
+        ${this.#products()}
+      </div>
     `;
+  }
+
+  /** Shown when the line runs several products (recipes) and the hub splits by them. */
+  #products() {
+    const mine = this.recipes.value?.lines.find((l) => l.line === this.line && l.site === this.#site());
+    if (!mine || mine.recipes.length === 0 || (mine.recipes.length === 1 && mine.recipes[0]?.recipe === ''))
+      return nothing;
+    return html`<section class="card">
+      <div class="card-head"><h3>By product</h3></div>
+      <sl-recipe-table .recipes=${mine.recipes}></sl-recipe-table>
+    </section>`;
   }
 
   override render() {

@@ -187,7 +187,7 @@ export class SlRoiView extends LitElement {
           <h3>Return on investment · ${formatDateTime(r.from)} – ${formatDateTime(r.to)}</h3>
           <sl-csv-button .csv=${() => toCsv(FIGURE_CSV, figureRows(r))} .filename=${`${r.line}-roi-figures.csv`}></sl-csv-button>
         </div>
-        <p class="counts">
+        <p class="counts" data-n=${r.counts.n} data-x=${r.counts.x}>
           ${formatCount(r.counts.n)} parts decided live (the AI acted), ${formatCount(r.counts.x)} rejected;
           ${r.counts.pilot_excluded ? `${formatCount(r.counts.pilot_excluded)} pilot parts left out; ` : ''}
           mode <strong>${r.mode}</strong>${r.go_live_ts ? `, live since ${formatDateTime(r.go_live_ts)}` : ''}.
