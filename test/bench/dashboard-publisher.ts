@@ -75,10 +75,15 @@ async function connect(line: string, agent: string, index: number): Promise<SimA
   return a;
 }
 
-const agents: SimAgent[] = [];
+const specs: Array<[string, string]> = [];
 for (let l = 0; l < LINES; l++) {
-  const line = `line-${String(l).padStart(3, '0')}`;
-  for (let g = 0; g < AGENTS; g++) agents.push(await connect(line, `cam-${g}`, agents.length));
+  for (let g = 0; g < AGENTS; g++) specs.push([`line-${String(l).padStart(3, '0')}`, `cam-${g}`]);
+}
+// Connect 50 at a time: one by one, 1000 connections with two acknowledged publishes each take minutes.
+const agents: SimAgent[] = [];
+for (let i = 0; i < specs.length; i += 50) {
+  const batch = specs.slice(i, i + 50);
+  agents.push(...(await Promise.all(batch.map(([line, agent], k) => connect(line, agent, i + k)))));
 }
 process.send?.({ type: 'ready', agents: agents.length });
 

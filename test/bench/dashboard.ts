@@ -73,6 +73,36 @@ await waitFor(`${LINES} lines with results`, 60_000, async () => {
 });
 log('fleet live; opening the dashboard');
 
+/**
+ * The hub's part of the delay, apart from the browser's: a second stream reader here records when each line
+ * event arrives with its newest capture time.
+ */
+const streamSeen = new Map<string, number>();
+const streamAbort = new AbortController();
+void (async () => {
+  const res = await fetch(`${hub.httpUrl}/api/stream?window=5m`, { signal: streamAbort.signal });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf('\n\n');
+      if (!block.includes('event: line')) continue;
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (!data) continue;
+      const u = JSON.parse(data.slice(6)) as { line: string; last_ts: number | null };
+      const key = `${u.line}/${u.last_ts}`;
+      if (!streamSeen.has(key)) streamSeen.set(key, Date.now());
+    }
+  }
+})().catch(() => undefined);
+
 const browser = await launchChromium();
 let result: Record<string, unknown>;
 try {
@@ -108,6 +138,7 @@ try {
   });
 
   const latencies: number[] = [];
+  const streamLatencies: number[] = [];
   const seenOn = async (line: string, ts: number) => {
     const seen =
       (await page.evaluate(() => (globalThis as { slSeen?: Array<[string, number, number]> }).slSeen)) ?? [];
@@ -120,7 +151,16 @@ try {
     const probe = await waitFor(`probe ${i} acknowledged`, 15_000, () => stored.get(line));
     const shown = await waitFor(`probe ${i} on ${line}`, 15_000, () => seenOn(line, probe.ts));
     latencies.push(shown - probe.at);
+    const streamed = streamSeen.get(`${line}/${probe.ts}`);
+    if (streamed !== undefined) streamLatencies.push(streamed - probe.at);
     publisher.send({ type: 'resume', line });
+  }
+  // The query behind every line event, timed under the same load (the hub's share of the delay).
+  const queryMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await (await fetch(`${hub.httpUrl}/api/lines?window=5m`)).json();
+    queryMs.push(performance.now() - t0);
   }
   const load = (await import('node:os')).loadavg();
   result = {
@@ -132,9 +172,13 @@ try {
     live_update_ms: Math.round(quantile(latencies, 0.95)),
     live_update_p50_ms: Math.round(quantile(latencies, 0.5)),
     live_update_max_ms: Math.round(Math.max(...latencies)),
+    // Acknowledged → line event received by a plain stream reader in this process (the hub's share).
+    stream_event_p95_ms: Math.round(quantile(streamLatencies, 0.95)),
+    lines_query_p50_ms: Math.round(quantile(queryMs, 0.5)),
     load_avg: Number(load[0]?.toFixed(2)),
   };
 } finally {
+  streamAbort.abort();
   await browser.close();
   publisher.send({ type: 'stop' });
   await new Promise((r) => publisher.once('exit', r));

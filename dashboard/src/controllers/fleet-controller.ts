@@ -53,6 +53,9 @@ export class FleetController implements ReactiveController {
   loaded = false;
   /** Browser time of the last update of any line (load or event). */
   updatedAt: number | undefined;
+  /** Agent snapshots arrived (until then a line's state comes from its results alone). */
+  agentsLoaded = false;
+  #byLine = new Map<string, AgentSnapshot[]>();
 
   readonly #host: ReactiveControllerHost;
   readonly #options: FleetOptions;
@@ -90,9 +93,9 @@ export class FleetController implements ReactiveController {
     clearTimeout(this.#agentsSoon);
   }
 
-  /** Agents of one line, by agent id. */
+  /** Agents of one line. */
   agentsOf(site: string, line: string): AgentSnapshot[] {
-    return [...this.agents.values()].filter((a) => a.site === site && a.line === line);
+    return this.#byLine.get(`${site}/${line}`) ?? [];
   }
 
   /** Every line: those with figures in the window and those known only from their agents. */
@@ -105,7 +108,10 @@ export class FleetController implements ReactiveController {
     return [...all.values()].sort((a, b) => a.site.localeCompare(b.site) || a.line.localeCompare(b.line));
   }
 
-  /** Reloads lines and agents now (window changed, stream reconnected). */
+  /**
+   * Reloads lines and agents now (window changed, stream reconnected). Each is shown as soon as it arrives:
+   * tiles need not wait for a thousand agent snapshots.
+   */
   async reload(): Promise<void> {
     const link = this.#options.link();
     if (!link) return;
@@ -114,29 +120,44 @@ export class FleetController implements ReactiveController {
     const abort = new AbortController();
     this.#abort = abort;
     const window = this.#options.window();
-    try {
-      const sentAt = Date.now();
-      const [lines, agents] = await Promise.all([
-        link.api.lines(window, abort.signal),
-        link.api.agents(abort.signal),
-      ]);
-      link.clock.observe(lines.now, sentAt, Date.now());
-      this.lines = new Map(lines.lines.map((l) => [lineKey(l), l]));
-      this.windowS = lines.window_s;
-      this.#setAgents(agents.agents);
+    const failed = (cause: unknown) => {
+      if (abort.signal.aborted) return;
+      this.error = cause instanceof Error ? cause : new Error(String(cause));
+      this.#host.requestUpdate();
+    };
+    const sentAt = Date.now();
+    const lines = link.api.lines(window, abort.signal).then((body) => {
+      link.clock.observe(body.now, sentAt, Date.now());
+      this.lines = new Map(body.lines.map((l) => [lineKey(l), l]));
+      this.windowS = body.window_s;
       this.error = undefined;
       this.loaded = true;
       this.updatedAt = Date.now();
-    } catch (cause) {
-      if (abort.signal.aborted) return;
-      this.error = cause instanceof Error ? cause : new Error(String(cause));
-    }
-    this.#host.requestUpdate();
+      this.#host.requestUpdate();
+    }, failed);
+    const agents = link.api.agents(abort.signal).then((body) => {
+      this.#setAgents(body.agents);
+      this.#host.requestUpdate();
+    }, failed);
+    await Promise.all([lines, agents]);
     this.#scheduleAgents(this.#options.agentsEveryMs ?? 10_000);
   }
 
   #setAgents(list: AgentSnapshot[]): void {
     this.agents = new Map(list.map((a) => [`${lineKey(a)}/${a.agent}`, a]));
+    this.agentsLoaded = true;
+    this.#index();
+  }
+
+  #index(): void {
+    const byLine = new Map<string, AgentSnapshot[]>();
+    for (const a of this.agents.values()) {
+      const key = lineKey(a);
+      const list = byLine.get(key);
+      if (list) list.push(a);
+      else byLine.set(key, [a]);
+    }
+    this.#byLine = byLine;
   }
 
   #scheduleAgents(ms: number): void {
@@ -185,6 +206,13 @@ export class FleetController implements ReactiveController {
       state,
       last_seen_ts: Math.max(known?.last_seen_ts ?? 0, u.ts),
     });
+    if (!known) this.#index();
+    else {
+      const list = this.#byLine.get(lineKey(u));
+      const i = list?.findIndex((a) => a.agent === u.agent) ?? -1;
+      const updated = this.agents.get(key);
+      if (list && i >= 0 && updated) list[i] = updated;
+    }
     this.#host.requestUpdate();
     // A birth brings a new model or cameras: read the full snapshot soon, once for a burst of changes.
     clearTimeout(this.#agentsSoon);

@@ -38,6 +38,12 @@ const FIELDS: ReadonlyArray<{
   { name: 'opex_y', symbol: 'OPEX_y', meaning: 'running cost per year', unit: '$' },
 ];
 
+/** An input's value as the form shows it: fractions as percentages, to 10 significant digits. */
+function shownValue(f: (typeof FIELDS)[number], v: number | null): string {
+  if (v === null) return '';
+  return String(f.percent ? Number((v * 100).toPrecision(10)) : v);
+}
+
 const HISTORY_CSV = [
   { header: 'ts', value: (c: RoiInputChange) => new Date(c.ts).toISOString() },
   { header: 'who', value: (c: RoiInputChange) => c.who },
@@ -75,10 +81,10 @@ export class SlRoiInputs extends LitElement {
     const patch: Partial<RoiInputs> & { note?: string } = {};
     for (const f of FIELDS) {
       const raw = (form.elements.namedItem(f.name) as HTMLInputElement | null)?.value.trim() ?? '';
+      // Only fields a person changed: what the form showed is a rounded view of the stored value.
+      if (raw === shownValue(f, inputs[f.name])) continue;
       const value = raw === '' ? null : Number(raw) / (f.percent ? 100 : 1);
       if (value !== null && !Number.isFinite(value)) continue;
-      const old = inputs[f.name];
-      if (value === old || (value !== null && old !== null && Math.abs(value - old) < 1e-12)) continue;
       patch[f.name] = value;
     }
     const note = (form.elements.namedItem('note') as HTMLInputElement | null)?.value.trim();
@@ -90,11 +96,7 @@ export class SlRoiInputs extends LitElement {
   override render() {
     const s = this.state;
     if (!s) return html`<p class="muted">Loading inputs…</p>`;
-    const shown = (f: (typeof FIELDS)[number]) => {
-      const v = s.inputs[f.name];
-      if (v === null) return '';
-      return String(f.percent ? Number((v * 100).toPrecision(10)) : v);
-    };
+    const shown = (f: (typeof FIELDS)[number]) => shownValue(f, s.inputs[f.name]);
     return html`
       <form @submit=${this.#save}>
         <table>

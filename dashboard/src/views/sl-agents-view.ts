@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { CoverageResponse } from '../api/types.ts';
 import { FleetController } from '../controllers/fleet-controller.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import { TickerController } from '../controllers/ticker-controller.ts';
 import type { HubLink } from '../live/hub-link.ts';
 import { AGENT_CSV, agentRows } from '../model/agent-rows.ts';
 import { toCsv } from '../model/csv.ts';
@@ -26,6 +27,9 @@ export class SlAgentsView extends LitElement {
     watch: (link, stale) => link.live.on('line', () => stale()),
     throttleMs: 10_000,
   });
+
+  /** Re-renders so "ago" and stale states keep counting when nothing arrives. */
+  readonly ticker = new TickerController(this, 1_000);
 
   constructor() {
     super();

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { Alarm, AlarmRuleBody, AlarmRulesResponse, AlarmsResponse } from '../api/types.ts';
 import { queryParam, setQueryParams } from '../app/router.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import { TickerController } from '../controllers/ticker-controller.ts';
 import type { HubLink } from '../live/hub-link.ts';
 import { toCsv } from '../model/csv.ts';
 import '../elements/sl-alarm-list.ts';
@@ -52,6 +53,9 @@ export class SlAlarmsView extends LitElement {
     link: () => this.link,
     load: (link, signal) => link.api.quality.alarmRules(signal),
   });
+
+  /** Re-renders so "ago" and stale states keep counting when nothing arrives. */
+  readonly ticker = new TickerController(this, 5_000);
 
   constructor() {
     super();

@@ -5,6 +5,7 @@ import { queryParam, setQueryParams } from '../app/router.ts';
 import { BaselinesController } from '../controllers/baselines-controller.ts';
 import { FleetController, lineKey } from '../controllers/fleet-controller.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import { TickerController } from '../controllers/ticker-controller.ts';
 import type { LineExtras } from '../elements/sl-line-card.ts';
 import { formatAgo, formatCount, formatPercent, windowLabel } from '../format/format.ts';
 import type { HubLink } from '../live/hub-link.ts';
@@ -12,6 +13,7 @@ import { formatFigure } from '../model/figure-format.ts';
 import { fleetScaleMax } from '../model/fleet-scale.ts';
 import { deriveLineState, type LineState } from '../model/line-state.ts';
 import { routePath } from '../model/route.ts';
+import { createStableCache } from '../model/stable.ts';
 import '../elements/sl-line-card.ts';
 import '../elements/sl-window-select.ts';
 
@@ -57,6 +59,11 @@ export class SlFleetView extends LitElement {
     throttleMs: 5_000,
   });
   readonly #baselines = new BaselinesController(this, () => this.link);
+  readonly #stableState = createStableCache<LineState>();
+  readonly #stableExtras = createStableCache<LineExtras>();
+
+  /** Re-renders so "ago" and stale states keep counting when nothing arrives. */
+  readonly ticker = new TickerController(this, 1_000);
 
   constructor() {
     super();
@@ -167,19 +174,23 @@ export class SlFleetView extends LitElement {
     const all = this.fleet.allLines();
     const sites = [...new Set(all.map((l) => l.site))].sort();
     const lines = this.site ? all.filter((l) => l.site === this.site) : all;
-    const hubNow = link.clock.now();
+    // Whole seconds: "ago" needs no finer, and tiles then change at most once a second between events.
+    const hubNow = Math.floor(link.clock.now() / 1000) * 1000;
     const notLive = !liveness.live || error !== undefined;
     const reason = liveness.reason || (error ? error.message : '');
     const states = new Map(
       lines.map((l) => [
         lineKey(l),
-        deriveLineState({
-          agents: this.fleet.agentsOf(l.site, l.line),
-          lastTs: l.last_ts,
-          hubNow,
-          live: !notLive,
-          notLiveReason: reason,
-        }),
+        this.#stableState(
+          lineKey(l),
+          deriveLineState({
+            agents: this.fleet.agentsOf(l.site, l.line),
+            lastTs: l.last_ts,
+            hubNow,
+            live: !notLive,
+            notLiveReason: reason,
+          }),
+        ),
       ]),
     );
     // Until the first answer for a newly chosen window arrives, the figures are for the old one.
@@ -208,7 +219,7 @@ export class SlFleetView extends LitElement {
             data-last-ts=${l.last_ts ?? ''}
             .line=${l}
             .state=${state}
-            .extras=${this.#extras(l, roi)}
+            .extras=${this.#stableExtras(lineKey(l), this.#extras(l, roi))}
             .hubNow=${hubNow}
             .scaleMax=${scaleMax}
             .href=${routePath({ page: 'line', site: l.site, line: l.line })}

@@ -119,6 +119,7 @@ export class SlRoiView extends LitElement {
 
   #reloadAll(): void {
     for (const q of [this.mode, this.baseline, this.inputs, this.report, this.audit]) void q.reload();
+    void this.opportunity.reload({ quiet: true });
   }
 
   protected override updated(): void {
