@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { formatCount, formatPercent } from '../format/format.ts';
 import { paretoOf } from '../model/csv.ts';
+import { tableStyles } from '../styles/shared.ts';
 
 /** Defects by class, most first, with each class's share and the cumulative share (Pareto). */
 export class SlPareto extends LitElement {
@@ -45,33 +46,9 @@ export class SlPareto extends LitElement {
       }`;
   }
 
-  static override styles = css`
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.88rem;
-      font-variant-numeric: tabular-nums;
-    }
-    th,
-    td {
-      padding: 5px 6px;
-      text-align: left;
-      border-bottom: 1px solid var(--sl-border);
-    }
-    thead th {
-      font-size: 0.72rem;
-      text-transform: uppercase;
-      letter-spacing: 0.07em;
-      color: var(--sl-muted);
-      font-weight: 600;
-    }
-    tbody th {
-      font-weight: 500;
-    }
-    .num {
-      text-align: right;
-      white-space: nowrap;
-    }
+  static override styles = [
+    tableStyles,
+    css`
     .bar-col {
       width: 45%;
       position: relative;
@@ -101,7 +78,8 @@ export class SlPareto extends LitElement {
       font-size: 0.85rem;
       margin: 6px 0;
     }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-pareto', SlPareto);

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { RANGE_LABELS, RANGE_PRESETS, type RangePreset } from '../model/range.ts';
+import { segmentedStyles } from '../styles/shared.ts';
 
 export interface RangeChoice {
   preset: RangePreset;
@@ -90,29 +91,14 @@ export class SlRangePicker extends LitElement {
     `;
   }
 
-  static override styles = css`
+  static override styles = [
+    segmentedStyles,
+    css`
     :host {
       display: flex;
       flex-wrap: wrap;
       gap: 8px 12px;
       align-items: center;
-    }
-    fieldset {
-      display: inline-flex;
-      flex-wrap: wrap;
-      gap: 2px;
-      margin: 0;
-      padding: 3px;
-      border: 1px solid var(--sl-border);
-      border-radius: 6px;
-      background: var(--sl-card);
-    }
-    legend {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
     }
     label {
       position: relative;
@@ -122,23 +108,6 @@ export class SlRangePicker extends LitElement {
       color: var(--sl-muted);
       cursor: pointer;
       white-space: nowrap;
-    }
-    fieldset label:hover,
-    label.on {
-      color: var(--sl-text);
-    }
-    label.on {
-      background: var(--sl-track);
-    }
-    fieldset input {
-      position: absolute;
-      opacity: 0;
-      inset: 0;
-      margin: 0;
-      cursor: pointer;
-    }
-    label:has(input:focus-visible) {
-      outline: 2px solid var(--sl-accent);
     }
     .custom {
       display: flex;
@@ -169,7 +138,8 @@ export class SlRangePicker extends LitElement {
       color: var(--sl-bad);
       font-size: 0.85rem;
     }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-range-picker', SlRangePicker);

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { RecipeMetrics } from '../api/types.ts';
 import { formatCount, formatPercent, formatPercentNumber } from '../format/format.ts';
+import { tableStyles } from '../styles/shared.ts';
 
 /** A line split by product (recipe): parts, share, defect rate with its interval. */
 export class SlRecipeTable extends LitElement {
@@ -35,32 +36,9 @@ export class SlRecipeTable extends LitElement {
     </table>`;
   }
 
-  static override styles = css`
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.88rem;
-      font-variant-numeric: tabular-nums;
-    }
-    th,
-    td {
-      padding: 5px 6px;
-      border-bottom: 1px solid var(--sl-border);
-      text-align: left;
-    }
-    thead th {
-      font-size: 0.72rem;
-      text-transform: uppercase;
-      letter-spacing: 0.07em;
-      color: var(--sl-muted);
-    }
-    tbody th {
-      font-weight: 500;
-    }
-    .num {
-      text-align: right;
-      white-space: nowrap;
-    }
+  static override styles = [
+    tableStyles,
+    css`
     .ci {
       margin-left: 6px;
       font-size: 0.8rem;
@@ -69,7 +47,8 @@ export class SlRecipeTable extends LitElement {
     .muted {
       color: var(--sl-muted);
     }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-recipe-table', SlRecipeTable);

@@ -4,6 +4,7 @@ import { formatDateTime } from '../format/format.ts';
 import { toCsv } from '../model/csv.ts';
 import { formatInput } from '../model/figure-format.ts';
 import './sl-csv-button.ts';
+import { tableStyles } from '../styles/shared.ts';
 
 /** ROI.md's inputs: symbol, meaning, unit; fractions are entered as percentages. */
 const FIELDS: ReadonlyArray<{
@@ -145,28 +146,12 @@ export class SlRoiInputs extends LitElement {
     `;
   }
 
-  static override styles = css`
+  static override styles = [
+    tableStyles,
+    css`
     :host {
       display: grid;
       gap: 10px;
-    }
-    table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.86rem;
-      font-variant-numeric: tabular-nums;
-    }
-    th,
-    td {
-      padding: 5px 6px;
-      border-bottom: 1px solid var(--sl-border);
-      text-align: left;
-    }
-    thead th {
-      font-size: 0.7rem;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--sl-muted);
     }
     tbody th {
       font-family: ui-monospace, Menlo, Consolas, monospace;
@@ -255,7 +240,8 @@ export class SlRoiInputs extends LitElement {
         border: 0;
       }
     }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-roi-inputs', SlRoiInputs);

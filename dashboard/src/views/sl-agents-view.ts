@@ -8,6 +8,7 @@ import { AGENT_CSV, agentRows } from '../model/agent-rows.ts';
 import { toCsv } from '../model/csv.ts';
 import '../elements/sl-agent-table.ts';
 import '../elements/sl-csv-button.ts';
+import { bannerStyles } from '../styles/shared.ts';
 
 /** Health of every agent: state changes live, stats re-read every 5 s (agents send them every few seconds). */
 export class SlAgentsView extends LitElement {
@@ -60,7 +61,9 @@ export class SlAgentsView extends LitElement {
     `;
   }
 
-  static override styles = css`
+  static override styles = [
+    bannerStyles,
+    css`
     :host {
       display: grid;
       gap: 14px;
@@ -83,14 +86,8 @@ export class SlAgentsView extends LitElement {
     .bad {
       color: var(--sl-bad);
     }
-    .banner {
-      margin: 0;
-      padding: 10px 14px;
-      border-radius: 6px;
-      border: 1px solid var(--sl-bad);
-      background: color-mix(in srgb, var(--sl-bad) 12%, transparent);
-    }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-agents-view', SlAgentsView);

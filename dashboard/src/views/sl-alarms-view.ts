@@ -8,6 +8,7 @@ import { toCsv } from '../model/csv.ts';
 import '../elements/sl-alarm-list.ts';
 import '../elements/sl-alarm-rules.ts';
 import '../elements/sl-csv-button.ts';
+import { bannerStyles, segmentedStyles } from '../styles/shared.ts';
 
 const STATES = { open: 'Open', active: 'Not acknowledged', cleared: 'Cleared', all: 'All' } as const;
 type StateFilter = keyof typeof STATES;
@@ -127,7 +128,10 @@ export class SlAlarmsView extends LitElement {
     `;
   }
 
-  static override styles = css`
+  static override styles = [
+    bannerStyles,
+    segmentedStyles,
+    css`
     :host {
       display: grid;
       gap: 14px;
@@ -147,57 +151,13 @@ export class SlAlarmsView extends LitElement {
       margin: 8px 0 4px;
       font-size: 1rem;
     }
-    fieldset {
-      display: inline-flex;
-      gap: 2px;
-      margin: 0;
-      padding: 3px;
-      border: 1px solid var(--sl-border);
-      border-radius: 6px;
-      background: var(--sl-card);
-    }
-    legend {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-    }
-    fieldset label {
-      position: relative;
-      padding: 4px 10px;
-      border-radius: 4px;
-      font-size: 0.85rem;
-      color: var(--sl-muted);
-      cursor: pointer;
-    }
-    fieldset label.on {
-      background: var(--sl-track);
-      color: var(--sl-text);
-    }
-    fieldset input {
-      position: absolute;
-      inset: 0;
-      opacity: 0;
-      margin: 0;
-      cursor: pointer;
-    }
-    label:has(input:focus-visible) {
-      outline: 2px solid var(--sl-accent);
-    }
     .muted {
       color: var(--sl-muted);
       font-size: 0.85rem;
       margin: 0 0 8px;
     }
-    .banner {
-      margin: 0;
-      padding: 10px 14px;
-      border-radius: 6px;
-      border: 1px solid var(--sl-bad);
-      background: color-mix(in srgb, var(--sl-bad) 12%, transparent);
-    }
-  `;
+  `,
+  ];
 }
 
 customElements.define('sl-alarms-view', SlAlarmsView);

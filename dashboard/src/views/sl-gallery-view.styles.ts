@@ -1,42 +1,17 @@
 import { css } from 'lit';
+import { bannerStyles, toolbarStyles } from '../styles/shared.ts';
 
-export const galleryStyles = css`
+export const galleryStyles = [
+  bannerStyles,
+  toolbarStyles,
+  css`
   :host {
     display: grid;
     gap: 12px;
   }
-  .toolbar {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 8px 16px;
-    align-items: center;
-  }
-  h2 {
-    margin: 0;
-    font-size: 1.3rem;
-  }
-  label {
-    display: inline-flex;
-    gap: 6px;
-    align-items: center;
-    font-size: 0.85rem;
-    color: var(--sl-muted);
-  }
-  select {
-    font: inherit;
-    font-size: 0.86rem;
-    color: var(--sl-text);
-    background: var(--sl-card);
-    border: 1px solid var(--sl-border);
-    border-radius: 6px;
-    padding: 4px 8px;
-  }
   .audit {
     font-size: 0.9rem;
     font-variant-numeric: tabular-nums;
-  }
-  .spacer {
-    flex: 1;
   }
   .muted,
   .empty,
@@ -167,13 +142,6 @@ export const galleryStyles = css`
     border-radius: 3px;
     color: var(--sl-muted);
   }
-  .banner {
-    margin: 0;
-    padding: 10px 14px;
-    border-radius: 6px;
-    border: 1px solid var(--sl-bad);
-    background: color-mix(in srgb, var(--sl-bad) 12%, transparent);
-  }
   @media (max-width: 860px) {
     .layout {
       grid-template-columns: minmax(0, 1fr);
@@ -186,4 +154,5 @@ export const galleryStyles = css`
       grid-template-columns: repeat(auto-fill, minmax(110px, 1fr));
     }
   }
-`;
+`,
+];

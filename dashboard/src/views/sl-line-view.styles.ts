@@ -1,6 +1,9 @@
 import { css } from 'lit';
+import { bannerStyles } from '../styles/shared.ts';
 
-export const lineViewStyles = css`
+export const lineViewStyles = [
+  bannerStyles,
+  css`
   :host {
     display: grid;
     gap: 14px;
@@ -98,13 +101,6 @@ export const lineViewStyles = css`
   .empty {
     color: var(--sl-muted);
   }
-  .banner {
-    margin: 0;
-    padding: 10px 14px;
-    border-radius: 6px;
-    border: 1px solid var(--sl-bad);
-    background: color-mix(in srgb, var(--sl-bad) 12%, transparent);
-  }
   a {
     color: var(--sl-accent);
   }
@@ -113,4 +109,5 @@ export const lineViewStyles = css`
       grid-template-columns: minmax(0, 1fr);
     }
   }
-`;
+`,
+];

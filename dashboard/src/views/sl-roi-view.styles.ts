@@ -1,26 +1,13 @@
 import { css } from 'lit';
+import { bannerStyles, toolbarStyles } from '../styles/shared.ts';
 
-export const roiViewStyles = css`
+export const roiViewStyles = [
+  bannerStyles,
+  toolbarStyles,
+  css`
   :host {
     display: grid;
     gap: 14px;
-  }
-  .toolbar {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 8px 16px;
-  }
-  h2 {
-    margin: 0;
-    font-size: 1.3rem;
-  }
-  label {
-    display: inline-flex;
-    gap: 6px;
-    align-items: center;
-    font-size: 0.85rem;
-    color: var(--sl-muted);
   }
   select,
   button,
@@ -34,9 +21,6 @@ export const roiViewStyles = css`
     padding: 4px 10px;
     text-decoration: none;
     cursor: pointer;
-  }
-  .spacer {
-    flex: 1;
   }
   .card {
     padding: 14px 16px;
@@ -112,13 +96,6 @@ export const roiViewStyles = css`
   .muted {
     color: var(--sl-muted);
   }
-  .banner {
-    margin: 0;
-    padding: 10px 14px;
-    border-radius: 6px;
-    border: 1px solid var(--sl-bad);
-    background: color-mix(in srgb, var(--sl-bad) 12%, transparent);
-  }
   @media print {
     .toolbar select,
     .toolbar button,
@@ -130,4 +107,5 @@ export const roiViewStyles = css`
       break-inside: avoid-page;
     }
   }
-`;
+`,
+];

@@ -263,7 +263,8 @@ export class SlRoiView extends LitElement {
 
   override render() {
     if (!this.link) return nothing;
-    const quality = this.link.api.quality;
+    const link = this.link;
+    const quality = link.api.quality;
     const r = this.report.value;
     const errors = [this.mode, this.baseline, this.inputs, this.report]
       .map((q) => q.error)
@@ -279,7 +280,11 @@ export class SlRoiView extends LitElement {
         .busy=${this.busy}
         @start-pilot=${() => this.#act(() => quality.setMode(this.site, this.line, 'pilot', 'pilot to measure a baseline'))}
         @freeze-baseline=${(e: CustomEvent<{ from: number; to: number }>) =>
-          this.#act(() => quality.freezeBaseline(this.site, this.line, e.detail))}
+          this.#act(() =>
+            // The window ends at the click, on the hub's clock; half a second short so a browser estimate a
+            // little ahead of the hub never asks for a window ending in the future.
+            quality.freezeBaseline(this.site, this.line, { from: e.detail.from, to: link.clock.now() - 500 }),
+          )}
         @go-live=${() => this.#act(() => quality.goLive(this.site, this.line))}
       ></sl-mode-steps>
       ${r ? this.#figures(r) : this.report.loading ? html`<p class="muted">Loading figures…</p>` : nothing}
