@@ -35,12 +35,24 @@ export class SlFleetView extends LitElement {
     link: () => this.link,
     window: () => this.window,
     windowSeconds: () => WINDOW_SECONDS[this.window],
+    // State changes arrive live; full snapshots (models) seldom change. A thousand agents are a big read.
+    agentsEveryMs: 30_000,
   });
 
+  readonly #modes = new LiveQueryController<ModesResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.modes(signal),
+    watch: (link, stale) => link.live.on('agent', () => stale()),
+    throttleMs: 5_000,
+  });
   /** Savings and ROI per line over the window; re-read at most every 10 s while lines change. */
   readonly #roi = new LiveQueryController<FleetRoiResponse>(this, {
     link: () => this.link,
-    load: (link, signal) => link.api.quality.fleetRoi(this.window, signal),
+    // Savings exist only for lines that went live: no line live, no fleet-wide ROI query.
+    load: (link, signal) =>
+      this.#modes.value?.lines.some((m) => m.go_live_ts !== null)
+        ? link.api.quality.fleetRoi(this.window, signal)
+        : undefined,
     watch: (link, stale) => link.live.on('line', () => stale()),
     throttleMs: 10_000,
   });
@@ -51,12 +63,6 @@ export class SlFleetView extends LitElement {
     watch: (link, stale) => link.live.on('alarm', () => stale()),
     throttleMs: 500,
     everyMs: 30_000,
-  });
-  readonly #modes = new LiveQueryController<ModesResponse>(this, {
-    link: () => this.link,
-    load: (link, signal) => link.api.quality.modes(signal),
-    watch: (link, stale) => link.live.on('agent', () => stale()),
-    throttleMs: 5_000,
   });
   readonly #baselines = new BaselinesController(this, () => this.link);
   readonly #stableState = createStableCache<LineState>();
@@ -73,6 +79,9 @@ export class SlFleetView extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const anyLive = this.#modes.value?.lines.some((m) => m.go_live_ts !== null) ?? false;
+    if (anyLive && !this.#roi.value && !this.#roi.loading && !this.#roi.error)
+      void this.#roi.reload({ quiet: true });
     if (changed.has('window') && changed.get('window') !== undefined) {
       void this.fleet.reload();
       void this.#roi.reload({ quiet: true });
