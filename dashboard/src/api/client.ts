@@ -4,11 +4,9 @@ import type {
   AgentsResponse,
   ClockResponse,
   CoverageResponse,
-  EventsResponse,
   HealthResponse,
   LinesResponse,
   RecipesResponse,
-  ResultsResponse,
   SampleLabelResponse,
   SamplesResponse,
   SeriesResponse,
@@ -23,15 +21,6 @@ export interface SeriesQuery {
   to: number;
   refFrom?: number;
   refTo?: number;
-}
-
-export interface ResultsQuery {
-  site?: string;
-  line?: string;
-  agent?: string;
-  verdict?: 'ok' | 'defect' | 'uncertain';
-  limit?: number;
-  after?: string;
 }
 
 const query = (params: Record<string, string | number | undefined>) => {
@@ -57,8 +46,6 @@ export function createApiClient(http: Http) {
     recipes: (window: string, signal?: AbortSignal) =>
       http.json<RecipesResponse>(`api/recipes?${query({ window })}`, { signal }),
     agents: (signal?: AbortSignal) => http.json<AgentsResponse>('api/agents', { signal }),
-    events: (limit: number, signal?: AbortSignal) =>
-      http.json<EventsResponse>(`api/events?${query({ limit })}`, { signal }),
     series: (q: SeriesQuery, signal?: AbortSignal) =>
       http.json<SeriesResponse>(
         `api/series?${query({
@@ -80,7 +67,5 @@ export function createApiClient(http: Http) {
     sampleUrl: (sha256: string) => http.url(`api/samples/${sha256}`),
     sampleLabel: (sha256: string, label: string | null) =>
       http.json<SampleLabelResponse>(`api/samples/${sha256}/label`, { method: 'PUT', body: { label } }),
-    results: (q: ResultsQuery, signal?: AbortSignal) =>
-      http.json<ResultsResponse>(`api/results?${query({ ...q })}`, { signal }),
   };
 }

@@ -90,7 +90,5 @@ export function createQualityClient(http: Http) {
     alarmRules: (signal?: AbortSignal) => http.json<AlarmRulesResponse>('api/alarms/rules', { signal }),
     saveAlarmRule: (id: string, body: AlarmRuleBody) =>
       http.json<AlarmRule>(`api/alarms/rules/${seg(id)}`, { method: 'PUT', body }),
-    deleteAlarmRule: (id: string) =>
-      http.json<{ deleted: string }>(`api/alarms/rules/${seg(id)}`, { method: 'DELETE' }),
   };
 }

@@ -107,20 +107,6 @@ export interface AgentsResponse {
   agents: AgentSnapshot[];
 }
 
-export interface StoredEvent {
-  site: string;
-  line: string;
-  agent: string;
-  ts: number;
-  kind: string;
-  severity: 'info' | 'warning' | 'critical';
-  message: string;
-  received_ts: number;
-}
-export interface EventsResponse {
-  events: StoredEvent[];
-}
-
 export type {
   AgentUpdate,
   Alarm,
@@ -149,7 +135,6 @@ export type {
   ModesResponse,
   Opportunity,
   OpportunityResponse,
-  ResultsResponse,
   RoiFigures,
   RoiInputChange,
   RoiInputName,
@@ -160,5 +145,4 @@ export type {
   SeriesPoint,
   SeriesResponse,
   Severity,
-  StoredResult,
 } from '@sightline/protocol';
