@@ -121,6 +121,7 @@ export const messageSchemas = {
   'cmd/rebirth': m.Commands.rebirth,
   'cmd/capture': m.Commands.capture,
   'cmd/set-threshold': m.Commands['set-threshold'],
+  'cmd/set-mode': m.Commands['set-mode'],
 } as const;
 
 /** JSON Schema (draft 2020-12) of every message, keyed as in `messageSchemas`. */

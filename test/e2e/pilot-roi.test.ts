@@ -64,12 +64,8 @@ const api = async <T>(path: string, init?: { method: string; body?: unknown }): 
   return (await res.json()) as T;
 };
 
-/** One run of the line's agent: the same identity and state dir each time, `frames` synthetic parts. */
-async function runAgent(
-  seed: number,
-  frames: number,
-  untilStopped: (agentDone: Promise<void>) => Promise<void>,
-) {
+/** One run of the line's agent (the same identity and state dir each time), returned once its `frames` parts are inspected. */
+async function runAgent(seed: number, frames: number) {
   const agent = await startAgent({
     config: parseAgentConfig({
       ...line,
@@ -91,7 +87,7 @@ async function runAgent(
     log: quietLog(),
     frameLimit: frames,
   });
-  await untilStopped(agent.sourcesDone);
+  await agent.sourcesDone;
   return agent;
 }
 
@@ -108,7 +104,7 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
     expect(pilot.mode).toBe('pilot');
 
     // Pilot: the agent decides and reports every part but fires no action.
-    const a1 = await runAgent(11, PILOT_FRAMES, (done) => done);
+    const a1 = await runAgent(11, PILOT_FRAMES);
     await waitFor(
       'pilot results stored',
       30_000,
@@ -142,15 +138,24 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
       const s = await api<LineModeState>(`${base}/mode`);
       return s.agents[0]?.reported === 'live' && s.agents[0].converged;
     });
+    const stream = (
+      await fetch(`${hub.httpUrl}/api/stream`)
+    ).body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     await a1.stop(20_000);
-    // Stopping it sent its state offline: the offline alarm is up at once.
-    await waitFor('offline alarm', 15_000, async () =>
-      (await api<AlarmsResponse>('/api/alarms?line=line-p')).alarms.some((a) => a.kind === 'agent_offline'),
-    );
+    // Stopping it sent its state offline: the offline alarm is up at once, and on the live stream.
+    let events = '';
+    while (!events.includes('event: alarm')) events += new TextDecoder().decode((await stream.read()).value);
+    await stream.cancel();
+    expect(events).toContain('"kind":"agent_offline"');
+    const alarms = await api<AlarmsResponse>('/api/alarms?line=line-p');
+    expect(alarms.alarms.find((x) => x.kind === 'agent_offline')).toMatchObject({
+      agent: 'agent-p',
+      state: 'active',
+    });
     expect(posted).toEqual([]);
 
     // Live: the agent restarts with `mode: pilot` in its config but keeps the hub's live, and acts on each reject.
-    const a2 = await runAgent(22, LIVE_FRAMES, (done) => done);
+    const a2 = await runAgent(22, LIVE_FRAMES);
     const phase2 = await a2.stop(20_000);
     await waitFor(
       'live results stored',

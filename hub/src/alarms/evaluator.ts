@@ -119,7 +119,18 @@ export function createAlarmEvaluator(deps: {
         }
       }
     }
-    if (stateChanged) await offline();
+    if (stateChanged) offlineSoon();
+  }
+
+  // A reconnect storm brings a birth and a state per agent: one check of every agent covers all that are queued.
+  let offlineQueued = false;
+  function offlineSoon() {
+    if (offlineQueued) return;
+    offlineQueued = true;
+    void serial('offline', async () => {
+      offlineQueued = false;
+      await offline();
+    });
   }
 
   /** Event alarms (outbox overflow, model change) clear after their quiet time. */

@@ -23,6 +23,17 @@ export interface WebhookOptions {
   queueLimit?: number;
 }
 
+const noDeliveries = (): WebhookDelivery => ({
+  sent: 0,
+  failed: 0,
+  retried: 0,
+  merged: 0,
+  dropped: 0,
+  last_status: null,
+  last_error: null,
+  last_ts: null,
+});
+
 const backoff = (attempt: number) => Math.min(60_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
 
 /**
@@ -57,16 +68,7 @@ export function createWebhooks(opts: WebhookOptions): Webhooks {
         nextAllowed: 0,
         timer: undefined,
         sending: false,
-        stats: {
-          sent: 0,
-          failed: 0,
-          retried: 0,
-          merged: 0,
-          dropped: 0,
-          last_status: null,
-          last_error: null,
-          last_ts: null,
-        },
+        stats: noDeliveries(),
       };
       queues.set(rule.id, q);
     }
@@ -163,17 +165,7 @@ export function createWebhooks(opts: WebhookOptions): Webhooks {
     },
     delivery(ruleId) {
       const q = queues.get(ruleId);
-      const empty = {
-        sent: 0,
-        failed: 0,
-        retried: 0,
-        merged: 0,
-        dropped: 0,
-        last_status: null,
-        last_error: null,
-        last_ts: null,
-      };
-      return { ...(q?.stats ?? empty), queued: q?.pending.size ?? 0 };
+      return { ...(q?.stats ?? noDeliveries()), queued: q?.pending.size ?? 0 };
     },
     close() {
       closed = true;

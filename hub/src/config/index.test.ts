@@ -40,6 +40,7 @@ describe('parseHubConfig', () => {
       },
       ingest: { clockSkewLimitS: 600, maxPayloadBytes: 1024 * 1024 },
       metrics: { utcOffsetMinutes: 0, shiftStart: '06:00', shiftHours: 8 },
+      alarms: { evaluateEveryS: 5 },
       dashboard: { dir: DEFAULT_DASHBOARD_DIR },
       log: { level: 'info' },
     });
@@ -99,6 +100,7 @@ describe('parseHubConfig', () => {
       'metrics.utcOffsetMinutes',
       'metrics.shiftStart',
       'metrics.shiftHours',
+      'alarms.evaluateEveryS',
       'dashboard.dir',
       'log.level',
     ]);

@@ -121,6 +121,34 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect(wide[0]).toMatchObject({ n: 21, defects: 5 });
     });
 
+    it('counts pilot results apart within n and finds one result by agent and seq', async () => {
+      const t = 1_700_000_040_000;
+      await store.insertResults(
+        A,
+        's1',
+        range(1, 6).map((s) =>
+          makeResult(s, {
+            ts: t + s * 1000,
+            verdict: s <= 3 ? 'defect' : 'ok',
+            mode: s <= 4 ? 'pilot' : 'live',
+          }),
+        ),
+        t,
+      );
+      const [line] = await store.lineCounts({ start: t, end: t + 60_000 });
+      expect(line).toMatchObject({ n: 6, defects: 3, pilot_n: 4, pilot_defects: 3 });
+      expect(await store.result(A, 2, t + 2000)).toMatchObject({
+        seq: 2,
+        verdict: 'defect',
+        mode: 'pilot',
+        ts: t + 2000,
+      });
+      // A wrong hint still finds it, looking everywhere.
+      expect(await store.result(A, 5, t - 86_400_000)).toMatchObject({ seq: 5, mode: 'live' });
+      expect(await store.result(A, 99)).toBeNull();
+      expect(await store.result(C, 1)).toBeNull();
+    });
+
     it("gives a line's buckets from the rollups, with run time and frames from agent stats", async () => {
       const m0 = 28_333_333; // an epoch minute
       const at = (minute: number, second: number) => (m0 + minute) * 60_000 + second * 1000;
