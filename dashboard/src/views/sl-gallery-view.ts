@@ -120,7 +120,8 @@ export class SlGalleryView extends LitElement {
     const key = resultKey(s);
     if (this.#pending.has(key)) return this.#pending.get(key) ?? null;
     const found = this.labels.value?.labels.find((l) => resultKey(l) === key);
-    return found?.kind ?? null;
+    // The sample store keeps the label too (set here alongside the audit label).
+    return found?.kind ?? (labelText(s.label) ? (s.label as LabelKind) : null);
   }
 
   #move(step: number): void {
