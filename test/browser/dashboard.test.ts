@@ -146,9 +146,10 @@ describe('dashboard in Chromium, real hub and agents', () => {
     // ROI.md §7–11 computed here from the figures' own n, x and inputs, as the test's oracle.
     const shown = await waitFor('ROI figures with the audit', 45_000, async () => {
       const f = await readFigures(roi);
-      return f.figures.pi?.value === 0.75 && f.figures.rho?.value === 0.75 && f.figures.roi_pct?.value != null
-        ? f
-        : undefined;
+      // The audit card and the ROI report are re-read apart: wait until the report itself holds every label.
+      const audited = f.figures.escape_rate?.inputs;
+      const ready = f.figures.pi?.value === 0.75 && audited?.pi === 0.75 && audited?.rho === 0.75;
+      return ready && f.figures.roi_pct?.value != null ? f : undefined;
     });
     const { n, x } = shown;
     const pi = 0.75;
