@@ -48,7 +48,7 @@ export function formatDuration(seconds: number): string {
   return `${min} min`;
 }
 
-const SCALE_STEPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const SCALE_STEPS = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1];
 
 /** Upper end of a shared rate axis: the smallest round step holding every interval. */
 export function rateScaleMax(highs: readonly number[]): number {
