@@ -199,6 +199,14 @@ export const AgentUpdate = z.object({
   ts: ms,
 });
 
+/** `GET /api/clock`: the hub's time and the plant clock that day and shift buckets follow. */
+export const ClockResponse = z.object({
+  now: ms.describe('hub clock'),
+  utc_offset_minutes: z.number().describe('plant local time, minutes east of UTC'),
+  shift_start_minute: z.number().describe('local minute after midnight the first shift of a day starts'),
+  shift_minutes: z.number().describe('length of a shift'),
+});
+
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export type Coverage = z.infer<typeof Coverage>;
@@ -220,3 +228,4 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 export type LineUpdate = z.infer<typeof LineUpdate>;
 export type AgentUpdate = z.infer<typeof AgentUpdate>;
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+export type ClockResponse = z.infer<typeof ClockResponse>;

@@ -1,224 +1,334 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { startHub } from '@sightline/hub';
-import { type AgentRef, encode, type InspectionResultInput, ResultsBatch, topics } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOTS } from '../support/chromium.ts';
+import { waitFor } from '../support/wait.ts';
+import { type Fleet, launchChromium, SITE, startFleet } from './fleet-setup.ts';
+import { labelResults, readFigures } from './roi-flow.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DASHBOARD = join(ROOT, 'dashboard');
-const DIST = join(DASHBOARD, 'dist');
-const SCREENSHOT = join(ROOT, '.tmp', 'dashboard.png');
-const LINE_A: AgentRef = { site: 'plant-1', line: 'line-a', agent: 'cam-a1' };
-const LINE_B: AgentRef = { site: 'plant-1', line: 'line-b', agent: 'cam-b1' };
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dashboard/dist when it is missing or older than the dashboard's sources. */
-async function ensureDashboardBuilt(): Promise<void> {
-  const built = await stat(join(DIST, 'index.html')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = Math.max(
-    await newestMtime(join(DASHBOARD, 'src')),
-    (await stat(join(DASHBOARD, 'index.html'))).mtimeMs,
-  );
-  if (built > sources) return;
-  await promisify(execFile)('pnpm', ['--filter', '@sightline/dashboard', 'build'], { cwd: ROOT });
-}
-
-/** `count` results from `seq` on, one every 500 ms (120 parts/min) up to `endTs`, the first `defects` defective. */
-function results(seq: number, count: number, defects: number, endTs: number): InspectionResultInput[] {
-  return Array.from({ length: count }, (_, i) => {
-    const defect = i < defects;
-    return {
-      seq: seq + i,
-      ts: endTs - (count - 1 - i) * 500,
-      frame: `frame-${seq + i}`,
-      model: { id: 'default', version: '1.0.0' },
-      verdict: defect ? 'defect' : 'ok',
-      score: defect ? 0.91 : 0.08,
-      threshold: 0.5,
-      latency: { capture: 2, preprocess: 1, infer: 6, total: 9 },
-    };
-  });
-}
-
-async function publishResults(
-  client: MqttClient,
-  ref: AgentRef,
-  batch: InspectionResultInput[],
-): Promise<void> {
-  const payload = encode(ResultsBatch, { session: `s-${ref.agent}`, results: batch });
-  await client.publishAsync(topics.results(ref), payload, { qos: 1 });
-}
-
-/** Polls `read` until `accept` holds; fails after `ms` with the last value seen. */
-async function waitFor<T>(read: () => Promise<T>, accept: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (accept(last)) return last;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${ms} ms; last value ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-interface LineRow {
-  line: string;
-  inspected: number;
-  defects: number;
-}
-
-describe('dashboard in Chromium against a real hub', () => {
-  let hub: Awaited<ReturnType<typeof startHub>>;
-  let client: MqttClient;
-  let browser: Browser;
+/**
+ * The dashboard in Debian's Chromium against a hub process fed by two real agent processes: live figures as
+ * the hub computes them, a killed agent shown offline, deep links, a frozen hub shown as not live, and
+ * screenshots of every view (`.tmp/screenshots/`).
+ */
+describe('dashboard in Chromium, real hub and agents', () => {
+  let fleet: Fleet;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let context: BrowserContext;
   let page: Page;
-  let dir: string;
+  const errors: string[] = [];
 
-  const apiLines = async (): Promise<LineRow[]> => {
-    const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=5m`)).json()) as { lines: LineRow[] };
-    return body.lines;
-  };
-  const inspected = async (line: string) => (await apiLines()).find((l) => l.line === line)?.inspected ?? 0;
-  const card = (line: string) => page.locator(`sl-line-card[data-line="${line}"]`);
+  const tile = (line: string) => page.locator(`sl-line-card[data-line="${line}"]`);
   const text = async (line: string, cls: string) =>
-    ((await card(line).locator(cls).textContent()) ?? '').trim();
+    ((await tile(line).locator(cls).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const count = (s: string) => Number(s.replace(/[^0-9]/g, ''));
+  // The dashboard's formats, written out here as the test's own oracle: 7.0 %, 0.88 %, 1,234.
+  const pctNumber = (f: number) => (f * 100).toFixed(f > 0 && f < 0.01 ? 2 : 1);
+  const pct = (f: number) => `${pctNumber(f)} %`;
+  const int = (n: number) => n.toLocaleString('en-US');
+  /** Rate, n and defects of a tile read in one go, so a live update cannot fall between them. */
+  const tileFigures = (line: string) =>
+    tile(line).evaluate((el) => {
+      const read = (sel: string) =>
+        (el.shadowRoot?.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      return { rate: read('.rate'), n: read('.inspected'), defects: read('.defects') };
+    });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sl-dashboard-'));
-    await ensureDashboardBuilt();
-    hub = await startHub({
-      broker: { port: 0 },
-      http: { port: 0 },
-      store: { path: join(dir, 'hub.duckdb') },
-      dashboard: { dir: DIST },
-      log: { level: 'silent' },
-    });
-    // The embedded broker (aedes) speaks MQTT 3.1.1, mqtt.js' default.
-    client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'dashboard-test' });
-    // line-a's first 100 parts ran from 100 s to 50 s ago; the test adds the next 100 later.
-    const now = Date.now();
-    await publishResults(client, LINE_A, results(0, 100, 7, now - 50_000));
-    await publishResults(client, LINE_B, results(0, 50, 1, now));
-    await waitFor(
-      apiLines,
-      (lines) => lines.map((l) => `${l.line}:${l.inspected}`).join() === 'line-a:100,line-b:50',
-    );
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  }, 60_000);
+    fleet = await startFleet([
+      { line: 'line-a', seed: 7, defectRate: 0.1 },
+      { line: 'line-b', seed: 8, defectRate: 0.05 },
+    ]);
+    browser = await launchChromium();
+    context = browser.context;
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await mkdir(SCREENSHOTS, { recursive: true });
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await client?.endAsync();
-    await hub?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await fleet?.close();
   }, 60_000);
 
-  it('shows each line’s defect rate, interval and volume from the hub', async () => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(hub.httpUrl);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sightline');
-
-    await waitFor(
-      () => text('line-a', '.rate'),
-      (t) => t === '7.0 %',
-    );
-    expect(await text('line-a', '.inspected')).toBe('n = 100');
-    expect(await text('line-a', '.defects')).toBe('7');
-    expect(await text('line-a', '.agents')).toBe('1');
-    // 100 parts 500 ms apart: 99 gaps in 49.5 s.
-    expect(await text('line-a', '.throughput')).toBe('120 parts/min');
-    // Wilson 95 % interval of 7/100 (z = 1.96) is 3.43 %–13.75 %; 0.137497 rounds down.
-    expect((await text('line-a', '.ci')).replace(/\s+/g, ' ')).toBe('95 % CI 3.4–13.7 %');
-    expect(await card('line-a').getByRole('img').getAttribute('aria-label')).toBe(
-      'Defect rate 7.0 %, 95 % interval 3.4 to 13.7 %',
-    );
-
-    expect(await text('line-b', '.rate')).toBe('2.0 %');
-    expect(await text('line-b', '.inspected')).toBe('n = 50');
-    expect(await text('line-b', '.defects')).toBe('1');
-    expect(await text('line-b', '.throughput')).toBe('120 parts/min');
-    // No ground truth was sent, so none is shown.
-    expect(await card('line-b').locator('.truth').count()).toBe(0);
-
-    await waitFor(
-      () => page.getByRole('status').first().textContent(),
-      (t) => (t ?? '').includes('Hub healthy'),
-    );
-    expect(errors).toEqual([]);
-  }, 60_000);
-
-  it('updates a card live, without reloading, when more results arrive', async () => {
+  it('shows every line live with the figures the hub computes', async () => {
+    await page.goto(`${fleet.hub.url}/?window=1h`);
+    await tile('line-a').locator('.rate').waitFor();
+    for (const line of ['line-a', 'line-b']) {
+      await waitFor(
+        `${line} running`,
+        15_000,
+        async () => (await tile(line).getAttribute('data-state')) === 'running',
+      );
+      // The agent keeps inspecting: the tile's n lies between two reads of the API around it.
+      const before = (await fleet.line(line))?.inspected ?? 0;
+      const shown = await tileFigures(line);
+      const after = (await fleet.line(line))?.inspected ?? 0;
+      const n = count(shown.n);
+      expect(n).toBeGreaterThanOrEqual(Math.min(before, after) - 40);
+      expect(n).toBeLessThanOrEqual(after);
+      // Rate, count and defects on a tile come from one answer, so they agree exactly.
+      expect(shown.rate).toBe(pct(count(shown.defects) / n));
+      expect(await text(line, '.agents')).toBe('1/1 online');
+      expect(await text(line, '.model')).toMatch(/^default \d/);
+      expect(await text(line, '.coverage')).toMatch(/%$/);
+    }
+    // Live: n grows without a reload.
     await page.evaluate(() => {
-      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+      (globalThis as { notReloaded?: boolean }).notReloaded = true;
     });
-    await publishResults(client, LINE_A, results(100, 100, 3, Date.now()));
+    const first = count(await text('line-a', '.inspected'));
     await waitFor(
-      () => inspected('line-a'),
-      (n) => n === 200,
+      'line-a to grow on screen',
+      15_000,
+      async () => count(await text('line-a', '.inspected')) > first + 10,
     );
-
-    // 10 defects in 200 inspected.
-    await waitFor(
-      () => text('line-a', '.rate'),
-      (t) => t === '5.0 %',
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await waitFor('the pill to say Live', 15_000, async () =>
+      (await page.getByRole('status').first().textContent())?.includes('Live'),
     );
-    expect(await text('line-a', '.inspected')).toBe('n = 200');
-    expect(await text('line-a', '.defects')).toBe('10');
-    expect(await text('line-b', '.rate')).toBe('2.0 %');
-    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
-      true,
-    );
-    await waitFor(
-      () => page.getByText(/results stored/).textContent(),
-      (t) => (t ?? '').startsWith('250 results stored'),
-    );
-
-    await mkdir(join(ROOT, '.tmp'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 60_000);
 
-  it('switches the window on request and keeps it in the URL', async () => {
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/lines?window=8h'));
-    await page.getByRole('radio', { name: 'last 8 h' }).check();
-    expect((await answered).status()).toBe(200);
+  it('runs pilot → freeze baseline → go live from the ROI view, and shows the ROI the formulas give', async () => {
+    const roi = await context.newPage();
+    roi.on('pageerror', (e) => errors.push(e.message));
+    await roi.goto(`${fleet.hub.url}/roi?site=${SITE}&line=line-a`);
+    const steps = roi.locator('sl-mode-steps');
+    await steps.getByRole('button', { name: 'Start pilot' }).click();
+    await steps.getByText('In pilot since').waitFor({ timeout: 15_000 });
+    // The agent switches to pilot (cmd/set-mode) and its pilot results build up a baseline sample.
+    await waitFor('60 pilot results on line-a', 60_000, async () => {
+      const body = (await (await fetch(`${fleet.hub.url}/api/lines?window=1h`)).json()) as {
+        lines: Array<{ line: string; pilot: { inspected: number } }>;
+      };
+      return (body.lines.find((l) => l.line === 'line-a')?.pilot.inspected ?? 0) >= 60;
+    });
+    await steps.getByRole('button', { name: 'Freeze baseline' }).click();
+    const baseN = steps.locator('[data-figure="base-n"]');
+    await baseN.waitFor({ timeout: 15_000 });
+    const baseline = (
+      (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/baseline`)).json()) as {
+        baseline: { n: number; p_base: number };
+      }
+    ).baseline;
+    expect(baseline.n).toBeGreaterThanOrEqual(40);
+    expect(await baseN.textContent()).toBe(int(baseline.n));
+
+    // ROI inputs, typed as a QC lead would (fractions as percentages), with a reason; kept in the history.
+    const inputs = roi.locator('sl-roi-inputs');
+    await inputs.getByLabel('e_base').fill('0.5');
+    await inputs.getByLabel('C_esc').fill('100');
+    await inputs.getByLabel('C_fr').fill('5');
+    await inputs.getByLabel('CAPEX').fill('1000');
+    await inputs.getByLabel('OPEX_y').fill('2000');
+    await inputs.getByLabel('Why').fill('browser test');
+    await inputs.getByRole('button', { name: 'Save changes' }).click();
     await waitFor(
-      () => page.locator('section.grid').getAttribute('aria-busy'),
-      (busy) => busy === 'false',
+      '5 changes in the history',
+      15_000,
+      async () => (await inputs.locator('table.history tbody tr').count()) >= 5,
     );
-    expect(new URL(page.url()).searchParams.get('window')).toBe('8h');
-    expect(await page.getByText('last 8 h').count()).toBe(1);
-    expect(await text('line-a', '.rate')).toBe('5.0 %');
-    expect(await text('line-a', '.inspected')).toBe('n = 200');
+
+    await steps.getByText('Go live: agents act on their verdicts').click();
+    await steps.getByText('Live since').waitFor({ timeout: 15_000 });
+    const mode = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/mode`)).json()) as {
+      go_live_ts: number;
+    };
+    // Give the agent 3 s to switch back to live before picking results to audit.
+    const liveSince = mode.go_live_ts + 3_000;
+    // An audit of live decisions: 3 confirmed, 1 false reject, 1 missed defect → π = 3/4, ρ = 3/4.
+    await labelResults(fleet.hub.url, { site: SITE, line: 'line-a' }, liveSince, {
+      confirmed_defect: 3,
+      false_reject: 1,
+      missed_defect: 1,
+    });
+    // ROI.md §7–11 computed here from the figures' own n, x and inputs, as the test's oracle.
+    const shown = await waitFor('ROI figures with the audit', 45_000, async () => {
+      const f = await readFigures(roi);
+      // The audit card and the ROI report are re-read apart: wait until the report itself holds every label.
+      const audited = f.figures.escape_rate?.inputs;
+      const ready = f.figures.pi?.value === 0.75 && audited?.pi === 0.75 && audited?.rho === 0.75;
+      return ready && f.figures.roi_pct?.value != null ? f : undefined;
+    });
+    const { n, x } = shown;
+    const pi = 0.75;
+    const rho = 0.75;
+    const eCur = (pi * x * (1 - rho)) / (rho * n);
+    const prevented = n * (0.005 - eCur);
+    const savings = prevented * 100 - (1 - pi) * x * 5;
+    const years = Number(shown.figures.cost?.inputs.years);
+    const cost = 2000 * years;
+    const close = (a: number | null | undefined, b: number) =>
+      Math.abs((a ?? Number.NaN) - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    expect(n).toBeGreaterThan(0);
+    expect(close(shown.figures.escape_rate?.value, eCur)).toBe(true);
+    expect(close(shown.figures.savings?.value, savings)).toBe(true);
+    expect(close(shown.figures.cost?.value, cost)).toBe(true);
+    expect(close(shown.figures.roi_pct?.value, ((savings - cost) / cost) * 100)).toBe(true);
+    await roi.screenshot({ path: join(SCREENSHOTS, 'roi-live-1440x900.png'), fullPage: true });
+    await roi.close();
+  }, 180_000);
+
+  it('shows a new defect image within 2 s, and a label moves π', async (ctx) => {
+    const samples = async () => {
+      const res = await fetch(`${fleet.hub.url}/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`);
+      return res.ok
+        ? ((await res.json()) as { samples: Array<{ sha256: string; seq: number }> }).samples
+        : null;
+    };
+    if ((await samples()) === null) {
+      ctx.skip(); // this hub has no sample store (GET /api/samples answers 404)
+      return;
+    }
+    const gallery = await context.newPage();
+    gallery.on('pageerror', (e) => errors.push(e.message));
+    await gallery.goto(`${fleet.hub.url}/gallery?site=${SITE}&line=line-b&verdict=defect`);
+    await gallery.locator('sl-gallery-view ul.grid li').first().waitFor({ timeout: 30_000 });
+    const before = (await samples())?.[0]?.sha256;
+    // The moment the hub has stored a new defect image (seen through its API), then the page must show it.
+    const fresh = await waitFor('a new defect image stored', 60_000, async () => {
+      const s = (await samples())?.[0];
+      return s && s.sha256 !== before ? s : undefined;
+    });
+    const storedAt = Date.now();
+    await gallery.locator(`sl-gallery-view li[data-sha="${fresh.sha256}"]`).waitFor({ timeout: 10_000 });
+    expect(Date.now() - storedAt).toBeLessThan(2_000);
+
+    // Label two rejects with the keyboard: D (confirmed defect), then F (false reject) → π = 1/2.
+    await gallery.locator(`sl-gallery-view li[data-sha="${fresh.sha256}"] button`).click();
+    await gallery.keyboard.press('d');
+    await gallery.keyboard.press('f');
+    const pi = gallery.locator('sl-gallery-view [data-figure="pi"]');
+    await waitFor('π to read 50 %', 15_000, async () => (await pi.textContent())?.trim() === '50.0 %');
+    const audit = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-b/audit`)).json()) as {
+      counts: { confirmed_defect: number; false_reject: number };
+      pi: { value: number };
+    };
+    expect(audit.counts).toMatchObject({ confirmed_defect: 1, false_reject: 1 });
+    expect(audit.pi.value).toBe(0.5);
+    await gallery.screenshot({ path: join(SCREENSHOTS, 'gallery-labelled-1440x900.png'), fullPage: true });
+    await gallery.close();
+  }, 120_000);
+
+  it('shows a killed agent offline within 10 s, and its final figures exactly', async () => {
+    const agent = fleet.agents.get('line-b');
+    if (!agent) throw new Error('no agent for line-b');
+    agent.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(
+      'line-b offline on screen',
+      10_000,
+      async () => (await tile('line-b').getAttribute('data-state')) === 'offline',
+    );
+    const seconds = (Date.now() - killedAt) / 1000;
+    expect(seconds).toBeLessThan(10);
+    expect(await text('line-b', '.why')).toContain('agent offline');
+    expect(await text('line-b', '.agents')).toBe('0/1 online');
+    expect(await tile('line-a').getAttribute('data-state')).toBe('running');
+
+    // Nothing more arrives from line-b: the tile must show the hub's last figures to the digit.
+    const final = await waitFor('line-b figures to settle', 15_000, async () => {
+      const a = await fleet.line('line-b');
+      await new Promise((r) => setTimeout(r, 1200));
+      const b = await fleet.line('line-b');
+      return a && b && a.inspected === b.inspected ? b : undefined;
+    });
+    await waitFor(
+      'line-b tile to show the final n',
+      10_000,
+      async () => (await text('line-b', '.inspected')) === `n = ${int(final.inspected)}`,
+    );
+    expect(await text('line-b', '.defects')).toBe(int(final.defects));
+    expect(await text('line-b', '.rate')).toBe(pct(final.defect_rate));
+    const [lo, hi] = final.defect_rate_ci;
+    expect(await text('line-b', '.ci')).toBe(`95 % CI ${pctNumber(lo)}–${pct(hi)}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet-agent-offline-1440x900.png'), fullPage: true });
   }, 60_000);
+
+  it('loads every view from a deep link', async () => {
+    const deep = await context.newPage();
+    const pageErrors: string[] = [];
+    deep.on('pageerror', (e) => pageErrors.push(e.message));
+    await deep.goto(`${fleet.hub.url}/lines/${SITE}/line-a?range=1h`);
+    await deep.locator('sl-line-view h2').filter({ hasText: 'line-a' }).waitFor();
+    await deep.locator('sl-p-chart svg[role="img"]').waitFor();
+    expect(await deep.locator('sl-line-view [data-figure="n"]').textContent()).toMatch(/^[1-9][0-9,]*$/);
+    expect(new URL(deep.url()).searchParams.get('range')).toBe('1h');
+
+    await deep.goto(`${fleet.hub.url}/lines/line-a`);
+    await deep.locator('sl-p-chart svg[role="img"]').waitFor();
+
+    await deep.goto(`${fleet.hub.url}/agents`);
+    await deep.locator('sl-agent-table tr[data-agent="line-b-cam"][data-status="offline"]').waitFor();
+    await deep.locator('sl-agent-table tr[data-agent="line-a-cam"][data-status="online"]').waitFor();
+
+    for (const path of ['/alarms', `/roi?site=${SITE}&line=line-a`, '/gallery']) {
+      await deep.goto(`${fleet.hub.url}${path}`);
+      await deep.locator('main h2').first().waitFor();
+    }
+    await deep.goto(`${fleet.hub.url}/no/such/page`);
+    await deep.getByText('No page at /no/such/page').waitFor();
+    // Navigation inside the app: a tile's heading opens its line.
+    await deep.goto(`${fleet.hub.url}/`);
+    await deep.locator('sl-line-card[data-line="line-a"] h2 a').click();
+    await deep.waitForURL(/\/lines\/test\/line-a$/);
+    await deep.locator('sl-p-chart svg[role="img"]').waitFor();
+    expect(pageErrors).toEqual([]);
+    await deep.close();
+  }, 60_000);
+
+  it('says the hub is not answering when it freezes, on the browser clock, and recovers', async () => {
+    fleet.hub.freeze();
+    try {
+      await waitFor('the pill to say not live', 20_000, async () =>
+        (await page.getByRole('status').first().textContent())?.includes('hub not answering'),
+      );
+      expect(await tile('line-a').getAttribute('data-state')).toBe('stale');
+      // The age keeps counting while the hub says nothing.
+      const age = async () =>
+        Number(/for (\d+) s/.exec((await page.getByRole('status').first().textContent()) ?? '')?.[1] ?? 0);
+      const a = await age();
+      await waitFor('the age to count up', 10_000, async () => (await age()) >= a + 2);
+      await page.screenshot({ path: join(SCREENSHOTS, 'fleet-hub-frozen-1440x900.png'), fullPage: true });
+    } finally {
+      fleet.hub.thaw();
+    }
+    await waitFor(
+      'the pill to say Live again',
+      30_000,
+      async () => (await page.getByRole('status').first().textContent())?.trim() === 'Live',
+    );
+    await waitFor(
+      'line-a running again',
+      20_000,
+      async () => (await tile('line-a').getAttribute('data-state')) === 'running',
+    );
+  }, 90_000);
+
+  it('keeps a screenshot of every view at 1440×900 and 390×844', async () => {
+    // Each view with what shows it has drawn.
+    const views = [
+      ['fleet', '/?window=1h', 'sl-line-card .rate'],
+      ['line', `/lines/${SITE}/line-a?range=1h`, 'sl-p-chart svg'],
+      ['agents', '/agents', 'sl-agent-table tr[data-agent]'],
+      ['gallery', '/gallery', 'main h2'],
+      ['roi', `/roi?site=${SITE}&line=line-a`, 'sl-mode-steps'],
+      ['alarms', '/alarms', 'sl-alarm-list'],
+    ] as const;
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
+      const shot = await context.newPage();
+      await shot.setViewportSize({ width, height });
+      for (const [name, path, drawn] of views) {
+        await shot.goto(`${fleet.hub.url}${path}`);
+        await shot.locator(drawn).first().waitFor();
+        await shot.screenshot({ path: join(SCREENSHOTS, `${name}-${width}x${height}.png`), fullPage: true });
+      }
+      await shot.close();
+    }
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

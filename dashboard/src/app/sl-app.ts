@@ -1,56 +1,114 @@
-import { css, html, LitElement } from 'lit';
-import { fetchHealth } from '../api/client.ts';
-import { type HealthResponse, type TimeWindow, WINDOWS } from '../api/types.ts';
-import { PollController } from '../controllers/poll-controller.ts';
+import { css, html, LitElement, nothing } from 'lit';
+import type { AuthState } from '../api/auth.ts';
+import type { AlarmsResponse } from '../api/types.ts';
+import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import { TickerController } from '../controllers/ticker-controller.ts';
+import type { HubLink } from '../live/hub-link.ts';
+import type { Route } from '../model/route.ts';
+import { createBrowserLink } from './create-link.ts';
+import { createRouter, queryParam } from './router.ts';
 import '../elements/sl-health-pill.ts';
-import '../elements/sl-window-select.ts';
+import '../elements/sl-nav.ts';
+import '../elements/sl-sign-in.ts';
+import '../views/sl-agents-view.ts';
+import '../views/sl-alarms-view.ts';
 import '../views/sl-fleet-view.ts';
+import '../views/sl-gallery-view.ts';
+import '../views/sl-line-view.ts';
+import '../views/sl-roi-view.ts';
 
-function initialWindow(): TimeWindow {
-  const asked = new URLSearchParams(location.search).get('window');
-  return (WINDOWS as readonly string[]).includes(asked ?? '') ? (asked as TimeWindow) : '5m';
-}
-
-/** The shell: title, fleet health, window choice (kept in the URL), and the fleet view. */
+/** The shell: title, navigation, liveness, sign-in, and the page the URL names. */
 export class SlApp extends LitElement {
-  static override properties = { window: { state: true } };
+  static override properties = { route: { state: true }, auth: { state: true } };
 
-  declare window: TimeWindow;
+  declare route: Route;
+  declare auth: AuthState;
 
-  readonly #health = new PollController<HealthResponse>(this, {
-    load: (signal) => fetchHealth(signal),
-    intervalMs: 3_000,
+  readonly link: HubLink = createBrowserLink(queryParam('window') ?? '5m');
+  readonly #router = createRouter((route) => {
+    this.route = route;
   });
+  /** Alarms not yet acknowledged, for the count beside "Alarms". */
+  readonly #alarms = new LiveQueryController<AlarmsResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.quality.alarms('active', signal),
+    watch: (link, stale) => link.live.on('alarm', () => stale()),
+    throttleMs: 500,
+    everyMs: 30_000,
+  });
+  #offAuth: (() => void) | undefined;
+  #offLink: (() => void) | undefined;
 
   constructor() {
     super();
-    this.window = initialWindow();
+    this.route = this.#router.current();
+    this.auth = this.link.auth.state;
+    new TickerController(this, 1_000);
   }
 
-  #onWindow(event: CustomEvent<TimeWindow>): void {
-    this.window = event.detail;
-    const url = new URL(location.href);
-    url.searchParams.set('window', event.detail);
-    history.replaceState(null, '', url);
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#router.start();
+    this.#offAuth = this.link.auth.onChange((s) => {
+      this.auth = s;
+    });
+    this.#offLink = this.link.onChange(() => this.requestUpdate());
+    this.link.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#router.stop();
+    this.#offAuth?.();
+    this.#offLink?.();
+    this.link.close();
+  }
+
+  #page() {
+    const r = this.route;
+    switch (r.page) {
+      case 'fleet':
+        return html`<sl-fleet-view .link=${this.link}></sl-fleet-view>`;
+      case 'line':
+        return html`<sl-line-view .link=${this.link} .site=${r.site} .line=${r.line}></sl-line-view>`;
+      case 'agents':
+        return html`<sl-agents-view .link=${this.link}></sl-agents-view>`;
+      case 'roi':
+        return html`<sl-roi-view .link=${this.link}></sl-roi-view>`;
+      case 'gallery':
+        return html`<sl-gallery-view .link=${this.link}></sl-gallery-view>`;
+      case 'alarms':
+        return html`<sl-alarms-view .link=${this.link}></sl-alarms-view>`;
+      case 'not-found':
+        return html`<section class="state" role="alert">
+          <h2>No page at ${r.path}</h2>
+          <p><a href="/">Back to the fleet</a></p>
+        </section>`;
+      default:
+        return html`<section class="state"><h2>Not available yet</h2></section>`;
+    }
   }
 
   override render() {
+    const liveness = this.link.liveness();
     return html`
       <header>
-        <div class="brand">
+        <a class="brand" href="/" aria-label="Sightline, fleet overview">
           <svg class="mark" viewBox="0 0 24 24" aria-hidden="true">
             <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2" />
             <circle cx="12" cy="12" r="3" fill="currentColor" />
           </svg>
           <h1>Sightline</h1>
-          <span class="subtitle">Fleet quality</span>
-        </div>
-        <sl-health-pill .health=${this.#health.value} .error=${this.#health.error}></sl-health-pill>
-        <sl-window-select .value=${this.window} @window-change=${this.#onWindow}></sl-window-select>
+        </a>
+        <sl-nav .page=${this.route.page} .alarms=${this.#alarms.value?.alarms.length ?? 0}></sl-nav>
+        <sl-health-pill .liveness=${liveness} .now=${Date.now()}></sl-health-pill>
       </header>
-      <main>
-        <sl-fleet-view .window=${this.window}></sl-fleet-view>
-      </main>
+      ${
+        this.auth.kind === 'required'
+          ? html`<sl-sign-in .reason=${this.auth.reason} @sign-in=${(e: CustomEvent<string>) => this.link.auth.signIn(e.detail)}></sl-sign-in>`
+          : nothing
+      }
+      <main>${this.#page()}</main>
     `;
   }
 
@@ -63,21 +121,25 @@ export class SlApp extends LitElement {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
-      gap: 12px 24px;
-      padding: 14px 28px;
-      border-bottom: 1px solid var(--sl-border, #2a323c);
-      background: var(--sl-header, #171b21);
+      gap: 10px 24px;
+      padding: 10px 28px;
+      border-bottom: 1px solid var(--sl-border);
+      background: var(--sl-header);
+      position: sticky;
+      top: 0;
+      z-index: 10;
     }
     .brand {
       display: flex;
       align-items: center;
       gap: 10px;
-      margin-right: auto;
+      color: inherit;
+      text-decoration: none;
     }
     .mark {
       width: 22px;
       height: 22px;
-      color: var(--sl-accent, #4fb3bf);
+      color: var(--sl-accent);
     }
     h1 {
       margin: 0;
@@ -85,22 +147,39 @@ export class SlApp extends LitElement {
       font-weight: 650;
       letter-spacing: 0.04em;
     }
-    .subtitle {
-      padding-left: 10px;
-      border-left: 1px solid var(--sl-border, #2a323c);
-      color: var(--sl-muted, #8b96a3);
-      font-size: 0.9rem;
+    sl-nav {
+      margin-right: auto;
     }
     main {
-      max-width: 1400px;
+      max-width: 1480px;
       margin: 0 auto;
-      padding: 24px 28px 48px;
+      padding: 20px 28px 48px;
     }
-    @media (max-width: 640px) {
-      header,
+    .state {
+      padding: 48px 24px;
+      border: 1px dashed var(--sl-border);
+      border-radius: 8px;
+      text-align: center;
+    }
+    a {
+      color: var(--sl-accent);
+    }
+    @media (max-width: 720px) {
+      header {
+        padding: 8px 14px;
+        gap: 8px 12px;
+      }
       main {
-        padding-left: 16px;
-        padding-right: 16px;
+        padding: 14px 12px 40px;
+      }
+    }
+    @media print {
+      header {
+        position: static;
+      }
+      sl-nav,
+      sl-health-pill {
+        display: none;
       }
     }
   `;

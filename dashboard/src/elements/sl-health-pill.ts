@@ -1,64 +1,67 @@
 import { css, html, LitElement } from 'lit';
-import type { HealthResponse } from '../api/types.ts';
 import { formatCount, formatDuration } from '../format/format.ts';
+import type { Liveness } from '../live/hub-link.ts';
 
 type PillState = 'ok' | 'degraded' | 'down' | 'unknown';
 
-/** Fleet health at a glance: hub and broker up, and what the store holds. */
+/**
+ * Is what the page shows live? Green only while the hub answers its health checks in time and the live
+ * stream is open; otherwise red or amber with the reason and how long, counted on the browser's clock.
+ */
 export class SlHealthPill extends LitElement {
-  static override properties = {
-    health: { attribute: false },
-    error: { attribute: false },
-  };
+  static override properties = { liveness: { attribute: false }, now: { type: Number } };
 
-  declare health: HealthResponse | undefined;
-  /** Set when the last health check failed. */
-  declare error: Error | undefined;
+  declare liveness: Liveness | undefined;
+  /** Browser time of the render, so the "for 12 s" counts. */
+  declare now: number;
 
   constructor() {
     super();
-    this.health = undefined;
-    this.error = undefined;
+    this.liveness = undefined;
+    this.now = Date.now();
   }
 
-  #state(): PillState {
-    if (this.error) return 'down';
-    if (!this.health) return 'unknown';
-    return this.health.status === 'ok' && this.health.broker.connected ? 'ok' : 'degraded';
+  #state(l: Liveness | undefined): PillState {
+    if (!l || (l.healthyAt === undefined && !l.error)) return 'unknown';
+    if (!l.live) return l.error ? 'down' : 'degraded';
+    return l.health?.status === 'ok' && l.health.broker.connected ? 'ok' : 'degraded';
   }
 
-  #text(state: PillState): string {
+  #text(state: PillState, l: Liveness | undefined): string {
     switch (state) {
       case 'ok':
-        return 'Hub healthy';
+        return 'Live';
       case 'degraded':
-        if (this.health?.broker.connected === false) return 'Broker disconnected';
-        return this.health && 'error' in this.health.store ? 'Store unavailable' : 'Hub degraded';
+        if (l && !l.live) return `Not live: ${l.reason}`;
+        if (l?.health?.broker.connected === false) return 'Broker disconnected';
+        return 'Hub degraded';
       case 'down':
-        return 'Hub unreachable';
+        return `Not live: ${l?.reason ?? 'hub not answering'}`;
       case 'unknown':
         return 'Connecting…';
     }
   }
 
-  #detail(): string {
-    const h = this.health;
-    if (this.error) return this.error.message;
+  #detail(l: Liveness | undefined): string {
+    const h = l?.health;
+    if (l?.error) return l.error.message;
     if (!h) return '';
-    const up = `up ${formatDuration(h.uptime_s)}`;
+    const up = `hub up ${formatDuration(h.uptime_s)}`;
     if ('error' in h.store) return `store: ${h.store.error} · ${up}`;
     const parts = [`${formatCount(h.store.results)} results stored`, up];
     if (h.store.deadLetters > 0) parts.push(`${formatCount(h.store.deadLetters)} rejected`);
+    if (h.reasons.length > 0) parts.unshift(h.reasons.join('; '));
     return parts.join(' · ');
   }
 
   override render() {
-    const state = this.#state();
-    const detail = this.#detail();
+    const l = this.liveness;
+    const state = this.#state(l);
+    const detail = this.#detail(l);
     return html`
       <div class="pill ${state}" role="status" aria-live="polite" title=${detail}>
         <span class="dot" aria-hidden="true"></span>
-        <span class="text">${this.#text(state)}</span>
+        <span class="text">${this.#text(state, l)}</span>
       </div>
       <span class="detail">${state === 'down' ? '' : detail}</span>
     `;
@@ -70,6 +73,7 @@ export class SlHealthPill extends LitElement {
       align-items: center;
       gap: 12px;
       font-size: 0.85rem;
+      min-width: 0;
     }
     .pill {
       display: inline-flex;
@@ -79,7 +83,7 @@ export class SlHealthPill extends LitElement {
       border-radius: 999px;
       border: 1px solid var(--tone);
       background: color-mix(in srgb, var(--tone) 14%, transparent);
-      color: var(--sl-text, #e6e9ed);
+      color: var(--sl-text);
       white-space: nowrap;
     }
     .dot {
@@ -89,22 +93,25 @@ export class SlHealthPill extends LitElement {
       background: var(--tone);
     }
     .ok {
-      --tone: var(--sl-good, #5bbf8a);
+      --tone: var(--sl-good);
     }
     .degraded {
-      --tone: var(--sl-warn, #e0a93b);
+      --tone: var(--sl-warn);
     }
     .down {
-      --tone: var(--sl-bad, #e5645b);
+      --tone: var(--sl-bad);
     }
     .unknown {
-      --tone: var(--sl-muted, #8b96a3);
+      --tone: var(--sl-muted);
     }
     .detail {
-      color: var(--sl-muted, #8b96a3);
+      color: var(--sl-muted);
       font-variant-numeric: tabular-nums;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
-    @media (max-width: 640px) {
+    @media (max-width: 1100px) {
       .detail {
         display: none;
       }

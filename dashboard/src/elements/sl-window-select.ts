@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import { type TimeWindow, WINDOWS } from '../api/types.ts';
 import { windowLabel } from '../format/format.ts';
+import { segmentedStyles } from '../styles/shared.ts';
 
 /** Segmented control for the metrics window; fires `window-change` with the new window. */
 export class SlWindowSelect extends LitElement {
@@ -44,52 +45,11 @@ export class SlWindowSelect extends LitElement {
     `;
   }
 
-  static override styles = css`
-    fieldset {
-      display: inline-flex;
-      align-items: center;
-      gap: 2px;
-      margin: 0;
-      padding: 3px;
-      border: 1px solid var(--sl-border, #2a323c);
-      border-radius: 6px;
-      background: var(--sl-card, #1c2229);
-    }
-    legend {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-    }
-    label {
-      position: relative;
-      padding: 4px 12px;
-      border-radius: 4px;
-      font-size: 0.85rem;
-      color: var(--sl-muted, #8b96a3);
-      cursor: pointer;
-      font-variant-numeric: tabular-nums;
-    }
-    label:hover {
-      color: var(--sl-text, #e6e9ed);
-    }
-    label.on {
-      background: var(--sl-track, #232a33);
-      color: var(--sl-text, #e6e9ed);
-    }
-    input {
-      position: absolute;
-      opacity: 0;
-      inset: 0;
-      margin: 0;
-      cursor: pointer;
-    }
-    label:has(input:focus-visible) {
-      outline: 2px solid var(--sl-accent, #4fb3bf);
-      outline-offset: 1px;
-    }
-  `;
+  static override styles = [
+    segmentedStyles,
+    css`
+  `,
+  ];
 }
 
 customElements.define('sl-window-select', SlWindowSelect);

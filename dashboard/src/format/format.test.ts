@@ -57,6 +57,7 @@ describe('rateScaleMax', () => {
     expect(rateScaleMax([0.138, 0.1])).toBe(0.2);
     expect(rateScaleMax([0.01])).toBe(0.02);
     expect(rateScaleMax([0.05])).toBe(0.05);
+    expect(rateScaleMax([0.202])).toBe(0.3);
     expect(rateScaleMax([0.6])).toBe(1);
     expect(rateScaleMax([])).toBe(0.02);
   });

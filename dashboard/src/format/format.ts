@@ -48,7 +48,7 @@ export function formatDuration(seconds: number): string {
   return `${min} min`;
 }
 
-const SCALE_STEPS = [0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const SCALE_STEPS = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1];
 
 /** Upper end of a shared rate axis: the smallest round step holding every interval. */
 export function rateScaleMax(highs: readonly number[]): number {
@@ -62,4 +62,25 @@ export function windowLabel(window: string): string {
   if (!match) return window;
   const unit = { s: 's', m: 'min', h: 'h', d: 'd' }[match[2] as 's' | 'm' | 'h' | 'd'];
   return `${match[1]} ${unit}`;
+}
+
+/** A signed change: 0.2 -> "+20 %", -0.054 -> "−5.4 %". */
+export function formatSignedPercent(fraction: number): string {
+  const pct = fraction * 100;
+  const digits = Math.abs(pct) < 10 ? 1 : 0;
+  const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
+  return `${sign}${Math.abs(pct).toFixed(digits)} %`;
+}
+
+/** Money in whole dollars: 1234567 -> "$1,234,567"; negative with a minus sign. */
+export function formatMoney(amount: number): string {
+  const s = integer.format(Math.abs(Math.round(amount)));
+  return `${amount < 0 ? '−' : ''}$${s}`;
+}
+
+/** A local date and time, minutes precision: "2026-01-10 13:30". */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -191,6 +191,7 @@ describe('GET /api/openapi.json', () => {
     }>(api().request('/api/openapi.json'));
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/agents',
+      '/api/clock',
       '/api/coverage',
       '/api/dead-letters',
       '/api/events',
@@ -208,6 +209,17 @@ describe('GET /api/openapi.json', () => {
     );
     const schema = doc.paths['/api/series']?.get.responses['200']?.content?.['application/json']?.schema;
     expect(Object.keys(schema?.properties ?? {})).toContain('points');
+  });
+});
+
+describe('GET /api/clock', () => {
+  it("gives the hub's time and the plant's shift clock", async () => {
+    expect(await json(api().request('/api/clock'))).toEqual({
+      now: T0,
+      utc_offset_minutes: 0,
+      shift_start_minute: 360,
+      shift_minutes: 480,
+    });
   });
 });
 
@@ -278,7 +290,15 @@ describe('dashboard', () => {
     const js = await app.request('/app.js');
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(await (await app.request('/lines/plant-a')).text()).toContain('<title>dash</title>');
+    expect(await (await app.request('/lines/plant-a/line-1?range=8h')).text()).toContain(
+      '<title>dash</title>',
+    );
     expect((await app.request('/api/health')).status).toBe(200);
+  });
+
+  it('answers a missing asset with 404, not index.html (a stale page would run HTML as a script)', async () => {
+    const res = await api(dir).request('/assets/index-0ld.js');
+    expect(res.status).toBe(404);
   });
 
   it('says to run pnpm build when the dashboard is missing', async () => {

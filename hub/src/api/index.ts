@@ -3,6 +3,7 @@ import { type Logger, pino } from 'pino';
 import { HubError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
 import { createLiveStream, type LiveStream } from '../stream/index.ts';
+import { clockDocs, clockRoutes } from './clock.ts';
 import { healthDocs, healthRoutes } from './health.ts';
 import { lineDocs, lineRoutes } from './lines.ts';
 import { openApiRoutes } from './openapi.ts';
@@ -70,6 +71,7 @@ export function createApi({
       app: seriesRoutes({ store, now, clock, ...(frozenReference ? { frozenReference } : {}) }),
       docs: seriesDocs,
     },
+    { app: clockRoutes({ clock, now }), docs: clockDocs },
     { app: resultRoutes({ store }), docs: resultDocs },
     { app: recordRoutes({ store }), docs: recordDocs },
     { app: streamRoutes({ live: stream }), docs: streamDocs },

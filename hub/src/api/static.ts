@@ -22,7 +22,10 @@ export function mountDashboard(app: Hono, dir: string | undefined): void {
     const files = serveStatic({ root: dir });
     const index = serveStatic({ path: join(dir, 'index.html') });
     app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : files(c, next)));
-    app.get('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : index(c, next)));
+    // Client routes get index.html; a missing file under /assets/ (hashed bundles) is a 404.
+    app.get('*', async (c, next) =>
+      c.req.path.startsWith('/api/') || c.req.path.startsWith('/assets/') ? next() : index(c, next),
+    );
     return;
   }
   app.get('/', (c) => c.html(NOT_BUILT(dir ?? 'dashboard/dist')));

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createAuth } from './auth.ts';
+import { ApiError } from './errors.ts';
+import { createHttp } from './http.ts';
+
+const memory = () => {
+  const m = new Map<string, string>();
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => m.set(k, v),
+    removeItem: (k: string) => m.delete(k),
+  };
+};
+
+describe('http', () => {
+  it('fails with SL_HUB_TIMEOUT when the hub does not answer in time (a frozen hub is not live)', async () => {
+    const never: typeof fetch = (_url, init) =>
+      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const http = createHttp({ base: '/', auth: createAuth(memory()), timeoutMs: 50, fetch: never });
+    const error = await http.json('api/lines').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('SL_HUB_TIMEOUT');
+    expect((error as ApiError).message).toContain('did not answer within 0.1 s');
+  });
+
+  it('sends the bearer token and asks for sign-in on a 401', async () => {
+    const auth = createAuth(memory());
+    auth.signIn('tok-1');
+    const seen: Array<string | null> = [];
+    const fake: typeof fetch = async (_url, init) => {
+      seen.push(new Headers(init?.headers).get('authorization'));
+      return new Response(JSON.stringify({ error: { code: 'SL_AUTH', message: 'token expired' } }), {
+        status: 401,
+      });
+    };
+    const states: string[] = [];
+    auth.onChange((s) => states.push(s.kind));
+    const http = createHttp({ base: '/', auth, timeoutMs: 1000, fetch: fake });
+    const error = (await http.json('api/lines').catch((e: unknown) => e)) as ApiError;
+    expect(seen).toEqual(['Bearer tok-1']);
+    expect(error.code).toBe('SL_AUTH_REQUIRED');
+    expect(states).toEqual(['required']);
+    expect(auth.state).toEqual({ kind: 'required', reason: 'token expired' });
+  });
+
+  it('resolves paths under the base whatever the page URL, so deep links reach the API', () => {
+    const http = createHttp({ base: '/', auth: createAuth(undefined), timeoutMs: 1000 });
+    expect(http.url('api/lines?window=5m')).toBe('/api/lines?window=5m');
+  });
+});
