@@ -40,8 +40,13 @@ async function open(path: string): Promise<{ instance: DuckDBInstance; conn: Duc
   }
 }
 
+export interface DuckDbStore extends ResultStore {
+  /** A new connection to the same database, for parts with queries of their own (samples, export). */
+  connect(): Promise<DuckDBConnection>;
+}
+
 /** The hub's ResultStore on one DuckDB file; all work runs serially on one connection. */
-export async function createDuckDbStore({ path }: DuckDbStoreOptions): Promise<ResultStore> {
+export async function createDuckDbStore({ path }: DuckDbStoreOptions): Promise<DuckDbStore> {
   const { instance, conn } = await open(path);
   try {
     await migrate(conn, path, Date.now());
@@ -91,6 +96,8 @@ export async function createDuckDbStore({ path }: DuckDbStoreOptions): Promise<R
   }
 
   return {
+    connect: () => instance.connect(),
+
     insertResults(ref: AgentRef, session: string, results: readonly InspectionResult[], receivedTs: number) {
       if (results.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
       return run(() =>

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HubError } from '../errors.ts';
+import { SAMPLES_MIGRATION } from '../samples/schema.ts';
 
 /**
  * Ordered migrations; entry i brings the schema to version i + 1. Append new ones, never edit old ones:
@@ -73,6 +74,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE counters (name VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
   INSERT INTO counters VALUES ('duplicates', 0);
   `,
+  SAMPLES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
