@@ -6,7 +6,9 @@ export type HubErrorCode =
   | 'SL_BROKER_LISTEN_FAILED'
   | 'SL_HTTP_LISTEN_FAILED'
   | 'SL_STORE_OPEN_FAILED'
-  | 'SL_STORE_SCHEMA_TOO_NEW';
+  | 'SL_STORE_SCHEMA_TOO_NEW'
+  | 'SL_EXPORT_BUSY'
+  | 'SL_EXPORT_TIMEOUT';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

@@ -5,6 +5,7 @@ import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
+import { edgeRoutes, type HubSamples, hubCounters, openSamples } from './edges.ts';
 import { HubError } from './errors.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createDuckDbStore, type ResultStore } from './store/index.ts';
@@ -17,6 +18,8 @@ export interface Hub {
   config: HubConfig;
   store: ResultStore;
   ingest: Ingest;
+  /** Sample images; undefined when samples.enabled is false. */
+  samples?: HubSamples;
   /** Stops ingest, then HTTP, then the broker, then the store; idempotent. */
   close(): Promise<void>;
 }
@@ -83,6 +86,9 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     undo.push(() => store.close());
     log.info({ path: config.store.path }, 'store open');
 
+    const samples = await openSamples(config, store, log.child({ component: 'samples' }));
+    if (samples) undo.push(() => samples.close());
+
     let broker: EmbeddedBroker | undefined;
     if (config.broker.mode === 'embedded') {
       broker = await createEmbeddedBroker({ host: config.broker.host, port: config.broker.port });
@@ -97,6 +103,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       log: log.child({ component: 'ingest' }),
       clientId: config.broker.clientId,
       protocolVersion: broker ? broker.protocolVersion : config.broker.protocolVersion,
+      samples: samples?.ingest,
     });
     undo.push(() => ingest.close());
     // Our own broker must be subscribed before agents are told where it is; an external one may be down
@@ -108,6 +115,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       store,
       status: { brokerConnected: () => ingest.connected, startedAt },
       dashboardDir: config.dashboard.dir,
+      mount: edgeRoutes({ config, store, samples, log, read: () => hubCounters(ingest, store, samples) }),
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));
@@ -121,11 +129,13 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       config,
       store,
       ingest,
+      samples,
       close() {
         closing ??= (async () => {
           await ingest.close();
           await closeServer(server);
           await broker?.close();
+          await samples?.close();
           await store.close();
           log.info('hub stopped');
         })();

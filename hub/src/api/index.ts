@@ -18,6 +18,8 @@ export interface ApiOptions {
   status: HubStatus;
   /** Built dashboard served at `/`; a page saying to run `pnpm build` when missing. */
   dashboardDir?: string;
+  /** Further routes and middleware (samples, export, /metrics), mounted before the built-in routes. */
+  mount?: ReadonlyArray<(app: Hono) => void>;
   now?: () => number;
 }
 
@@ -25,7 +27,7 @@ export interface ApiOptions {
 export type HealthBody = HealthResponse;
 
 /** The hub's HTTP API (JSON under /api) and the dashboard. */
-export function createApi({ store, status, dashboardDir, now = Date.now }: ApiOptions): Hono {
+export function createApi({ store, status, dashboardDir, mount = [], now = Date.now }: ApiOptions): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -34,6 +36,7 @@ export function createApi({ store, status, dashboardDir, now = Date.now }: ApiOp
     }
     return c.json({ error: { code: 'SL_INTERNAL', message: err.message } }, 500);
   });
+  for (const add of mount) add(app);
 
   app.get('/api/health', async (c) => {
     const connected = status.brokerConnected();

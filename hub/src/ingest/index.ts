@@ -1,6 +1,7 @@
 import { encode, HubState, topics, UPLINK_CHANNELS } from '@sightline/protocol';
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
+import type { SampleIngest } from '../samples/index.ts';
 import type { ResultStore } from '../store/index.ts';
 import { createRouter } from './route.ts';
 
@@ -17,6 +18,8 @@ export interface IngestOptions {
   /** 5 for external brokers; 4 (MQTT 3.1.1) for the embedded aedes broker, which speaks only that. */
   protocolVersion?: 4 | 5;
   maxPayloadBytes?: number;
+  /** Sample images: subscribed to and handed over when given. */
+  samples?: Pick<SampleIngest, 'handle'>;
   reconnectPeriodMs?: number;
   now?: () => number;
 }
@@ -32,6 +35,8 @@ export interface IngestCounts {
 export interface Ingest {
   readonly connected: boolean;
   readonly counts: Readonly<IngestCounts>;
+  /** Dead letters by code, for /metrics. */
+  readonly deadLettersByCode: Readonly<Record<string, number>>;
   /** Resolves once connected and subscribed for the first time. */
   ready(): Promise<void>;
   /**
@@ -49,16 +54,19 @@ export function createIngest({
   clientId = 'sightline-hub',
   protocolVersion = 5,
   maxPayloadBytes,
+  samples,
   reconnectPeriodMs = 1000,
   now = Date.now,
 }: IngestOptions): Ingest {
-  const route = createRouter({ store, log, maxPayloadBytes });
+  const route = createRouter({ store, log, maxPayloadBytes, samples });
   const counts: IngestCounts = { messages: 0, deadLetters: 0, storeFailures: 0 };
+  const deadLettersByCode: Record<string, number> = {};
   const inflight = new Set<Promise<void>>();
   const hubStateTopic = topics.hubState();
-  const filters = Object.fromEntries(
-    UPLINK_CHANNELS.map((c) => [topics.uplinkFilter(c), { qos: 1 as const }]),
-  );
+  const filters = Object.fromEntries([
+    ...UPLINK_CHANNELS.map((c) => [topics.uplinkFilter(c), { qos: 1 as const }]),
+    ...(samples ? [[topics.sampleFilter(), { qos: 1 as const }]] : []),
+  ]);
 
   const client = mqtt.connect(url, {
     clientId,
@@ -83,7 +91,10 @@ export function createIngest({
     const work = route(packet.topic, payload, now()).then(
       (outcome) => {
         counts.messages++;
-        if (outcome.kind === 'rejected') counts.deadLetters++;
+        if (outcome.kind === 'rejected') {
+          counts.deadLetters++;
+          deadLettersByCode[outcome.code] = (deadLettersByCode[outcome.code] ?? 0) + 1;
+        }
         done();
       },
       (error: unknown) => {
@@ -134,6 +145,7 @@ export function createIngest({
       return client.connected;
     },
     counts,
+    deadLettersByCode,
     ready: () => readyPromise,
     close({ force = false } = {}) {
       closing ??= (async () => {

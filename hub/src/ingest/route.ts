@@ -10,6 +10,7 @@ import {
 } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { SampleIngest } from '../samples/index.ts';
 import type { ResultStore } from '../store/index.ts';
 
 export interface RouteDeps {
@@ -17,10 +18,13 @@ export interface RouteDeps {
   log: Logger;
   /** Largest payload accepted; bigger ones are dead-lettered (SL_PAYLOAD_TOO_LARGE). */
   maxPayloadBytes?: number;
+  /** Takes sample parts (`.../samples/{sha256}/{meta|n}`); without it they are dead-lettered. */
+  samples?: Pick<SampleIngest, 'handle'>;
 }
 
 export type RouteOutcome =
   | { kind: 'stored'; channel: UplinkChannel; inserted?: number; duplicates?: number }
+  | { kind: 'sample'; outcome: 'held' | 'stored' | 'duplicate' }
   | { kind: 'rejected'; code: string };
 
 type Handlers = {
@@ -112,6 +116,12 @@ export function createRouter(deps: RouteDeps) {
 
   return async function route(topic: string, payload: Uint8Array, receivedTs: number): Promise<RouteOutcome> {
     const parsed = parseTopic(topic);
+    if (parsed?.kind === 'sample' && deps.samples) {
+      const { ref, sha256, chunk } = parsed;
+      const outcome = await deps.samples.handle(ref, sha256, chunk, payload, receivedTs);
+      if (outcome.kind !== 'rejected') return { kind: 'sample', outcome: outcome.kind };
+      return reject(topic, agentKey(ref), outcome.code, outcome.error, payload, receivedTs);
+    }
     if (parsed?.kind !== 'uplink') {
       const error = `topic "${topic}" is not a Sightline uplink topic; expected sl/v1/{site}/{line}/{agent}/{channel} with ids of 1-64 of a-z, 0-9 and "-"`;
       return reject(topic, senderOf(topic), 'SL_TOPIC_INVALID', error, payload, receivedTs);
