@@ -43,15 +43,26 @@ afterEach(async () => {
 async function open(limits: Partial<AssemblerLimits> = {}) {
   const images = await createSampleStore({ dir, quotaBytes: 64 * 1024 * 1024, index, log });
   const files = createPartialFiles(dir);
+  let failures = 0;
+  const put: typeof images.put = async (sample) => {
+    if (failures-- > 0) throw new Error('ENOSPC: no space left on device');
+    return images.put(sample);
+  };
   const assembler = createAssembler({
     files,
-    sink: { put: images.put, putReference: images.putReference, has: (r, s) => index.has(r, s) },
+    sink: { put, putReference: images.putReference, has: (r, s) => index.has(r, s) },
     limits: { maxPartials: 8, maxPartialBytes: 16 * 1024 * 1024, timeoutMs: 60_000, ...limits },
     log,
     now: () => clock,
   });
   await assembler.recover(await files.open());
-  return { assembler, images };
+  return {
+    assembler,
+    images,
+    failNextPut: () => {
+      failures = 1;
+    },
+  };
 }
 
 const partialFolders = () => readdirSync(join(dir, PARTIAL_DIR));
@@ -204,6 +215,26 @@ describe('sample assembler', () => {
     const late = others[1] as Uint8Array;
     expect(await assembler.handle(A, metaFor(late).sha256, 0, late, clock)).toEqual({ kind: 'duplicate' });
     expect(assembler.counts()).toMatchObject({ partials: 1, discarded: 1 });
+  });
+
+  it('leaves the completing part unacknowledged when the store fails; its redelivery completes the sample', async () => {
+    const { assembler, failNextPut } = await open();
+    await assembler.handle(A, meta.sha256, 'meta', enc(meta), 1);
+    await assembler.handle(A, meta.sha256, 0, chunks[0] as Uint8Array, 2);
+    failNextPut();
+    await expect(assembler.handle(A, meta.sha256, 1, chunks[1] as Uint8Array, 3)).rejects.toThrow('ENOSPC');
+    expect(await assembler.handle(A, meta.sha256, 1, chunks[1] as Uint8Array, 4)).toMatchObject({
+      kind: 'stored',
+    });
+    // Meta last: it is written, the commit fails, and the redelivered meta commits.
+    const other = noiseJpeg(64, 48, 9);
+    const m = metaFor(other);
+    await assembler.handle(B, m.sha256, 0, other, 5);
+    failNextPut();
+    await expect(assembler.handle(B, m.sha256, 'meta', enc(m), 6)).rejects.toThrow('ENOSPC');
+    expect(await assembler.handle(B, m.sha256, 'meta', enc(m), 7)).toMatchObject({ kind: 'stored' });
+    expect(Buffer.compare(stored(), image)).toBe(0);
+    expect(assembler.counts()).toMatchObject({ partials: 0, failed: 0 });
   });
 
   it('keeps acknowledged parts across a restart and completes the sample after it', async () => {
