@@ -20,7 +20,7 @@ export interface Hub {
   ingest: Ingest;
   /** Sample images; undefined when samples.enabled is false. */
   samples?: HubSamples;
-  /** Stops ingest, then HTTP, then the broker, then the store; idempotent. */
+  /** Stops ingest, then HTTP, then the broker, then samples, then the store; idempotent. */
   close(): Promise<void>;
 }
 
