@@ -18,14 +18,17 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes `data` to `path` so that after a crash the file is either absent or complete: write a temp file,
- * fsync it, rename it over `path`, fsync the directory.
+ * Writes `chunks` to a new temp file beside `path` and fsyncs it; returns the temp file's path for the
+ * caller to `publish` or delete. Nothing is left behind when writing fails.
  */
-export async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+export async function writeTemp(
+  path: string,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<string> {
   const temp = tempPathFor(path);
   const handle = await open(temp, 'wx');
   try {
-    await handle.writeFile(data);
+    for await (const chunk of chunks) await handle.write(chunk);
     await handle.datasync();
   } catch (error) {
     await handle.close();
@@ -33,6 +36,11 @@ export async function writeDurably(path: string, data: Uint8Array): Promise<void
     throw error;
   }
   await handle.close();
+  return temp;
+}
+
+/** Moves a complete temp file to its name, durably: rename, then fsync the directory. */
+export async function publish(temp: string, path: string): Promise<void> {
   try {
     await rename(temp, path);
   } catch (error) {
@@ -40,4 +48,9 @@ export async function writeDurably(path: string, data: Uint8Array): Promise<void
     throw error;
   }
   await syncDir(dirname(path));
+}
+
+/** After a crash the file at `path` is either absent or complete (temp, fsync, rename, fsync dir). */
+export async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+  await publish(await writeTemp(path, [data]), path);
 }

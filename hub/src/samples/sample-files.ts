@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { syncDir, tempPathFor } from './durable.ts';
+import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publish, writeTemp } from './durable.ts';
 import { type SampleContentType, SHA256_HEX, samplePath, sniffContentType } from './layout.ts';
 
-export interface WrittenFile {
-  /** What the bytes hash to. */
+export interface WrittenFile extends Digest {
+  /** Makes the file visible under its content address (rename + fsync dir). */
+  commit(type: SampleContentType): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** What bytes hash to and are. */
+export interface Digest {
   sha256: string;
   /** What the bytes are, by their magic numbers. */
   sniffed: SampleContentType | null;
   bytes: number;
-  /** Makes the file visible under its content address (rename + fsync dir). */
-  commit(type: SampleContentType): Promise<void>;
-  discard(): Promise<void>;
 }
 
 /** A file found under `<dir>/ab/`. */
@@ -22,55 +25,48 @@ export interface FoundFile {
   ext: string;
 }
 
+/** Passes chunks through, hashing them on the way; `digest()` once they are consumed. */
+function hashing(chunks: AsyncIterable<Uint8Array>) {
+  const hash = createHash('sha256');
+  let head: Uint8Array | undefined;
+  let bytes = 0;
+  return {
+    async *stream() {
+      for await (const chunk of chunks) {
+        head ??= chunk;
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    },
+    digest: (): Digest => ({
+      sha256: hash.digest('hex'),
+      sniffed: head ? sniffContentType(head) : null,
+      bytes,
+    }),
+  };
+}
+
 /** Content-addressed image files: `<dir>/ab/abcdef….jpg`, each written once and never changed. */
 export function createSampleFiles(dir: string) {
   /** Streams bytes into a temp file beside their final place, hashing them on the way. */
   async function write(sha256: string, chunks: AsyncIterable<Uint8Array>): Promise<WrittenFile> {
     const folder = join(dir, sha256.slice(0, 2));
     await mkdir(folder, { recursive: true });
-    const temp = tempPathFor(join(folder, sha256));
-    const handle = await open(temp, 'wx');
-    const hash = createHash('sha256');
-    let bytes = 0;
-    let head: Uint8Array | undefined;
-    try {
-      for await (const chunk of chunks) {
-        head ??= chunk;
-        hash.update(chunk);
-        await handle.write(chunk);
-        bytes += chunk.byteLength;
-      }
-      await handle.datasync();
-    } catch (error) {
-      await handle.close();
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    await handle.close();
+    const hashed = hashing(chunks);
+    const temp = await writeTemp(join(folder, sha256), hashed.stream());
     return {
-      sha256: hash.digest('hex'),
-      sniffed: head ? sniffContentType(head) : null,
-      bytes,
-      async commit(type) {
-        const path = samplePath(dir, sha256, type);
-        await rename(temp, path);
-        await syncDir(dirname(path));
-      },
+      ...hashed.digest(),
+      commit: (type) => publish(temp, samplePath(dir, sha256, type)),
       discard: () => unlink(temp).catch(() => undefined),
     };
   }
 
   /** Hashes bytes without keeping them (the image is stored already; the sender's copy is checked). */
-  async function hash(chunks: AsyncIterable<Uint8Array>) {
-    const h = createHash('sha256');
-    let head: Uint8Array | undefined;
-    let bytes = 0;
-    for await (const chunk of chunks) {
-      head ??= chunk;
-      h.update(chunk);
-      bytes += chunk.byteLength;
-    }
-    return { sha256: h.digest('hex'), sniffed: head ? sniffContentType(head) : null, bytes };
+  async function hash(chunks: AsyncIterable<Uint8Array>): Promise<Digest> {
+    const hashed = hashing(chunks);
+    for await (const _ of hashed.stream());
+    return hashed.digest();
   }
 
   /** Every image file; temp files left by a crash are deleted on the way. */
