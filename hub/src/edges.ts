@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/index.ts';
+import { HubError } from './errors.ts';
 import { createExporter, mountExportRoute } from './export/index.ts';
 import type { Ingest } from './ingest/index.ts';
 import { type HubCounters, mountPrometheus } from './prometheus/index.ts';
@@ -38,8 +39,9 @@ export async function openSamples(
     s.dir ??
     (temporary ? await mkdtemp(join(tmpdir(), 'sl-samples-')) : join(dirname(config.store.path), 'samples'));
   const index = await createDuckDbSampleIndex({ connect: store.connect });
+  let ingest: SampleIngest;
   try {
-    const ingest = await createSampleIngest({
+    ingest = await createSampleIngest({
       store: index,
       dir,
       quotaMB: s.quotaMB,
@@ -50,20 +52,25 @@ export async function openSamples(
         timeoutMs: s.partialTimeoutS * 1000,
       },
     });
-    return {
-      ingest,
-      index,
-      dir,
-      async close() {
-        await ingest.close();
-        await index.close();
-        if (temporary) await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
+  } catch (cause) {
     await index.close();
-    throw error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new HubError(
+      'SL_SAMPLES_OPEN_FAILED',
+      `cannot open the sample folder ${dir}: ${reason}; set samples.dir (SL_HUB_SAMPLES_DIR) to a writable folder, or samples.enabled: false`,
+      { cause },
+    );
   }
+  return {
+    ingest,
+    index,
+    dir,
+    async close() {
+      await ingest.close();
+      await index.close();
+      if (temporary) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Today's counters for /metrics, from the ingest client, the store and samples. */
