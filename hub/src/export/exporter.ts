@@ -67,9 +67,12 @@ export function createExporter({
     ];
     const conn = await connect();
     let timedOut = false;
+    let again: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       conn.interrupt();
+      // An interrupt that lands before the query has started is lost: repeat until the query ends.
+      again = setInterval(() => conn.interrupt(), 100);
     }, limits.timeoutMs);
     try {
       return Number((await conn.run(sql, values)).rowsChanged);
@@ -82,6 +85,7 @@ export function createExporter({
       );
     } finally {
       clearTimeout(timer);
+      clearInterval(again);
       conn.closeSync();
     }
   }

@@ -48,16 +48,24 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
     let hub = await start();
     await publish(hub, messages.slice(0, 2));
     const first = hub;
-    await waitFor('meta and chunk 0 held', () => first.samples?.ingest.counts().partialBytes === 65_536);
+    await waitFor(
+      'meta and chunk 0 held',
+      () => first.samples?.ingest.counts().partialBytes === 65_536,
+      15_000,
+    );
     await hub.close();
 
     hub = await start();
     try {
       await publish(hub, messages.slice(2));
-      const [sample] = await waitFor('the sample in /api/samples', async () => {
-        const found = await listed(hub);
-        return found.length > 0 ? found : undefined;
-      });
+      const [sample] = await waitFor(
+        'the sample in /api/samples',
+        async () => {
+          const found = await listed(hub);
+          return found.length > 0 ? found : undefined;
+        },
+        15_000,
+      );
       expect(sample).toMatchObject({ sha256: meta.sha256, agent: 'cam-1', seq: 7, bytes: image.byteLength });
 
       const file = join(dir, 'samples', meta.sha256.slice(0, 2), `${meta.sha256}.jpg`);
@@ -72,12 +80,16 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
       const last = bad[2] as [string, Uint8Array];
       last[1] = Uint8Array.from(last[1]).fill(0, 0, 16);
       await publish(hub, bad);
-      const letters = await waitFor('the dead letter', async () => {
-        const body = (await (await fetch(`${hub.httpUrl}/api/dead-letters`)).json()) as {
-          dead_letters: Array<{ code: string; sender: string; error: string }>;
-        };
-        return body.dead_letters.length > 0 ? body.dead_letters : undefined;
-      });
+      const letters = await waitFor(
+        'the dead letter',
+        async () => {
+          const body = (await (await fetch(`${hub.httpUrl}/api/dead-letters`)).json()) as {
+            dead_letters: Array<{ code: string; sender: string; error: string }>;
+          };
+          return body.dead_letters.length > 0 ? body.dead_letters : undefined;
+        },
+        15_000,
+      );
       expect(letters[0]).toMatchObject({ code: 'SL_SAMPLE_HASH_MISMATCH', sender: 'plant-a/line-1/cam-2' });
       expect((await listed(hub)).map((s) => s.agent)).toEqual(['cam-1']);
 
