@@ -10,7 +10,10 @@ export type HubErrorCode =
   | 'SL_STORE_UNAVAILABLE'
   | 'SL_STORE_REJECTED'
   | 'SL_QUERY_TIMEOUT'
-  | 'SL_STORE_CLOSED';
+  | 'SL_STORE_CLOSED'
+  | 'SL_SAMPLES_OPEN_FAILED'
+  | 'SL_EXPORT_BUSY'
+  | 'SL_EXPORT_TIMEOUT';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

@@ -1,34 +1,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
+import { encode, HubState, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
 import { createConnectPolicy } from './broker/auth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
+import type { HubCounters } from './counters.ts';
+import { edgeRoutes, type HubSamples, openSamples } from './edges.ts';
 import { HubError } from './errors.ts';
-import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
+import { createIngest, type Ingest } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
-import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
+import { createDuckDbStore, type DuckDbStore } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
 
-/**
- * Everything a monitoring endpoint (Prometheus /metrics) reads about ingest and the store, at once and without a
- * query. Counts are totals since start (ingest) or since the database was created (store); rates are derived
- * from them by whoever samples them.
- */
-export interface HubCounters {
-  broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
-  /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
-  ingest: Readonly<IngestCounts>;
-  /** Writer state, backlog, commit lag, commits, failures, dead letters per reason and sender. */
-  store: StoreStatus;
-  /** Stored totals: results, duplicates, dead letters. */
-  totals: StoreCounters;
-}
+export type { HubCounters } from './counters.ts';
 
 export interface Hub {
   /** Base URL of the API and dashboard, with the real port. */
@@ -36,12 +25,14 @@ export interface Hub {
   /** URL agents publish to (the embedded broker's, with its real port, or the external one). */
   mqttUrl: string;
   config: HubConfig;
-  store: ResultStore;
+  store: DuckDbStore;
   ingest: Ingest;
+  /** Sample images; undefined when samples.enabled is false. */
+  samples?: HubSamples;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
-  /** Stops taking messages, then HTTP, then the broker, then the store; idempotent. */
+  /** Stops taking messages, then HTTP, then the broker, then samples, then the store; idempotent. */
   close(): Promise<void>;
 }
 
@@ -106,12 +97,15 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       log: log.child({ component: 'retention' }),
     });
     undo.push(async () => retention.stop());
+    const samples = await openSamples(config, store, log.child({ component: 'samples' }));
+    if (samples) undo.push(() => samples.close());
 
     const ingest = createIngest({
       store,
       log: log.child({ component: 'ingest' }),
       maxPayloadBytes: config.ingest.maxPayloadBytes,
       clockSkewLimitMs: config.ingest.clockSkewLimitS * 1000,
+      ...(samples ? { samples: samples.sink } : {}),
     });
 
     let broker: EmbeddedBroker | undefined;
@@ -155,11 +149,13 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       ingest: ingest.counts,
       store: store.status(),
       totals: await store.counters(),
+      ...(samples ? { samples: samples.ingest.counts() } : {}),
     });
 
     const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
     undo.push(async () => live.close());
     const [shiftH, shiftM] = config.metrics.shiftStart.split(':').map(Number);
+    const edges = edgeRoutes({ config, store, samples, log, counters });
     const app = createApi({
       store,
       live,
@@ -177,6 +173,8 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
       },
       dashboardDir: config.dashboard.dir,
+      extra: edges.extra,
+      middleware: edges.middleware,
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));
@@ -190,6 +188,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       config,
       store,
       ingest,
+      samples,
       get connected() {
         return connected();
       },
@@ -210,6 +209,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
           await closeServer(server);
           // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();
+          await samples?.close();
           await store.close();
           log.info({ ...ingest.counts }, 'hub stopped');
         })();

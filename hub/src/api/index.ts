@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { type Logger, pino } from 'pino';
 import { HubError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
@@ -28,6 +28,8 @@ export interface ApiOptions {
   clock?: BucketClock;
   /** More routes (their sub-app and docs), mounted before the 404 and listed in the OpenAPI description. */
   extra?: ReadonlyArray<{ app: Hono; docs: readonly RouteDoc[] }>;
+  /** Middleware run before every route (request metrics). */
+  middleware?: readonly MiddlewareHandler[];
   log?: Logger;
   now?: () => number;
 }
@@ -46,6 +48,7 @@ export function createApi({
   live,
   clock = { utcOffsetMinutes: 0, shiftMinutes: 480, shiftStartMinute: 360 },
   extra = [],
+  middleware = [],
   log,
   now = Date.now,
 }: ApiOptions): Hono {
@@ -56,6 +59,7 @@ export function createApi({
       return c.json({ error: { code: err.code, message: err.message } }, code);
     return c.json({ error: { code: 'SL_INTERNAL', message: err.message } }, 500);
   });
+  for (const handler of middleware) app.use('*', handler);
 
   const stream = live ?? createLiveStream({ store, log: log ?? pino({ level: 'silent' }), now });
   const modules = [

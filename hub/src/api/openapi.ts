@@ -6,19 +6,19 @@ import type { RouteDoc } from './route-doc.ts';
 export function openApiDocument(docs: readonly RouteDoc[], version: string): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const d of docs) {
-    const parameters = d.query
-      ? Object.entries(d.query.shape).map(([name, schema]) => {
-          const s = schema as z.ZodType;
-          const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { description?: string };
-          return {
-            name,
-            in: 'query',
-            required: !s.safeParse(undefined).success,
-            description: json.description ?? s.description,
-            schema: json,
-          };
-        })
-      : [];
+    const parameters = (['path', 'query'] as const).flatMap((where) =>
+      Object.entries((where === 'path' ? d.params : d.query)?.shape ?? {}).map(([name, schema]) => {
+        const s = schema as z.ZodType;
+        const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { description?: string };
+        return {
+          name,
+          in: where,
+          required: where === 'path' || !s.safeParse(undefined).success,
+          description: json.description ?? s.description,
+          schema: json,
+        };
+      }),
+    );
     const ok =
       d.response instanceof z.ZodType
         ? {
@@ -31,6 +31,14 @@ export function openApiDocument(docs: readonly RouteDoc[], version: string): obj
       summary: d.summary,
       ...(d.description ? { description: d.description } : {}),
       parameters,
+      ...(d.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(d.body, { io: 'input' }) } },
+            },
+          }
+        : {}),
       responses: {
         200: ok,
         400: { description: 'a bad parameter: `{ error: { code: "SL_QUERY_INVALID", message } }` naming it' },

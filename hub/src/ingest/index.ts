@@ -3,7 +3,7 @@ import { StoreRejectedError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
 import { createRouter, type RouteOutcome, type SampleSink, senderOf } from './route.ts';
 
-export { DEFAULT_CLOCK_SKEW_LIMIT_MS, type SampleSink } from './route.ts';
+export { DEFAULT_CLOCK_SKEW_LIMIT_MS, type SamplePartOutcome, type SampleSink } from './route.ts';
 
 export interface IngestOptions {
   store: ResultStore;

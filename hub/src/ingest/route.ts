@@ -14,14 +14,22 @@ import type { z } from 'zod';
 import type { ResultStore } from '../store/index.ts';
 import { checkClock } from './clock.ts';
 
-/** A sample chunk handler (hub-side sample assembly plugs in here); resolves once what it must keep is kept. */
+/** What became of a sample part: kept (held, stored, a duplicate), or rejected (ingest dead-letters it). */
+export type SamplePartOutcome =
+  | { kind: 'held' | 'stored' | 'duplicate' }
+  | { kind: 'rejected'; code: string; error: string };
+
+/**
+ * A sample part handler (the hub's sample assembler, `src/samples/`). Resolves once the part is durably held, so
+ * it may be acknowledged; rejects when it cannot be kept (disk full), so it is not.
+ */
 export type SampleSink = (
   ref: AgentRef,
   sha256: string,
   chunk: 'meta' | number,
   payload: Uint8Array,
   receivedTs: number,
-) => Promise<void>;
+) => Promise<SamplePartOutcome>;
 
 export interface RouteDeps {
   store: ResultStore;
@@ -148,10 +156,14 @@ export function createRouter(deps: RouteDeps) {
       case 'uplink':
         return dispatch(parsed.channel, parsed.ref, payload, receivedTs);
       case 'sample':
-        // Without a sample store (hub-side assembly plugs in as `samples`) chunks are acknowledged and dropped:
-        // dead-lettering 64 KiB binary chunks would push real dead letters out.
+        // Without a sample store (samples.enabled: false) parts are acknowledged and dropped: dead-lettering every
+        // 64 KiB chunk would push real dead letters out.
         if (!deps.samples) return { kind: 'ignored' };
-        await deps.samples(parsed.ref, parsed.sha256, parsed.chunk, payload, receivedTs);
+        {
+          const { ref, sha256, chunk } = parsed;
+          const outcome = await deps.samples(ref, sha256, chunk, payload, receivedTs);
+          if (outcome.kind === 'rejected') return rejected(outcome.code, outcome.error, agentKey(ref));
+        }
         return { kind: 'stored', channel: 'samples' };
       case 'hub-state':
       case 'command':

@@ -143,12 +143,18 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run('COMMIT');
 }
 
+/** The DuckDB store, with connections of their own for parts beside ingest (the samples table, exports). */
+export interface DuckDbStore extends ResultStore {
+  /** A new connection to the same database; the caller closes it before the store closes. */
+  connect(): Promise<DuckDBConnection>;
+}
+
 /**
  * The hub's ResultStore on one DuckDB file: one writer connection running group commits (appender into a raw
  * table without a primary key; seqs de-duplicated in memory; rollups folded in the same transaction), and a
  * small pool of read connections with per-query time limits.
  */
-export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<ResultStore> {
+export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbStore> {
   const { path, now = Date.now } = options;
   const { instance, conn } = await open(path, options.memoryLimit);
   let loaded: Awaited<ReturnType<typeof loadState>>;
@@ -220,6 +226,10 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Re
   const reads = createReads({ readers, dims, state, closedCheck: () => closed !== undefined, path });
 
   return {
+    connect() {
+      if (closed) return Promise.reject(new HubError('SL_STORE_CLOSED', `store ${path} is closed`));
+      return instance.connect();
+    },
     async insertResults(ref, session, results, receivedTs, times) {
       if (results.length === 0) return { inserted: 0, duplicates: 0 };
       return (await submit({ kind: 'results', ref, session, results, receivedTs, times })) as InsertOutcome;

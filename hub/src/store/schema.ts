@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HubError } from '../errors.ts';
+import { SAMPLES_MIGRATION } from '../samples/schema.ts';
 
 /**
  * Ordered migrations; entry i brings the schema to version i + 1. Append new ones, never edit old ones:
@@ -177,6 +178,8 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE dead_letters SET stored_bytes = strlen(payload) + strlen(error) + strlen(topic);
   INSERT INTO counters VALUES ('conflicts', 0), ('dead_letters_evicted', 0), ('batch', 0), ('folded', 0), ('rollups_stale', 1);
   `,
+  // 3: sample images (rows here, bytes content-addressed on disk; see src/samples/schema.ts).
+  SAMPLES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
