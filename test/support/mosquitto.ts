@@ -12,15 +12,18 @@ export interface Mosquitto {
   dataDir: string;
   /** `keepData` leaves the persistence file for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
+  /** kill -9: no final save; what survives is the last snapshot. Keeps the data dir. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts Debian's mosquitto on a free loopback port (install: apt-get install mosquitto), with
  * persistence as a production broker must have: sessions and queued QoS 1 messages survive a restart
- * that reuses `dataDir`.
+ * that reuses `dataDir`. Mosquitto 2.0 saves a snapshot on shutdown and every `autosave_interval`;
+ * `saveEveryChange` snapshots after every change instead, the closest it comes to surviving kill -9.
  */
 export async function startMosquitto(
-  opts: { port?: number; binary?: string; dataDir?: string } = {},
+  opts: { port?: number; binary?: string; dataDir?: string; saveEveryChange?: boolean } = {},
 ): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'sl-mosquitto-')));
@@ -29,7 +32,9 @@ export async function startMosquitto(
   await writeFile(
     conf,
     // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\n`,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\n${
+      opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
+    }`,
   );
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -57,12 +62,18 @@ export async function startMosquitto(
     port,
     dataDir: dir,
     async stop({ keepData = false } = {}) {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
       if (!keepData) await rm(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
