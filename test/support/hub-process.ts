@@ -9,12 +9,6 @@ export interface HubProcessOptions {
   dbPath: string;
   /** External broker; without it the hub runs its embedded broker on a free port. */
   brokerUrl?: string;
-  /**
-   * Largest file the hub may write, in bytes (RLIMIT_FSIZE soft limit, set with util-linux `prlimit`);
-   * writes beyond it fail with EFBIG as on a full disk. The hard limit stays unlimited, so
-   * `setFileSizeLimit` can lift it on the running process.
-   */
-  fileSizeLimit?: number;
   /** Start-up deadline; generous, the machine is shared. */
   startMs?: number;
 }
@@ -41,6 +35,10 @@ export interface HubProcess {
   kill(): Promise<HubExit>;
   /** SIGTERM, the clean shutdown. */
   stop(): Promise<HubExit>;
+  /**
+   * Largest file the hub may write from now on, in bytes: its RLIMIT_FSIZE soft limit, set with
+   * util-linux `prlimit`. Writes past it fail with EFBIG, as on a full disk; 'unlimited' lifts it.
+   */
   setFileSizeLimit(bytes: number | 'unlimited'): Promise<void>;
 }
 
@@ -67,11 +65,7 @@ export async function spawnHub(opts: HubProcessOptions): Promise<HubProcess> {
     '0',
     ...(opts.brokerUrl ? ['--broker-url', opts.brokerUrl] : ['--mqtt-port', '0']),
   ];
-  const [cmd, args] =
-    opts.fileSizeLimit === undefined
-      ? [process.execPath, hubArgs]
-      : ['prlimit', [`--fsize=${opts.fileSizeLimit}:unlimited`, '--', process.execPath, ...hubArgs]];
-  const child: ChildProcess = spawn(cmd, args, {
+  const child: ChildProcess = spawn(process.execPath, hubArgs, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SL_HUB_LOG_LEVEL: 'info' },

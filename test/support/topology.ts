@@ -22,8 +22,6 @@ export interface TopologyOptions {
   clockOffsetMs?: (i: number) => number | undefined;
   /** Directory of the hub's DuckDB file (default: the topology's own temp dir). */
   dbDir?: string;
-  /** RLIMIT_FSIZE for the hub process (see spawnHub). */
-  hubFileSizeLimit?: number;
 }
 
 /**
@@ -48,7 +46,7 @@ export interface Topology {
   readonly mosquitto: Mosquitto | undefined;
   killHub(): Promise<void>;
   /** Starts a new hub process on the same database (after killHub or a crash). */
-  restartHub(opts?: { fileSizeLimit?: number }): Promise<HubProcess>;
+  restartHub(): Promise<HubProcess>;
   /** kill -9 of Mosquitto, then a restart on its persistence (mosquitto mode only). */
   killBroker(): Promise<void>;
   restartBroker(): Promise<void>;
@@ -99,12 +97,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         () => (hubProxy as TcpProxy).close(),
       );
     }
-    const startHubProcess = (fileSizeLimit = opts.hubFileSizeLimit) =>
-      spawnHub({
-        dbPath,
-        ...(hubProxy ? { brokerUrl: hubProxy.url } : {}),
-        ...(fileSizeLimit === undefined ? {} : { fileSizeLimit }),
-      });
+    const startHubProcess = () => spawnHub({ dbPath, ...(hubProxy ? { brokerUrl: hubProxy.url } : {}) });
     hub = await startHubProcess();
     const agentProxy = await startTcpProxy(mosquitto ? mosquitto.port : hub.mqttPort);
     stops.push(() => agentProxy.close());
@@ -145,8 +138,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       async killHub() {
         await hub?.kill();
       },
-      async restartHub(restart = {}) {
-        hub = await startHubProcess(restart.fileSizeLimit);
+      async restartHub() {
+        hub = await startHubProcess();
         if (!mosquitto) agentProxy.retarget(hub.mqttPort);
         return hub;
       },
