@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from 'vitest';
 import { startTopology, type Topology } from '../support/topology.ts';
-import { expectNothingLost } from './report.ts';
+import { expectNothingLost, progress } from './report.ts';
 import { SCENARIO_TIMEOUT_MS, size } from './scale.ts';
 
 const KILLS = size(3, 20);
@@ -21,6 +21,7 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
           await topo.waitStored(before + 15 + (i % 3) * 10, `hub run ${i + 1}`);
           await topo.killHub();
           await topo.restartHub();
+          progress(`hub-kill-${broker}`, `kill ${i + 1}/${KILLS}, ${await topo.storedCount()} stored`);
         }
         await topo.waitStored((await topo.storedCount()) + 15, 'the last hub run');
         expectNothingLost(`hub-kill-${broker}`, await topo.finish(), { kills: KILLS });

@@ -21,3 +21,10 @@ export function expectNothingLost(scenario: string, t: Tally, extra: Record<stri
     `${scenario}: ${t.lost} lost (${t.lostAcknowledged} of them acknowledged to the agent), ${t.duplicated} duplicated, ${t.unexplained} unexplained of ${t.created} created; e.g. ${t.examples.join('; ')}`,
   ).toEqual({ lost: 0, duplicated: 0, unexplained: 0 });
 }
+
+/** A progress line on stderr in full runs (`pnpm test:faults`), where a scenario takes minutes. */
+export function progress(scenario: string, message: string): void {
+  if (process.env.SL_FAULTS_SCALE === 'full') {
+    process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${scenario}: ${message}\n`);
+  }
+}
