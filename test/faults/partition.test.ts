@@ -7,8 +7,8 @@ import { expectNothingLost, progress } from './report.ts';
 import { SCENARIO_TIMEOUT_MS, size } from './scale.ts';
 
 /** A long partition outlasts MQTT keepalive (60 s: both ends give up and reconnect into the hole). */
-const LONG_MS = size(8_000, 120_000);
-const FLAPS = size(3, 20);
+const LONG_MS = size(5_000, 120_000);
+const FLAPS = size(2, 20);
 const AGENT_LINK: FlapStep[] = [
   { mode: 'cut', ms: 400 },
   { mode: 'pass', ms: 1500 },
