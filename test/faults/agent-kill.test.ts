@@ -1,22 +1,19 @@
-import { afterEach, describe, it } from 'vitest';
-import { startTopology, type Topology } from '../support/topology.ts';
+import { describe, it } from 'vitest';
+import { useTopology } from '../support/topology.ts';
 import { waitFor } from '../support/wait.ts';
 import { expectNothingLost, progress } from './report.ts';
 import { SCENARIO_TIMEOUT_MS, size } from './scale.ts';
 
 const KILLS = size(3, 20);
-let topo: Topology | undefined;
-afterEach(async () => {
-  await topo?.close();
-});
+const start = useTopology();
 
 describe('agent kill -9 mid-stream, restarted on its state dir', () => {
   it(
     `stores every result once across ${KILLS} kills, taking the agents in turn`,
     async () => {
-      topo = await startTopology({ agents: 3 });
+      const t = await start({ agents: 3 });
       for (let i = 0; i < KILLS; i += 1) {
-        const agent = topo.agents[i % topo.agents.length];
+        const agent = t.agents[i % t.agents.length];
         if (!agent) throw new Error('no agent');
         // The victim has had results acknowledged in this run, and keeps making more when it dies.
         const acked = await agent.acked();
@@ -30,10 +27,10 @@ describe('agent kill -9 mid-stream, restarted on its state dir', () => {
         await agent.start();
         progress(
           'agent-kill',
-          `kill ${i + 1}/${KILLS} (${agent.ref.agent}), ${await topo.storedCount()} stored`,
+          `kill ${i + 1}/${KILLS} (${agent.ref.agent}), ${await t.storedCount()} stored`,
         );
       }
-      expectNothingLost('agent-kill', await topo.finish(), { kills: KILLS });
+      expectNothingLost('agent-kill', await t.finish(), { kills: KILLS });
     },
     SCENARIO_TIMEOUT_MS,
   );

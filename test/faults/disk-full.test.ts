@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmallDisk, type DiskKind, type SmallDisk } from '../support/small-disk.ts';
-import { startTopology, type Topology } from '../support/topology.ts';
+import { useTopology } from '../support/topology.ts';
 import { waitFor } from '../support/wait.ts';
 import { expectNothingLost, progress } from './report.ts';
 import { SCENARIO_TIMEOUT_MS, size } from './scale.ts';
@@ -13,12 +13,14 @@ const CYCLES = size(2, 6);
 const MADE_WHILE_FULL = size(60, 300);
 const KIND = (process.env.SL_FAULTS_DISK as DiskKind | undefined) ?? 'auto';
 
-let topo: Topology | undefined;
 let disk: SmallDisk | undefined;
+// Registered before useTopology's: after-each hooks run last-registered first, so the hub is gone
+// before its disk is unmounted.
 afterEach(async () => {
-  await topo?.close();
   await disk?.close();
+  disk = undefined;
 });
+const start = useTopology();
 
 interface Cycle {
   made: number;
@@ -31,8 +33,7 @@ describe('the hub’s disk fills up', () => {
     `stops acknowledging and loses nothing acknowledged, ${CYCLES} times`,
     async () => {
       disk = await createSmallDisk(await mkdtemp(join(tmpdir(), 'sl-faults-disk-')), KIND);
-      const t = await startTopology({ agents: 3, dbDir: disk.dir });
-      topo = t;
+      const t = await start({ agents: 3, dbDir: disk.dir });
       const cycles: Cycle[] = [];
       for (let i = 0; i < CYCLES; i += 1) {
         await t.waitStored((await t.storedCount()) + 20, `results before the disk fills (cycle ${i + 1})`);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { FlapStep } from '../support/tcp-proxy.ts';
-import { startTopology, type Topology } from '../support/topology.ts';
+import { type Topology, useTopology } from '../support/topology.ts';
 import { waitFor } from '../support/wait.ts';
 import { expectNothingLost, progress } from './report.ts';
 import { SCENARIO_TIMEOUT_MS, size } from './scale.ts';
@@ -23,15 +23,12 @@ const HUB_LINK: FlapStep[] = [
   { mode: 'cut', ms: 700 },
 ];
 
-let topo: Topology | undefined;
-afterEach(async () => {
-  await topo?.close();
-});
+const start = useTopology();
 
 /** Holds a partition for at least `ms`, and until the agents made results behind it. */
-async function partition(t: Topology, ms: number, what: string): Promise<void> {
+async function partition(t: Topology, scenario: string, ms: number, what: string): Promise<void> {
   const created = await t.createdCount();
-  progress('partition', `${what}: at least ${ms / 1000} s`);
+  progress(scenario, `${what}: at least ${ms / 1000} s`);
   await delay(ms);
   await waitFor(
     `results made during ${what}`,
@@ -42,27 +39,27 @@ async function partition(t: Topology, ms: number, what: string): Promise<void> {
 }
 
 for (const broker of ['embedded', 'mosquitto'] as const) {
+  const scenario = `partition-${broker}`;
   describe(`a long partition, then flapping links (${broker} broker)`, () => {
     it(
       `stores every result once after ${LONG_MS / 1000} s black-holed and ${FLAPS} flaps`,
       async () => {
-        const t = await startTopology({ agents: 3, broker });
-        topo = t;
+        const t = await start({ agents: 3, broker });
         await t.waitStored(20, 'results before the partition');
 
         t.agentProxy.setMode('blackhole');
-        await partition(t, LONG_MS, 'the agents’ partition');
+        await partition(t, scenario, LONG_MS, 'the agents’ partition');
         t.agentProxy.setMode('pass');
         if (t.hubProxy) {
           // The hub cut off from its broker while the agents publish: the broker must queue for it.
           t.hubProxy.setMode('blackhole');
-          await partition(t, LONG_MS, 'the hub’s partition');
+          await partition(t, scenario, LONG_MS, 'the hub’s partition');
           t.hubProxy.setMode('pass');
         }
         await Promise.all([t.agentProxy.flap(AGENT_LINK, FLAPS), t.hubProxy?.flap(HUB_LINK, FLAPS)]);
 
         await t.waitStored((await t.storedCount()) + 30, 'results after the flapping');
-        expectNothingLost(`partition-${broker}`, await t.finish(), {
+        expectNothingLost(scenario, await t.finish(), {
           partition_s: LONG_MS / 1000,
           flaps: FLAPS,
           bytes_dropped: t.agentProxy.stats.bytesDropped + (t.hubProxy?.stats.bytesDropped ?? 0),

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { readStoredResults } from './hub-db.ts';
 import { type HubProcess, spawnHub } from './hub-process.ts';
 import { createManagedAgent, type ManagedAgent } from './managed-agent.ts';
@@ -44,8 +45,10 @@ export interface Topology {
   /** Between the hub and Mosquitto (mosquitto mode only). */
   readonly hubProxy: TcpProxy | undefined;
   readonly mosquitto: Mosquitto | undefined;
+  /** Hub processes that exited by themselves (each was started again). */
+  readonly hubCrashes: number;
   killHub(): Promise<void>;
-  /** Starts a new hub process on the same database (after killHub or a crash). */
+  /** Starts a new hub process on the same database after killHub (or returns the one running). */
   restartHub(): Promise<HubProcess>;
   /** kill -9 of Mosquitto, then a restart on its persistence (mosquitto mode only). */
   killBroker(): Promise<void>;
@@ -60,9 +63,14 @@ export interface Topology {
    * Ends the run and counts: stops every agent once its outbox is empty, waits for the hub to store
    * what they sent, stops the hub, reads its DuckDB file and compares result by result.
    */
-  finish(): Promise<Tally>;
+  finish(): Promise<RunTally>;
   /** Stops whatever still runs and removes the temp dir. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface RunTally extends Tally {
+  /** Hub processes that exited by themselves during the run (each was started again). */
+  hubCrashes: number;
 }
 
 /** Generous deadlines: the machine is shared and slow; none of them is what a test asserts. */
@@ -74,14 +82,22 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   const stops: (() => Promise<unknown>)[] = [];
   let mosquitto: Mosquitto | undefined;
   let hubProxy: TcpProxy | undefined;
+  let agentProxy: TcpProxy | undefined;
   let hub: HubProcess | undefined;
   const agents: ManagedAgent[] = [];
   let closed = false;
+  // Hub processes ended on purpose, and those gone by themselves; launches run one at a time.
+  const ended = new WeakSet<HubProcess>();
+  const gone = new WeakSet<HubProcess>();
+  let hubCrashes = 0;
+  let launching: Promise<unknown> = Promise.resolve();
 
   const close = async () => {
     if (closed) return;
     closed = true;
     for (const a of agents) await a.kill().catch(() => undefined);
+    await launching.catch(() => undefined);
+    if (hub) ended.add(hub);
     await hub?.kill().catch(() => undefined);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
@@ -97,10 +113,37 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         () => (hubProxy as TcpProxy).close(),
       );
     }
-    const startHubProcess = () => spawnHub({ dbPath, ...(hubProxy ? { brokerUrl: hubProxy.url } : {}) });
-    hub = await startHubProcess();
-    const agentProxy = await startTcpProxy(mosquitto ? mosquitto.port : hub.mqttPort);
-    stops.push(() => agentProxy.close());
+    const alive = (h: HubProcess | undefined): h is HubProcess => !!h && !gone.has(h) && !ended.has(h);
+    /** Starts a hub unless one is already up (checked in turn, after any launch before it). */
+    const launch = () => {
+      const next = launching
+        .catch(() => undefined)
+        .then(async () => {
+          if (alive(hub)) return hub;
+          const h = await spawnHub({ dbPath, ...(hubProxy ? { brokerUrl: hubProxy.url } : {}) });
+          hub = h;
+          if (!mosquitto) agentProxy?.retarget(h.mqttPort);
+          void h.exited.then(() => {
+            gone.add(h);
+            if (!ended.has(h) && !closed && hub === h) void restartCrashed(h);
+          });
+          return h;
+        });
+      launching = next;
+      return next;
+    };
+    // Like a service manager (Restart=always): a hub that exits by itself is started again, until
+    // it stays up; its data guarantee is what the scenarios judge, not how it copes.
+    const restartCrashed = async (h: HubProcess) => {
+      hubCrashes += 1;
+      while (!closed && hub === h) {
+        await launch().catch(() => new Promise((r) => setTimeout(r, 1000)));
+      }
+    };
+    const first = await launch();
+    const proxy = await startTcpProxy(mosquitto ? mosquitto.port : first.mqttPort);
+    agentProxy = proxy;
+    stops.push(() => proxy.close());
 
     const count = opts.agents ?? 3;
     for (let i = 1; i <= count; i += 1) {
@@ -109,7 +152,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         await createManagedAgent({
           dir,
           ref: { site: 'faults', line: `line-${i}`, agent: `agent-${i}` },
-          brokerUrl: agentProxy.url,
+          brokerUrl: proxy.url,
           seed: 100 + i,
           ...(opts.fps === undefined ? {} : { fps: opts.fps }),
           ...(opts.agentConfig ? { config: opts.agentConfig } : {}),
@@ -132,17 +175,21 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         return hub as HubProcess;
       },
       agents,
-      agentProxy,
+      agentProxy: proxy,
       hubProxy,
-      mosquitto,
+      get mosquitto() {
+        return mosquitto;
+      },
+      get hubCrashes() {
+        return hubCrashes;
+      },
       async killHub() {
-        await hub?.kill();
+        await launching.catch(() => undefined);
+        if (!hub) return;
+        ended.add(hub);
+        await hub.kill();
       },
-      async restartHub() {
-        hub = await startHubProcess();
-        if (!mosquitto) agentProxy.retarget(hub.mqttPort);
-        return hub;
-      },
+      restartHub: launch,
       async killBroker() {
         if (!mosquitto) throw new Error('killBroker: this topology runs the embedded broker');
         await mosquitto.kill();
@@ -150,7 +197,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       async restartBroker() {
         if (!mosquitto) throw new Error('restartBroker: this topology runs the embedded broker');
         mosquitto = await startMosquitto({ dataDir: mosquitto.dataDir, saveEveryChange: true });
-        agentProxy.retarget(mosquitto.port);
+        proxy.retarget(mosquitto.port);
         hubProxy?.retarget(mosquitto.port);
       },
       storedCount,
@@ -164,7 +211,7 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         );
       },
       async finish() {
-        agentProxy.setMode('pass');
+        proxy.setMode('pass');
         hubProxy?.setMode('pass');
         await Promise.all(agents.map((a) => a.finish()));
         const created = await Promise.all(
@@ -176,8 +223,10 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         );
         const total = created.reduce((n, c) => n + c.created.size, 0);
         await waitForStore(storedCount, total);
+        await launching.catch(() => undefined);
+        if (hub) ended.add(hub);
         await hub?.stop();
-        return tally(created, await readStoredResults(dbPath));
+        return { ...tally(created, await readStoredResults(dbPath)), hubCrashes };
       },
       close,
     };
@@ -208,4 +257,20 @@ async function waitForStore(storedCount: () => Promise<number>, total: number): 
     },
     500,
   ).catch(() => undefined);
+}
+
+/**
+ * For a test file: `const start = useTopology();`, then `const t = await start({ … })` inside a test.
+ * Every topology started is closed after its test, whatever happened.
+ */
+export function useTopology(): (opts?: TopologyOptions) => Promise<Topology> {
+  const open: Topology[] = [];
+  afterEach(async () => {
+    for (const t of open.splice(0)) await t.close();
+  });
+  return async (opts) => {
+    const t = await startTopology(opts);
+    open.push(t);
+    return t;
+  };
 }
