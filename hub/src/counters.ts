@@ -1,4 +1,5 @@
 import type { StoreCounters } from '@sightline/protocol';
+import type { AckCounts } from './ingest/acks.ts';
 import type { IngestCounts } from './ingest/index.ts';
 import type { SampleCounts } from './samples/index.ts';
 import type { StoreStatus } from './store/index.ts';
@@ -12,6 +13,8 @@ export interface HubCounters {
   broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
   /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
   ingest: Readonly<IngestCounts>;
+  /** End-to-end acks published to agents after commits (and those that could not go out), since start. */
+  acks: Readonly<AckCounts>;
   /** Writer state, backlog, commit lag, commits, failures, dead letters per reason and sender. */
   store: StoreStatus;
   /** Stored totals: results (a running count, less what retention removed), duplicates, dead letters. */

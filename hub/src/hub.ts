@@ -1,15 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { encode, HubState, topics } from '@sightline/protocol';
+import { topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
 import { createConnectPolicy } from './broker/auth.ts';
+import { hubStatePayload } from './broker/hub-state.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
 import type { HubCounters } from './counters.ts';
 import { edgeRoutes, type HubSamples, openSamples } from './edges.ts';
 import { HubError } from './errors.ts';
+import { createAckPublisher, type DownlinkPublish } from './ingest/acks.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
@@ -100,11 +102,19 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const samples = await openSamples(config, store, log.child({ component: 'samples' }));
     if (samples) undo.push(() => samples.close());
 
+    // Acks go out through whichever broker link exists once it does (it is made below, after ingest).
+    let downlink: DownlinkPublish = () => Promise.reject(new Error('no broker yet'));
+    const acks = createAckPublisher({
+      storedRanges: store.storedSeqs,
+      publish: (topic, payload) => downlink(topic, payload),
+      log: log.child({ component: 'acks' }),
+    });
     const ingest = createIngest({
       store,
       log: log.child({ component: 'ingest' }),
       maxPayloadBytes: config.ingest.maxPayloadBytes,
       clockSkewLimitMs: config.ingest.clockSkewLimitS * 1000,
+      acks,
       ...(samples ? { samples: samples.sink } : {}),
     });
 
@@ -119,10 +129,8 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       });
       const embedded = broker;
       undo.push(() => embedded.close());
-      await embedded.publish(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
-        qos: 1,
-        retain: true,
-      });
+      downlink = (topic, payload) => embedded.publish(topic, payload, { qos: 0, retain: false });
+      await embedded.publish(topics.hubState(), hubStatePayload(true, Date.now()), { qos: 1, retain: true });
       log.info(
         { url: broker.url, protocol: 'MQTT 3.1.1' },
         'embedded broker listening; messages stored before PUBACK',
@@ -140,6 +148,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         log: log.child({ component: 'ingest' }),
       });
       source = mqtt;
+      downlink = mqtt.publish;
       undo.push(() => mqtt.close({ force: true }));
     }
     const mqttUrl = broker?.url ?? (config.broker.url as string);
@@ -147,6 +156,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const counters = async (): Promise<HubCounters> => ({
       broker: { connected: connected(), mode: config.broker.mode, clients: broker ? broker.clients : null },
       ingest: ingest.counts,
+      acks: acks.counts,
       store: store.status(),
       totals: await store.counters(),
       ...(samples ? { samples: samples.ingest.counts() } : {}),
@@ -196,13 +206,12 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       close() {
         closing ??= (async () => {
           retention.stop();
+          await acks.flush();
           await source?.close();
           if (broker) {
+            await acks.flush();
             await broker
-              .publish(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), {
-                qos: 1,
-                retain: true,
-              })
+              .publish(topics.hubState(), hubStatePayload(false, Date.now()), { qos: 1, retain: true })
               .catch(() => undefined);
           }
           live.close();

@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ResultStore } from '../store/index.ts';
+import type { AckPublisher } from './acks.ts';
 import { checkClock } from './clock.ts';
 
 /** What became of a sample part: kept (held, stored, a duplicate), or rejected (ingest dead-letters it). */
@@ -39,12 +40,14 @@ export interface RouteDeps {
   /** Device clock skew allowed before a result's capture time is replaced by the receive time. */
   clockSkewLimitMs?: number;
   samples?: SampleSink;
+  /** Told about every committed results batch, to acknowledge it to its agent end to end. */
+  acks?: Pick<AckPublisher, 'stored'>;
 }
 
 export type RouteOutcome =
   | { kind: 'stored'; channel: UplinkChannel | 'samples'; inserted?: number; duplicates?: number }
   | { kind: 'rejected'; code: string; error: string; sender: string | null }
-  /** Hub-published topics seen on a wide subscription (hub state, commands, model downlink): not ours to store. */
+  /** Hub-published topics seen on a wide subscription (hub state, acks, commands, model downlink): not stored. */
   | { kind: 'ignored' };
 
 type Handlers = {
@@ -57,7 +60,7 @@ type Handlers = {
 
 export const DEFAULT_CLOCK_SKEW_LIMIT_MS = 10 * 60_000;
 
-function handlers({ store, log, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }: RouteDeps): Handlers {
+function handlers({ store, log, acks, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }: RouteDeps): Handlers {
   // Latest (device time − receive time) per agent, from messages sent live: the agent's clock offset.
   const offsets = new Map<string, number>();
   const noteClock = (ref: AgentRef, deviceTs: number, receivedTs: number) =>
@@ -74,6 +77,15 @@ function handlers({ store, log, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }
         ts,
         times,
       );
+      if (acks && batch.results.length > 0) {
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const r of batch.results) {
+          if (r.seq < lo) lo = r.seq;
+          if (r.seq > hi) hi = r.seq;
+        }
+        acks.stored(ref, lo, hi);
+      }
       const fields = { agent: agentKey(ref), session: batch.session, inserted, duplicates, skewed };
       if (skewed > 0)
         log.warn(fields, 'device clock outside the skew limit; results kept with the receive time');
@@ -166,6 +178,7 @@ export function createRouter(deps: RouteDeps) {
         }
         return { kind: 'stored', channel: 'samples' };
       case 'hub-state':
+      case 'ack':
       case 'command':
       case 'model-desired':
       case 'model-bundle':

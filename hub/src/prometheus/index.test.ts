@@ -14,6 +14,7 @@ function counters(store: ResultStore, messages: number): HubCounters {
       deadLetters: 3,
       storeFailures: 1,
     },
+    acks: { messages: 9, failures: 1 },
     store: {
       ...store.status(),
       deadLetters: {
@@ -53,6 +54,8 @@ describe('GET /metrics', () => {
       expect(value(text, 'sightline_results_inserted_total')).toBe(40);
       expect(value(text, 'sightline_results_stored')).toBe(38);
       expect(value(text, 'sightline_results_duplicate_total')).toBe(3);
+      expect(value(text, 'sightline_acks_published_total')).toBe(9);
+      expect(value(text, 'sightline_acks_failed_total')).toBe(1);
       expect(value(text, 'sightline_store_failures_total')).toBe(1);
       expect(value(text, 'sightline_store_writable')).toBe(1);
       expect(value(text, 'sightline_broker_connected')).toBe(1);

@@ -50,6 +50,8 @@ export function prometheusRoutes({ read }: { read: () => Promise<HubCounters> })
     ]),
     inserted: counter('results_inserted_total', 'inspection results stored for the first time since start'),
     duplicates: counter('results_duplicate_total', 'redelivered results ignored since start'),
+    acks: counter('acks_published_total', 'end-to-end ack messages published to agents after commits'),
+    ackFailures: counter('acks_failed_total', 'ack messages that could not be published (agents resend)'),
     stored: gauge('results_stored', 'results in the store (less what retention removed)'),
     storeFailures: counter(
       'store_failures_total',
@@ -94,6 +96,8 @@ export function prometheusRoutes({ read }: { read: () => Promise<HubCounters> })
     total(m.inserted, c.ingest.results.inserted);
     total(m.duplicates, c.ingest.results.duplicates);
     set(m.stored, c.totals.results);
+    total(m.acks, c.acks.messages);
+    total(m.ackFailures, c.acks.failures);
     total(m.storeFailures, c.ingest.storeFailures);
     for (const [reason, bySender] of Object.entries(c.store.deadLetters.byReason)) {
       total(

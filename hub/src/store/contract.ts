@@ -39,6 +39,23 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       expect((await store.counters()).results).toBe(10);
     });
 
+    it('tells which seqs of an agent it holds, as whole intervals overlapping a span, at once after the commit', async () => {
+      expect(store.storedSeqs(A, 0, 100)).toEqual([]);
+      const seqs = [...range(1, 5), ...range(8, 9), 20];
+      await store.insertResults(A, 's1', seqs.map((s) => makeResult(s)), 1);
+      expect(store.storedSeqs(A, 0, 100)).toEqual([
+        [1, 5],
+        [8, 9],
+        [20, 20],
+      ]);
+      expect(store.storedSeqs(A, 3, 8)).toEqual([
+        [1, 5],
+        [8, 9],
+      ]);
+      expect(store.storedSeqs(A, 6, 7)).toEqual([]);
+      expect(store.storedSeqs(B, 0, 100)).toEqual([]);
+    });
+
     it('lists results newest first, filtered, with their flags', async () => {
       await store.insertResults(
         A,

@@ -10,7 +10,7 @@ import { createReaders } from './readers.ts';
 import { createReads } from './reads.ts';
 import { EFFECTIVE_RUN_MS, FOLD_TEMP_TABLES, LINE_SUMS, rawAggregateSql } from './rollup-sql.ts';
 import { migrate } from './schema.ts';
-import { createSeqIndex } from './seq-index.ts';
+import { createSeqIndex, overlapping } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
 import type { WriteOp } from './write-ops.ts';
 
@@ -233,6 +233,10 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
     async insertResults(ref, session, results, receivedTs, times) {
       if (results.length === 0) return { inserted: 0, duplicates: 0 };
       return (await submit({ kind: 'results', ref, session, results, receivedTs, times })) as InsertOutcome;
+    },
+    storedSeqs(ref, lo, hi) {
+      const ids = dims.lookup(ref);
+      return ids ? overlapping(seqs.intervals(ids.agentId), lo, hi) : [];
     },
     recordDeadLetter: (letter) => record({ kind: 'dead-letter', letter }),
     recordBirth: agentOp('birth'),

@@ -171,6 +171,11 @@ export interface ResultStore {
     receivedTs: number,
     times?: readonly ResultTime[],
   ): Promise<InsertOutcome>;
+  /**
+   * The agent's committed seqs as inclusive intervals overlapping [lo, hi], from memory (no query): what the
+   * hub tells the agent it holds (end-to-end acknowledgement). [] for an agent never stored.
+   */
+  storedSeqs(ref: AgentRef, lo: number, hi: number): Array<[lo: number, hi: number]>;
   /** Keeps a rejected message: payload truncated to 4 KiB, original size recorded, capped by rows and bytes. */
   recordDeadLetter(letter: DeadLetterInput): Promise<void>;
   recordBirth(ref: AgentRef, birth: Birth, receivedTs?: number): Promise<void>;
