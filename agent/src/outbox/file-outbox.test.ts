@@ -32,6 +32,22 @@ describe('file outbox', () => {
     await c.close();
   });
 
+  it('after a restart, resends what the broker acknowledged but the hub never confirmed', async () => {
+    const a = await createFileOutbox({ dir });
+    for (let i = 0; i < 6; i++) await a.append(result(i));
+    a.sent(await a.take(6), 1);
+    await a.confirm([[0, 2]]);
+    await a.close();
+
+    const b = await createFileOutbox({ dir });
+    expect((await b.take(10)).map((e) => [e.seq, e.result.replayed])).toEqual([
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
+    await b.close();
+  });
+
   it('cuts off a torn last write and keeps every whole record', async () => {
     const a = await createFileOutbox({ dir });
     for (let i = 0; i < 3; i++) await a.append(result(i));
