@@ -5,7 +5,7 @@ import { createOpenCvSource } from './opencv-source.ts';
 import { createSyntheticSource } from './synthetic-source.ts';
 
 export { createFolderSource } from './folder-source.ts';
-export type { CapturedFrame, FrameSource } from './frame-source.ts';
+export { type CapturedFrame, type FrameSource, monotonicMs } from './frame-source.ts';
 export { createOpenCvSource, isLiveUri, loadOpenCv } from './opencv-source.ts';
 export { createSyntheticSource } from './synthetic-source.ts';
 

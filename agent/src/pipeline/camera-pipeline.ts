@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ActStage } from '../act/stage.ts';
 import { type CameraState, startCamera } from '../capture/camera.ts';
-import type { CapturedFrame, FrameSource } from '../capture/index.ts';
+import { type CapturedFrame, type FrameSource, monotonicMs } from '../capture/index.ts';
 import { type DecisionPolicy, decideScore } from '../decide/index.ts';
 import type { ModelSlot } from '../infer/model-slot.ts';
 import { inferFrame } from '../infer/stage.ts';
@@ -85,7 +85,8 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
           capture: captured.captureMs,
           preprocess: prepared.preprocessMs,
           infer: inferred.inferMs,
-          total: captured.captureMs + (Date.now() - captured.ts),
+          // Monotonic: a wall-clock step mid-frame must not make a latency negative (or an hour long).
+          total: captured.captureMs + Math.max(0, monotonicMs() - (captured.at ?? monotonicMs())),
         },
       };
     } catch (err) {
