@@ -90,6 +90,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       queryTimeoutMs: config.store.queryTimeoutMs,
       memoryLimit: config.store.memoryLimit,
       deadLetters: config.store.deadLetters,
+      log: log.child({ component: 'store' }),
     });
     undo.push(() => store.close());
     log.info({ path: config.store.path }, 'store open');

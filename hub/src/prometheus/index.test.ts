@@ -54,6 +54,7 @@ describe('GET /metrics', () => {
       expect(value(text, 'sightline_results_inserted_total')).toBe(40);
       expect(value(text, 'sightline_results_stored')).toBe(38);
       expect(value(text, 'sightline_results_duplicate_total')).toBe(3);
+      expect(value(text, 'sightline_results_conflict_total')).toBe(0);
       expect(value(text, 'sightline_acks_published_total')).toBe(9);
       expect(value(text, 'sightline_acks_failed_total')).toBe(1);
       expect(value(text, 'sightline_store_failures_total')).toBe(1);

@@ -12,7 +12,7 @@ export const prometheusDocs: RouteDoc[] = [
     path: '/metrics',
     summary: 'Prometheus text exposition: ingest, store, samples, HTTP requests and the Node process',
     description:
-      'Read from the hub counters at scrape time, without a database query: results inserted, duplicates, dead letters by reason, backlog, commit lag, store state; see the hub README for every series.',
+      'Read from the hub counters at scrape time, without a database query: results inserted, duplicates, conflicts, dead letters by reason, backlog, commit lag, store state; see the hub README for every series.',
     response: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus text format' },
   },
 ];
@@ -52,6 +52,14 @@ export function prometheusRoutes({ read }: { read: () => Promise<HubCounters> })
     duplicates: counter('results_duplicate_total', 'redelivered results ignored since start'),
     acks: counter('acks_published_total', 'end-to-end ack messages published to agents after commits'),
     ackFailures: counter('acks_failed_total', 'ack messages that could not be published (agents resend)'),
+    conflicts: counter(
+      'results_conflict_total',
+      'redelivered (agent, seq) whose content differs from the stored result: dead-lettered SL_DUPLICATE_CONFLICT',
+    ),
+    unverified: counter(
+      'results_duplicate_unverified_total',
+      'redelivered results that could not be compared with the stored one (row past retention, check overloaded)',
+    ),
     stored: gauge('results_stored', 'results in the store (less what retention removed)'),
     storeFailures: counter(
       'store_failures_total',
@@ -96,6 +104,8 @@ export function prometheusRoutes({ read }: { read: () => Promise<HubCounters> })
     total(m.inserted, c.ingest.results.inserted);
     total(m.duplicates, c.ingest.results.duplicates);
     set(m.stored, c.totals.results);
+    total(m.conflicts, c.store.conflicts.found);
+    total(m.unverified, c.store.conflicts.unverified);
     total(m.acks, c.acks.messages);
     total(m.ackFailures, c.acks.failures);
     total(m.storeFailures, c.ingest.storeFailures);

@@ -2,8 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Stats } from '@sightline/protocol';
+import { type Logger, pino } from 'pino';
 import { HubError } from '../errors.ts';
 import { createCommitter, type DeadLetterCaps, type WriterState } from './commit.ts';
+import { createConflictCheck, createRecentBatches } from './conflicts.ts';
 import { createDims } from './dims.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createReaders } from './readers.ts';
@@ -31,6 +33,8 @@ export interface DuckDbStoreOptions {
   maxBatchResults?: number;
   /** DuckDB memory limit, e.g. '1GB'; DuckDB's default (80 % of RAM) when absent. */
   memoryLimit?: string;
+  /** Where the store reports what it does on its own (duplicates with different content). */
+  log?: Logger;
   now?: () => number;
 }
 
@@ -183,7 +187,20 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
     maxBytes: options.deadLetters?.maxBytes ?? 64 * 1024 * 1024,
   };
   const listeners = new Set<(notice: CommitNotice) => void>();
-  const commit = createCommitter(conn, { dims, seqs, state, caps });
+  const conflicts = createConflictCheck({
+    readers,
+    record: (letter) => submit({ kind: 'dead-letter', letter }).then(() => undefined),
+    log: options.log ?? pino({ level: 'silent' }),
+    now,
+  });
+  const commit = createCommitter(conn, {
+    dims,
+    seqs,
+    state,
+    caps,
+    recent: createRecentBatches(),
+    onDuplicates: (dups) => conflicts.enqueue(dups),
+  });
   const writer = createGroupCommit({
     commit,
     maxBatchResults: options.maxBatchResults,
@@ -254,6 +271,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
       return {
         ...writer.status(),
         seqIntervals: seqs.size(),
+        conflicts: conflicts.counts,
         readers: { busy: readers.busy, waiting: readers.waiting },
         deadLetters: { ...state.deadLetters, byReason },
       };
@@ -265,6 +283,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
     close() {
       closed ??= (async () => {
         clearInterval(foldTimer);
+        await conflicts.idle();
         await writer.drain();
         await maybeFold(true)?.catch(() => undefined);
         await writer.drain();

@@ -9,6 +9,7 @@ import type {
   StoreCounters,
 } from '@sightline/protocol';
 import type { AgentCounts, BucketCounts, LineCounts } from '../metrics/counts.ts';
+import type { ConflictCounts } from './conflicts.ts';
 import type { WriterStatus } from './group-commit.ts';
 import type { ResultTime } from './write-ops.ts';
 
@@ -147,6 +148,8 @@ export interface CommitNotice {
 export interface StoreStatus extends WriterStatus {
   /** Seq intervals held in memory over all agents (1 per agent when nothing was lost). */
   seqIntervals: number;
+  /** Redelivered results compared with the stored ones; `found` differed (dead letters SL_DUPLICATE_CONFLICT). */
+  conflicts: ConflictCounts;
   readers: { busy: number; waiting: number };
   deadLetters: {
     rows: number;
