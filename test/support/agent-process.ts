@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const clockShift = resolve(import.meta.dirname, 'clock-shift.ts');
+const clockShift = resolve(import.meta.dirname, 'clock-shift.mjs');
 
 export interface AgentExit {
   code: number | null;
@@ -23,7 +23,7 @@ export interface AgentProcess {
 
 export interface SpawnAgentOptions {
   /**
-   * Runs the agent with a shifted wall clock: `clock-shift.ts` is preloaded and reads its offset (ms)
+   * Runs the agent with a shifted wall clock: `clock-shift.mjs` is preloaded and reads its offset (ms)
    * from this file at start and on SIGUSR2. The agent itself is unchanged.
    */
   clockFile?: string;

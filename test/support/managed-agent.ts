@@ -16,7 +16,7 @@ export interface ManagedAgentOptions {
   fps?: number;
   /** Top-level config keys merged over the defaults (publish, outbox, ...). */
   config?: Record<string, unknown>;
-  /** Start with a shifted wall clock (see clock-shift.ts); change it later with setClockOffset. */
+  /** Start with a shifted wall clock (see clock-shift.mjs); change it later with setClockOffset. */
   clockOffsetMs?: number;
 }
 
