@@ -38,9 +38,9 @@ export interface ManagedAgent {
   /** Stops, then runs one-frame passes until the outbox is empty, so every created result was sent. */
   finish(deadlineMs?: number): Promise<void>;
   setClockOffset(ms: number): Promise<void>;
-  /** Results in the outbox not yet acknowledged by the broker. */
+  /** Results in the outbox not yet confirmed by the hub (or, for a hub without acks, by the broker). */
   pending(): Promise<number>;
-  /** Every seq below this was acknowledged by the broker. */
+  /** Every seq below this is gone from the outbox: confirmed by the hub (or dropped). */
   acked(): Promise<number>;
   created(): Promise<Map<number, InspectionResultInput>>;
 }

@@ -5,7 +5,7 @@ import type { InspectionResultInput } from '@sightline/protocol';
 
 /**
  * What an agent created, read without changing the agent: every result it counts is first appended
- * to its outbox, and the outbox deletes a segment file only once the broker acknowledged all of it.
+ * to its outbox, and the outbox deletes a segment file only once the hub confirmed all of it.
  * The archive keeps a hard link to every outbox file (so a deleted segment's bytes stay readable, and
  * appends to the live one show through) except the ack watermark `acked`; `readOutbox` on the archive
  * then sees every record ever appended as pending. Call `sync` while the agent runs (a segment lives

@@ -21,7 +21,7 @@ export interface Tally {
 export interface AgentCreated {
   agent: string;
   created: Map<number, InspectionResultInput>;
-  /** The agent's outbox watermark: every seq below it was acknowledged by the broker. */
+  /** The agent's outbox watermark: every seq below it was confirmed by the hub (or dropped). */
   acked: number;
 }
 

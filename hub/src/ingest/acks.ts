@@ -108,7 +108,10 @@ export function createAckPublisher(deps: {
         counts.messages++;
       } catch (err) {
         counts.failures++;
-        log.debug({ err, agent: agentKey(ref) }, 'ack not published; the agent will resend and be acked again');
+        log.debug(
+          { err, agent: agentKey(ref) },
+          'ack not published; the agent will resend and be acked again',
+        );
       }
     }
   }
@@ -119,9 +122,7 @@ export function createAckPublisher(deps: {
     const due = [...pending.values()];
     pending.clear();
     await Promise.all(
-      due.map((p) =>
-        send(p.ref, p.lo <= p.hi ? storedRanges(p.ref, p.lo, p.hi) : [], rangesOf(p.rejected)),
-      ),
+      due.map((p) => send(p.ref, p.lo <= p.hi ? storedRanges(p.ref, p.lo, p.hi) : [], rangesOf(p.rejected))),
     );
   }
 

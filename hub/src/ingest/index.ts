@@ -1,6 +1,6 @@
+import { parseTopic } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import { StoreRejectedError } from '../errors.ts';
-import { parseTopic } from '@sightline/protocol';
 import type { ResultStore } from '../store/index.ts';
 import { type AckPublisher, seqsOf } from './acks.ts';
 import { createRouter, type RouteOutcome, type SampleSink, senderOf } from './route.ts';
@@ -75,7 +75,8 @@ export function createIngest({
     counts.deadLetters++;
     // A refused results message is kept as a dead letter: tell its agent not to resend it forever.
     const parsed = acks ? parseTopic(topic) : null;
-    if (parsed?.kind === 'uplink' && parsed.channel === 'results') acks?.rejected(parsed.ref, seqsOf(payload));
+    if (parsed?.kind === 'uplink' && parsed.channel === 'results')
+      acks?.rejected(parsed.ref, seqsOf(payload));
     log.warn(
       { topic, sender, code, error: error.slice(0, 500), bytes: payload.byteLength },
       'message rejected',

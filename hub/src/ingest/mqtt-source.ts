@@ -92,15 +92,10 @@ export function attachMqttSource({
             return;
           }
           if (i !== 0) return subscribed[i]?.resolve();
-          client.publish(
-            topics.hubState(),
-            hubStatePayload(true, now()),
-            { qos: 1, retain: true },
-            (e) => {
-              if (e) log.warn({ err: e }, 'could not publish hub state online');
-              subscribed[i]?.resolve();
-            },
-          );
+          client.publish(topics.hubState(), hubStatePayload(true, now()), { qos: 1, retain: true }, (e) => {
+            if (e) log.warn({ err: e }, 'could not publish hub state online');
+            subscribed[i]?.resolve();
+          });
         });
       if (renew) client.unsubscribe(filter, () => subscribe());
       else subscribe();
