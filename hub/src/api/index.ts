@@ -16,7 +16,7 @@ import { streamDocs, streamRoutes } from './stream.ts';
 
 export type { RouteDoc } from './route-doc.ts';
 export type { BucketClock } from './series.ts';
-export type { HubStatus } from './status.ts';
+export { type HubStatus, storeOnlyStatus } from './status.ts';
 
 export interface ApiOptions {
   store: ResultStore;

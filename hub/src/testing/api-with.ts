@@ -1,5 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { createApi, type RouteDoc } from '../api/index.ts';
+import { storeOnlyStatus } from '../api/status.ts';
 import type { ResultStore } from '../store/index.ts';
 
 /** The hub API on `store` with more routes mounted, as startHub mounts them (tests of those routes). */
@@ -10,19 +11,7 @@ export function apiWith(
 ): Hono {
   return createApi({
     store,
-    status: {
-      brokerConnected: () => true,
-      startedAt: 0,
-      store: () => store.status(),
-      ingest: () => ({
-        messages: 0,
-        byChannel: {},
-        results: { inserted: 0, duplicates: 0 },
-        deadLetters: 0,
-        storeFailures: 0,
-      }),
-      counters: () => store.counters(),
-    },
+    status: storeOnlyStatus(store, 0),
     extra,
     middleware,
   });
