@@ -210,5 +210,9 @@ export async function migrate(conn: DuckDBConnection, path: string, now: number)
       throw cause;
     }
   }
+  // Write the migrated schema into the file now: DuckDB 1.5 cannot replay an ALTER TABLE … ADD COLUMN on a
+  // table with a nextval() default from its WAL ("GetDefaultDatabase with no default database set"), so a
+  // kill -9 before the next automatic checkpoint left a file no hub could open.
+  if (found < SCHEMA_VERSION) await conn.run('CHECKPOINT');
   return found;
 }
