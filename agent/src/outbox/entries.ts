@@ -1,4 +1,5 @@
 import type { SeqRange } from '@sightline/protocol';
+import { createSortedSeqs, lowerBound } from './sorted-seqs.ts';
 
 /** What the index needs of an entry; implementations add where its bytes are. */
 export interface Held {
@@ -51,17 +52,7 @@ function inRanges(ranges: readonly SeqRange[], seq: number): boolean {
   return r !== undefined && r[0] <= seq;
 }
 
-/** First index ≥ from whose seq is ≥ seq (binary search over a sorted array). */
-function lowerBound(list: readonly Held[], from: number, seq: number): number {
-  let lo = from;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Held).seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const bySeq = (e: Held) => e.seq;
 
 /**
  * Where each outbox entry is on its way out, as a state machine per entry:
@@ -72,13 +63,16 @@ function lowerBound(list: readonly Held[], from: number, seq: number): number {
  *
  * With a hub that does not acknowledge end to end, PUBACK removes the entry at once (`settle`). A hub ack may
  * confirm an entry in any state (it can overtake the PUBACK, or cover entries recovered after a restart). The
- * index holds no result bytes: each outbox keeps those its own way.
+ * index holds no result bytes: each outbox keeps those its own way. The quota drops the oldest entry held, in
+ * whatever state: gaps that will never be confirmed cannot hold trimming back.
  */
 export function createEntryIndex<E extends Held>() {
   let pending: E[] = [];
   let head = 0;
   const inflight = new Map<number, E>();
   const unconfirmed = new Map<number, { entry: E; sentAt: number }>();
+  // Seqs in flight or awaiting the hub, sorted: the oldest held entry is min(pending head, out.first()).
+  const out = createSortedSeqs();
 
   const compact = () => {
     if (head > 1024 && head > pending.length / 2) {
@@ -88,6 +82,7 @@ export function createEntryIndex<E extends Held>() {
   };
   const putBack = (back: E[]) => {
     if (back.length === 0) return;
+    for (const e of back) out.delete(e.seq);
     pending = merge(pending.slice(head), back);
     head = 0;
   };
@@ -114,11 +109,18 @@ export function createEntryIndex<E extends Held>() {
       const batch = pending.slice(head, head + max);
       head += batch.length;
       compact();
-      for (const e of batch) inflight.set(e.seq, e);
+      for (const e of batch) {
+        inflight.set(e.seq, e);
+        out.add(e.seq);
+      }
       return batch;
     },
     /** PUBACK where nothing more is awaited: the entries leave. */
-    settle: (seqs: Iterable<number>): E[] => fromInflight(seqs),
+    settle(seqs: Iterable<number>): E[] {
+      const gone = fromInflight(seqs);
+      for (const e of gone) out.delete(e.seq);
+      return gone;
+    },
     /** PUBACK where the hub's confirmation is awaited: kept, and sent again if it does not come. */
     sent(seqs: Iterable<number>, at: number): void {
       for (const e of fromInflight(seqs)) unconfirmed.set(e.seq, { entry: e, sentAt: at });
@@ -135,18 +137,20 @@ export function createEntryIndex<E extends Held>() {
       for (const [seq, u] of unconfirmed) {
         if (inRanges(ranges, seq)) {
           unconfirmed.delete(seq);
+          out.delete(seq);
           gone.push(u.entry);
         }
       }
       for (const [seq, e] of inflight) {
         if (inRanges(ranges, seq)) {
           inflight.delete(seq);
+          out.delete(seq);
           gone.push(e);
         }
       }
       for (const [lo, hi] of ranges) {
-        const from = lowerBound(pending, head, lo);
-        const to = lowerBound(pending, from, hi + 1);
+        const from = lowerBound(pending, head, lo, bySeq);
+        const to = lowerBound(pending, from, hi + 1, bySeq);
         if (to > from) gone.push(...pending.splice(from, to - from));
       }
       return gone;
@@ -163,22 +167,38 @@ export function createEntryIndex<E extends Held>() {
       putBack(back);
       return back.length;
     },
-    /** Removes pending entries from the oldest while `drop` says so (the outbox's quota policy). */
+    /**
+     * Removes the oldest entries held, whatever their state, while `drop` says so (the outbox's quota policy).
+     * One dropped in flight is simply not kept when its PUBACK or failure comes.
+     */
     dropWhile(drop: (e: E) => boolean): E[] {
       const gone: E[] = [];
-      for (let e = pending[head]; e && drop(e); e = pending[head]) {
+      for (;;) {
+        const sentSeq = out.first();
+        const next = pending[head];
+        const fromPending = next !== undefined && (sentSeq === undefined || next.seq < sentSeq);
+        const e = fromPending ? next : (inflight.get(sentSeq ?? -1) ?? unconfirmed.get(sentSeq ?? -1)?.entry);
+        if (e === undefined && !fromPending && sentSeq !== undefined) {
+          out.delete(sentSeq); // not held any more (cannot happen; never loop on it)
+          continue;
+        }
+        if (e === undefined || !drop(e)) break;
+        if (fromPending) head += 1;
+        else {
+          inflight.delete(e.seq);
+          unconfirmed.delete(e.seq);
+          out.delete(e.seq);
+        }
         gone.push(e);
-        head += 1;
       }
       compact();
       return gone;
     },
     /** The lowest seq still held, in any state. */
     lowest(): number | undefined {
-      let low = pending[head]?.seq ?? Number.POSITIVE_INFINITY;
-      for (const seq of inflight.keys()) if (seq < low) low = seq;
-      for (const seq of unconfirmed.keys()) if (seq < low) low = seq;
-      return low === Number.POSITIVE_INFINITY ? undefined : low;
+      const a = pending[head]?.seq;
+      const b = out.first();
+      return a === undefined ? b : b === undefined ? a : Math.min(a, b);
     },
     pending: () => pending.length - head,
     inflight: () => inflight.size,
