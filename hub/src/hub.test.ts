@@ -40,6 +40,10 @@ describe('startHub', () => {
     const health = await (await fetch(`${hub.httpUrl}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', broker: { connected: true }, store: { results: 0 } });
     expect(await (await fetch(`${hub.httpUrl}/`)).text()).toContain('pnpm build');
+    const api = (await (await fetch(`${hub.httpUrl}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(api.paths)).toEqual(
+      expect.arrayContaining(['/api/samples', '/api/samples/{sha256}/label', '/api/export', '/metrics']),
+    );
 
     const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 });
     const batch = [1, 2, 3, 4].map((seq) =>
