@@ -118,8 +118,21 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     maxBytes: config.outbox.maxMB * 2 ** 20,
     maxAgeMs: config.outbox.maxAgeHours * 3_600_000,
     onDrop: (count, reason) => session.publishEvent(outboxDropEvent(count, reason, config.outbox)),
+    onWatermarkError: (err) =>
+      log.error(
+        { event: 'outbox_watermark_failed', err: err.message },
+        'cannot write the outbox watermark; confirmed results may be sent again after a restart',
+      ),
   });
-  const publisher = createPublisher({ outbox, session, ...config.publish, log });
+  const { confirmTimeoutS, ...publish } = config.publish;
+  const publisher = createPublisher({
+    outbox,
+    session,
+    ...publish,
+    confirmTimeoutMs: confirmTimeoutS * 1000,
+    log,
+  });
+  session.onAck((ack) => publisher.confirm(ack));
   const sampling = startSampling(config, session, log);
   session.onStateChange((to, from) => {
     if (to === 'ready' || from === 'ready') {
@@ -128,7 +141,9 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         to === 'ready' ? 'publishing results' : 'holding results in the outbox',
       );
     }
-    if (to === 'ready') publisher.kick();
+    // Back in touch with the hub (reconnected, or the hub came back): what it has not confirmed may be gone
+    // with a broker restart, so it goes again now (the hub stores a seq once).
+    if (to === 'ready') publisher.resend();
   });
 
   const window = createStatsWindow();

@@ -12,7 +12,10 @@ export type HubErrorCode =
   | 'SL_QUERY_TIMEOUT'
   | 'SL_STORE_CLOSED'
   | 'SL_NOT_FOUND'
-  | 'SL_CONFLICT';
+  | 'SL_CONFLICT'
+  | 'SL_SAMPLES_OPEN_FAILED'
+  | 'SL_EXPORT_BUSY'
+  | 'SL_EXPORT_TIMEOUT';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

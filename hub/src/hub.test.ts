@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { topics } from '@sightline/protocol';
+import {
+  decode,
+  HubState,
+  type ResultsAck,
+  ResultsAck as ResultsAckSchema,
+  topics,
+} from '@sightline/protocol';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmbeddedBroker } from './broker/index.ts';
-import { startHub } from './hub.ts';
+import { type Hub, startHub } from './hub.ts';
 import { makeResult } from './store/fixtures.ts';
 import { createDuckDbStore } from './store/index.ts';
 import { waitFor } from './testing/wait-for.ts';
@@ -34,6 +40,10 @@ describe('startHub', () => {
     const health = await (await fetch(`${hub.httpUrl}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', broker: { connected: true }, store: { results: 0 } });
     expect(await (await fetch(`${hub.httpUrl}/`)).text()).toContain('pnpm build');
+    const api = (await (await fetch(`${hub.httpUrl}/api/openapi.json`)).json()) as { paths: object };
+    expect(Object.keys(api.paths)).toEqual(
+      expect.arrayContaining(['/api/samples', '/api/samples/{sha256}/label', '/api/export', '/metrics']),
+    );
 
     const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 });
     const batch = [1, 2, 3, 4].map((seq) =>
@@ -91,4 +101,77 @@ describe('startHub', () => {
     ).rejects.toThrow(/HTTP cannot listen on 127\.0\.0\.1:\d+/);
     await first.close();
   });
+
+  /** An agent's view: what the hub says it holds, after publishing results (duplicates and a refused batch too). */
+  async function acksSeenBy(hub: Hub) {
+    const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 });
+    const acks: ResultsAck[] = [];
+    let capabilities: string[] | undefined;
+    agent.on('message', (topic, payload) => {
+      if (topic === topics.hubState()) {
+        const d = decode(HubState, payload);
+        if (d.ok) capabilities = d.value.capabilities;
+      }
+      const d = decode(ResultsAckSchema, payload);
+      if (topic === topics.ack(ref) && d.ok) acks.push(d.value);
+    });
+    await agent.subscribeAsync([topics.ack(ref), topics.hubState()], { qos: 1 });
+    const send = (seqs: number[], score = 0.1) =>
+      agent.publishAsync(
+        topics.results(ref),
+        JSON.stringify({ session: 's', results: seqs.map((seq) => makeResult(seq, { score })) }),
+        { qos: 1 },
+      );
+    const covered = (seq: number) => acks.some((a) => a.stored.some(([lo, hi]) => lo <= seq && seq <= hi));
+    await send([1, 2, 3]);
+    await send([5, 6]);
+    await waitFor('acks of 1-3 and 5-6', () => [1, 2, 3, 5, 6].every(covered));
+    const before = acks.length;
+    await send([2, 3]); // a redelivery is acknowledged again
+    await waitFor('the duplicate acked', () => acks.length > before);
+    await agent.publishAsync(
+      topics.results(ref),
+      JSON.stringify({ session: 's', results: [{ ...makeResult(9), score: 'high' }] }),
+      { qos: 1 },
+    );
+    await waitFor('the refused seq acked as rejected', () =>
+      acks.some((a) => a.rejected?.some(([lo, hi]) => lo <= 9 && 9 <= hi)),
+    );
+    await agent.endAsync();
+    return { acks, capabilities, covered };
+  }
+
+  it('acknowledges results end to end on .../ack after the commit (embedded broker), and says so in hub state', async () => {
+    const hub = await startHub(
+      { http: { port: 0 }, broker: { port: 0 }, store: { path: ':memory:' } },
+      { log },
+    );
+    const { acks, capabilities, covered } = await acksSeenBy(hub);
+    expect(capabilities).toEqual(['results-ack']);
+    expect(acks.flatMap((a) => a.stored)).toContainEqual([5, 6]);
+    expect(covered(4)).toBe(false);
+    expect(covered(9)).toBe(false);
+    expect((await hub.counters()).acks.messages).toBeGreaterThanOrEqual(3);
+    await hub.close();
+  }, 30_000);
+
+  it('acknowledges results end to end through an external broker', async () => {
+    const external = await createEmbeddedBroker({ port: 0 });
+    const hub = await startHub(
+      {
+        http: { port: 0 },
+        broker: { url: external.url, protocolVersion: 4, clientId: 'hub-ack', connections: 1 },
+        store: { path: ':memory:' },
+      },
+      { log },
+    );
+    await waitFor('the hub to connect', () => hub.connected);
+    const { capabilities, covered } = await acksSeenBy({ ...hub, mqttUrl: external.url });
+    expect(capabilities).toEqual(['results-ack']);
+    expect(covered(4)).toBe(false);
+    // The hub sees its own acks on its wide subscription and ignores them: nothing dead-lettered but seq 9.
+    expect((await hub.store.counters()).deadLetters).toBe(1);
+    await hub.close();
+    await external.close();
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
+import { topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { alarmDocs } from './alarms/docs.ts';
 import { type AlarmBook, openAlarmBook } from './alarms/engine.ts';
@@ -11,10 +11,14 @@ import { createWebhooks } from './alarms/webhooks.ts';
 import { createApi } from './api/index.ts';
 import { createConnectPolicy } from './broker/auth.ts';
 import { clientDownlink, type Downlink, embeddedDownlink } from './broker/downlink.ts';
+import { hubStatePayload } from './broker/hub-state.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
+import type { HubCounters } from './counters.ts';
+import { edgeRoutes, type HubSamples, openSamples } from './edges.ts';
 import { HubError } from './errors.ts';
-import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
+import { createAckPublisher } from './ingest/acks.ts';
+import { createIngest, type Ingest } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
 import { labelDocs } from './labels/docs.ts';
@@ -29,24 +33,11 @@ import { reportRoutes } from './reports/routes.ts';
 import { roiDocs } from './roi/docs.ts';
 import { roiRoutes } from './roi/routes.ts';
 import { createRoiService } from './roi/service.ts';
-import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
+import { createDuckDbStore, type DuckDbStore } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
 
-/**
- * Everything a monitoring endpoint (Prometheus /metrics) reads about ingest and the store, at once and without a
- * query. Counts are totals since start (ingest) or since the database was created (store); rates are derived
- * from them by whoever samples them.
- */
-export interface HubCounters {
-  broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
-  /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
-  ingest: Readonly<IngestCounts>;
-  /** Writer state, backlog, commit lag, commits, failures, dead letters per reason and sender. */
-  store: StoreStatus;
-  /** Stored totals: results, duplicates, dead letters. */
-  totals: StoreCounters;
-}
+export type { HubCounters } from './counters.ts';
 
 export interface Hub {
   /** Base URL of the API and dashboard, with the real port. */
@@ -54,7 +45,7 @@ export interface Hub {
   /** URL agents publish to (the embedded broker's, with its real port, or the external one). */
   mqttUrl: string;
   config: HubConfig;
-  store: ResultStore;
+  store: DuckDbStore;
   /** What people enter: line modes, ROI inputs, baselines, labels, alarms. */
   ledger: Ledger;
   /** Line modes (pilot / live) and the agents' convergence on them. */
@@ -63,10 +54,12 @@ export interface Hub {
   alarms: AlarmBook;
   evaluateAlarms(): Promise<void>;
   ingest: Ingest;
+  /** Sample images; undefined when samples.enabled is false. */
+  samples?: HubSamples;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
-  /** Stops taking messages, then HTTP, then the broker, then the store; idempotent. */
+  /** Stops taking messages, then HTTP, then the broker, then samples, then the store; idempotent. */
   close(): Promise<void>;
 }
 
@@ -122,6 +115,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       queryTimeoutMs: config.store.queryTimeoutMs,
       memoryLimit: config.store.memoryLimit,
       deadLetters: config.store.deadLetters,
+      log: log.child({ component: 'store' }),
     });
     undo.push(() => store.close());
     log.info({ path: config.store.path }, 'store open');
@@ -133,17 +127,30 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     undo.push(async () => retention.stop());
     const ledger = await openLedger(() => store.connect());
     undo.push(async () => ledger.close());
+    const samples = await openSamples(config, store, log.child({ component: 'samples' }));
+    if (samples) undo.push(() => samples.close());
 
+    // Acks go out through whichever broker link exists once it does (it is made below, after ingest).
+    let downlink: Downlink | undefined;
+    const acks = createAckPublisher({
+      storedRanges: store.storedSeqs,
+      publish: (topic, payload) =>
+        downlink
+          ? downlink.publish(topic, payload, { qos: 0, retain: false })
+          : Promise.reject(new Error('no broker yet')),
+      log: log.child({ component: 'acks' }),
+    });
     const ingest = createIngest({
       store,
       log: log.child({ component: 'ingest' }),
       maxPayloadBytes: config.ingest.maxPayloadBytes,
       clockSkewLimitMs: config.ingest.clockSkewLimitS * 1000,
+      acks,
+      ...(samples ? { samples: samples.sink } : {}),
     });
 
     let broker: EmbeddedBroker | undefined;
     let source: MqttSource | undefined;
-    let downlink: Downlink;
     if (config.broker.mode === 'embedded') {
       broker = await createEmbeddedBroker({
         host: config.broker.host,
@@ -154,10 +161,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       const embedded = broker;
       undo.push(() => embedded.close());
       downlink = embeddedDownlink(embedded);
-      await embedded.publish(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
-        qos: 1,
-        retain: true,
-      });
+      await embedded.publish(topics.hubState(), hubStatePayload(true, Date.now()), { qos: 1, retain: true });
       log.info(
         { url: broker.url, protocol: 'MQTT 3.1.1' },
         'embedded broker listening; messages stored before PUBACK',
@@ -183,8 +187,10 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const counters = async (): Promise<HubCounters> => ({
       broker: { connected: connected(), mode: config.broker.mode, clients: broker ? broker.clients : null },
       ingest: ingest.counts,
+      acks: acks.counts,
       store: store.status(),
       totals: await store.counters(),
+      ...(samples ? { samples: samples.ingest.counts() } : {}),
     });
 
     const modes = createModeController({ ledger, store, downlink, log: log.child({ component: 'modes' }) });
@@ -211,6 +217,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     });
     undo.push(async () => evaluator.close());
     const [shiftH, shiftM] = config.metrics.shiftStart.split(':').map(Number);
+    const edges = edgeRoutes({ config, store, samples, log, counters });
     const app = createApi({
       store,
       live,
@@ -229,7 +236,9 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       },
       dashboardDir: config.dashboard.dir,
       frozenReference: (line) => ledger.baselines.current(line),
+      middleware: edges.middleware,
       extra: [
+        ...edges.extra,
         { app: modeRoutes({ modes }), docs: modeDocs },
         { app: roiRoutes({ roi }), docs: roiDocs },
         { app: labelRoutes({ labels, ledger }), docs: labelDocs },
@@ -254,6 +263,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       alarms,
       evaluateAlarms: () => evaluator.tick(),
       ingest,
+      samples,
       get connected() {
         return connected();
       },
@@ -261,13 +271,12 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       close() {
         closing ??= (async () => {
           retention.stop();
+          await acks.flush();
           await source?.close();
           if (broker) {
+            await acks.flush();
             await broker
-              .publish(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), {
-                qos: 1,
-                retain: true,
-              })
+              .publish(topics.hubState(), hubStatePayload(false, Date.now()), { qos: 1, retain: true })
               .catch(() => undefined);
           }
           live.close();
@@ -278,6 +287,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
           // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();
           ledger.close();
+          await samples?.close();
           await store.close();
           log.info({ ...ingest.counts }, 'hub stopped');
         })();

@@ -1,4 +1,11 @@
-export { type ApiOptions, type BucketClock, createApi, type HubStatus, type RouteDoc } from './api/index.ts';
+export {
+  type ApiOptions,
+  type BucketClock,
+  createApi,
+  type HubStatus,
+  type RouteDoc,
+  storeOnlyStatus,
+} from './api/index.ts';
 export { createConnectPolicy } from './broker/auth.ts';
 export { createEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './broker/index.ts';
 export {

@@ -3,6 +3,7 @@
  * its OpenAPI description from these schemas) and the dashboard (which reads the inferred types only).
  */
 import { z } from 'zod';
+import { Box } from './messages.ts';
 
 const ms = z.number().describe('epoch milliseconds');
 const interval = z.tuple([z.number(), z.number()]);
@@ -207,6 +208,47 @@ export const ClockResponse = z.object({
   shift_minutes: z.number().describe('length of a shift'),
 });
 
+/** One sample image row (`GET /api/samples`): what the agent said about it and how the hub keeps it. */
+export const SampleRecord = z.object({
+  id: z.number().describe('row id, the tie-breaker of the page cursor'),
+  sha256: z.string().describe('the image: `GET /api/samples/{sha256}`'),
+  site: z.string(),
+  line: z.string(),
+  agent: z.string(),
+  seq: z
+    .number()
+    .nullable()
+    .describe('the result this sample belongs to (with site, line, agent), when it is one'),
+  ts: ms.describe('capture time'),
+  frame: z.string().nullable(),
+  camera: z.string().nullable(),
+  verdict: z.enum(['ok', 'defect', 'uncertain']).nullable(),
+  score: z.number().nullable(),
+  threshold: z.number().nullable(),
+  model: z.object({ id: z.string(), version: z.string() }).nullable(),
+  region: Box.nullable(),
+  boxes: z.array(Box).nullable(),
+  reason: z.string().nullable().describe('why the agent sampled it: defect, uncertain, near, ok, capture'),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  bytes: z.number(),
+  content_type: z.enum(['image/jpeg', 'image/png']),
+  received_ts: ms,
+  label: z.string().nullable().describe("a person's label; labelled images are evicted last"),
+  url: z.string().describe('where the image bytes are'),
+});
+
+export const SamplesResponse = z.object({
+  samples: z.array(SampleRecord),
+  next: z.string().nullable().describe('pass as `before` for the next (older) page; null on the last page'),
+});
+
+export const SampleLabelResponse = z.object({
+  sha256: z.string(),
+  label: z.string().nullable(),
+  rows: z.number().describe('sample rows of this image that now carry the label'),
+});
+
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export type Coverage = z.infer<typeof Coverage>;
@@ -229,3 +271,6 @@ export type LineUpdate = z.infer<typeof LineUpdate>;
 export type AgentUpdate = z.infer<typeof AgentUpdate>;
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 export type ClockResponse = z.infer<typeof ClockResponse>;
+export type SampleRecord = z.infer<typeof SampleRecord>;
+export type SamplesResponse = z.infer<typeof SamplesResponse>;
+export type SampleLabelResponse = z.infer<typeof SampleLabelResponse>;

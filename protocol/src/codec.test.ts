@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, jsonSchemas, uplinkSchemas } from './codec.ts';
-import { Commands, HubState, ModelDesired } from './messages.ts';
+import { Commands, HubState, ModelDesired, ResultsAck } from './messages.ts';
 
 const sha = 'a'.repeat(64);
 const result = {
@@ -118,6 +118,33 @@ describe('encode', () => {
   });
   it('refuses to send an invalid message', () => {
     expect(() => encode(HubState, { online: true, ts: -1 })).toThrow(/ts:/);
+  });
+});
+
+describe('ResultsAck', () => {
+  it('takes inclusive seq ranges, and refuses a reversed one naming it', () => {
+    const ok = decode(
+      ResultsAck,
+      JSON.stringify({
+        ts: 1,
+        stored: [
+          [0, 99],
+          [150, 150],
+        ],
+        rejected: [[100, 101]],
+      }),
+    );
+    expect(ok.ok && ok.value.stored).toEqual([
+      [0, 99],
+      [150, 150],
+    ]);
+    const bad = decode(ResultsAck, JSON.stringify({ ts: 1, stored: [[5, 4]] }));
+    expect(!bad.ok && bad.error.message).toMatch(/^stored\[0\]: expected \[lo, hi\] with lo <= hi/);
+  });
+  it('lets an older hub state without capabilities through', () => {
+    expect(decode(HubState, JSON.stringify({ online: true, ts: 1 })).ok).toBe(true);
+    const v = decode(HubState, JSON.stringify({ online: true, ts: 1, capabilities: ['results-ack'] }));
+    expect(v.ok && v.value.capabilities).toEqual(['results-ack']);
   });
 });
 

@@ -116,6 +116,7 @@ export const messageSchemas = {
   ...uplinkSchemas,
   InspectionResult: m.InspectionResult,
   HubState: m.HubState,
+  ResultsAck: m.ResultsAck,
   SampleMeta: m.SampleMeta,
   ModelDesired: m.ModelDesired,
   'cmd/rebirth': m.Commands.rebirth,

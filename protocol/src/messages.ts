@@ -238,7 +238,48 @@ export const SampleMeta = z.object({
   reason: z.string().max(64).optional().describe('why it was sampled: defect, uncertain, near, ok, capture'),
 });
 
-export const HubState = z.object({ online: z.boolean(), ts: timestamp });
+/** What a hub can do beyond the base contract, listed in its retained state; agents adapt to what it lists. */
+export const HUB_CAPABILITIES = {
+  /** The hub publishes `.../ack` after each commit: agents keep a result until the hub confirms it. */
+  resultsAck: 'results-ack',
+} as const;
+
+export const HubState = z.object({
+  online: z.boolean(),
+  ts: timestamp,
+  capabilities: z
+    .array(z.string().min(1).max(64))
+    .max(64)
+    .optional()
+    .describe('what this hub does beyond the base contract, e.g. "results-ack"; absent from older hubs'),
+});
+
+/** An inclusive interval of seqs, [lo, hi]. */
+const SeqRange = z
+  .tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])
+  .refine(([lo, hi]) => lo <= hi, 'expected [lo, hi] with lo <= hi');
+
+/** Most ranges in one ack message; a hub with more to say sends several. */
+export const MAX_ACK_RANGES = 256;
+
+/**
+ * `sl/v1/{site}/{line}/{agent}/ack`, hub → agent after a commit: which of the agent's seqs the hub holds. The
+ * agent keeps a result in its outbox until a `stored` range covers its seq (the broker's PUBACK alone is not
+ * enough: a broker may acknowledge before it persists). Ranges are whole intervals of what the hub has stored,
+ * so one message may confirm seqs sent long before.
+ */
+export const ResultsAck = z.object({
+  ts: timestamp,
+  stored: z
+    .array(SeqRange)
+    .max(MAX_ACK_RANGES)
+    .describe('seq intervals [lo, hi] (inclusive) committed to the store; covers redelivered seqs too'),
+  rejected: z
+    .array(SeqRange)
+    .max(MAX_ACK_RANGES)
+    .optional()
+    .describe('seqs of result messages the hub refused and kept as dead letters: not stored, do not resend'),
+});
 
 export const ModelDesired = z.object({
   ts: timestamp,
@@ -286,6 +327,8 @@ export type Stats = z.infer<typeof Stats>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type ModelStatus = z.infer<typeof ModelStatus>;
 export type HubState = z.infer<typeof HubState>;
+export type ResultsAck = z.infer<typeof ResultsAck>;
+export type SeqRange = ResultsAck['stored'][number];
 export type SampleMeta = z.infer<typeof SampleMeta>;
 export type ModelDesired = z.infer<typeof ModelDesired>;
 export type PartRef = z.infer<typeof PartRef>;

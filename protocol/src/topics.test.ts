@@ -20,6 +20,8 @@ describe('topics', () => {
       name: 'set-threshold',
     });
     expect(parseTopic(topics.modelDesired(ref))).toEqual({ kind: 'model-desired', ref });
+    expect(topics.ack(ref)).toBe('sl/v1/plant-1/line-2/cam-a/ack');
+    expect(parseTopic(topics.ack(ref))).toEqual({ kind: 'ack', ref });
     expect(parseTopic(topics.hubState())).toEqual({ kind: 'hub-state' });
     expect(parseTopic(topics.modelBundle('default', '1.2.0', 'chunk/3'))).toEqual({
       kind: 'model-bundle',

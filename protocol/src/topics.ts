@@ -22,6 +22,7 @@ export type UplinkChannel = (typeof UPLINK_CHANNELS)[number];
 export type ParsedTopic =
   | { kind: 'uplink'; ref: AgentRef; channel: UplinkChannel }
   | { kind: 'command'; ref: AgentRef; name: string }
+  | { kind: 'ack'; ref: AgentRef }
   | { kind: 'model-desired'; ref: AgentRef }
   | { kind: 'hub-state' }
   | { kind: 'model-bundle'; id: string; version: string; part: string }
@@ -68,6 +69,8 @@ export const topics = {
   /** All commands for one agent, for its subscription. */
   commands: (ref: AgentRef) => `${agentBase(ref)}/cmd/+`,
   modelDesired: (ref: AgentRef) => `${agentBase(ref)}/model/desired`,
+  /** Downlink: which of this agent's seqs the hub has stored (ResultsAck), after each commit. */
+  ack: (ref: AgentRef) => `${agentBase(ref)}/ack`,
   hubState: () => `${TOPIC_PREFIX}/hub/state`,
   modelBundle: (id: string, version: string, part: string) =>
     `${TOPIC_PREFIX}/models/${id}/${version}/${part}`,
@@ -106,5 +109,6 @@ export function parseTopic(topic: string): ParsedTopic | null {
     if (chunk !== null) return { kind: 'sample', ref, sha256: tail[1] as string, chunk };
   }
   if (channel === 'model/desired') return { kind: 'model-desired', ref };
+  if (channel === 'ack') return { kind: 'ack', ref };
   return null;
 }

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createApi, createDuckDbStore } from '@sightline/hub';
+import { createApi, createDuckDbStore, storeOnlyStatus } from '@sightline/hub';
 import { pino } from 'pino';
 import { tempDir } from '../support/hub.ts';
 
@@ -65,19 +65,7 @@ const api = createApi({
   store,
   log: pino({ level: 'silent' }),
   now: () => now,
-  status: {
-    brokerConnected: () => true,
-    startedAt: now,
-    store: () => store.status(),
-    ingest: () => ({
-      messages: 0,
-      byChannel: {},
-      results: { inserted: 0, duplicates: 0 },
-      deadLetters: 0,
-      storeFailures: 0,
-    }),
-    counters: () => store.counters(),
-  },
+  status: storeOnlyStatus(store, now),
 });
 
 async function median(url: string): Promise<{ ms: number; body: unknown }> {

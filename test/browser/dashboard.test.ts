@@ -53,7 +53,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
   }, 60_000);
 
   it('shows every line live with the figures the hub computes', async () => {
-    await page.goto(`${fleet.hub.url}/?window=1h`);
+    await page.goto(`${fleet.hub.httpUrl}/?window=1h`);
     await tile('line-a').locator('.rate').waitFor();
     for (const line of ['line-a', 'line-b']) {
       await waitFor(
@@ -93,13 +93,13 @@ describe('dashboard in Chromium, real hub and agents', () => {
   it('runs pilot → freeze baseline → go live from the ROI view, and shows the ROI the formulas give', async () => {
     const roi = await context.newPage();
     roi.on('pageerror', (e) => errors.push(e.message));
-    await roi.goto(`${fleet.hub.url}/roi?site=${SITE}&line=line-a`);
+    await roi.goto(`${fleet.hub.httpUrl}/roi?site=${SITE}&line=line-a`);
     const steps = roi.locator('sl-mode-steps');
     await steps.getByRole('button', { name: 'Start pilot' }).click();
     await steps.getByText('In pilot since').waitFor({ timeout: 15_000 });
     // The agent switches to pilot (cmd/set-mode) and its pilot results build up a baseline sample.
     await waitFor('60 pilot results on line-a', 60_000, async () => {
-      const body = (await (await fetch(`${fleet.hub.url}/api/lines?window=1h`)).json()) as {
+      const body = (await (await fetch(`${fleet.hub.httpUrl}/api/lines?window=1h`)).json()) as {
         lines: Array<{ line: string; pilot: { inspected: number } }>;
       };
       return (body.lines.find((l) => l.line === 'line-a')?.pilot.inspected ?? 0) >= 60;
@@ -108,7 +108,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     const baseN = steps.locator('[data-figure="base-n"]');
     await baseN.waitFor({ timeout: 15_000 });
     const baseline = (
-      (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/baseline`)).json()) as {
+      (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-a/baseline`)).json()) as {
         baseline: { n: number; p_base: number };
       }
     ).baseline;
@@ -132,13 +132,13 @@ describe('dashboard in Chromium, real hub and agents', () => {
 
     await steps.getByText('Go live: agents act on their verdicts').click();
     await steps.getByText('Live since').waitFor({ timeout: 15_000 });
-    const mode = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-a/mode`)).json()) as {
+    const mode = (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-a/mode`)).json()) as {
       go_live_ts: number;
     };
     // Give the agent 3 s to switch back to live before picking results to audit.
     const liveSince = mode.go_live_ts + 3_000;
     // An audit of live decisions: 3 confirmed, 1 false reject, 1 missed defect → π = 3/4, ρ = 3/4.
-    await labelResults(fleet.hub.url, { site: SITE, line: 'line-a' }, liveSince, {
+    await labelResults(fleet.hub.httpUrl, { site: SITE, line: 'line-a' }, liveSince, {
       confirmed_defect: 3,
       false_reject: 1,
       missed_defect: 1,
@@ -172,7 +172,9 @@ describe('dashboard in Chromium, real hub and agents', () => {
 
   it('shows a new defect image within 2 s, and a label moves π', async (ctx) => {
     const samples = async () => {
-      const res = await fetch(`${fleet.hub.url}/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`);
+      const res = await fetch(
+        `${fleet.hub.httpUrl}/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`,
+      );
       return res.ok
         ? ((await res.json()) as { samples: Array<{ sha256: string; seq: number }> }).samples
         : null;
@@ -183,7 +185,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     }
     const gallery = await context.newPage();
     gallery.on('pageerror', (e) => errors.push(e.message));
-    await gallery.goto(`${fleet.hub.url}/gallery?site=${SITE}&line=line-b&verdict=defect`);
+    await gallery.goto(`${fleet.hub.httpUrl}/gallery?site=${SITE}&line=line-b&verdict=defect`);
     await gallery.locator('sl-gallery-view ul.grid li').first().waitFor({ timeout: 30_000 });
     const before = (await samples())?.[0]?.sha256;
     // The moment the hub has stored a new defect image (seen through its API), then the page must show it.
@@ -201,7 +203,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await gallery.keyboard.press('f');
     const pi = gallery.locator('sl-gallery-view [data-figure="pi"]');
     await waitFor('π to read 50 %', 15_000, async () => (await pi.textContent())?.trim() === '50.0 %');
-    const audit = (await (await fetch(`${fleet.hub.url}/api/lines/${SITE}/line-b/audit`)).json()) as {
+    const audit = (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-b/audit`)).json()) as {
       counts: { confirmed_defect: number; false_reject: number };
       pi: { value: number };
     };
@@ -250,27 +252,27 @@ describe('dashboard in Chromium, real hub and agents', () => {
     const deep = await context.newPage();
     const pageErrors: string[] = [];
     deep.on('pageerror', (e) => pageErrors.push(e.message));
-    await deep.goto(`${fleet.hub.url}/lines/${SITE}/line-a?range=1h`);
+    await deep.goto(`${fleet.hub.httpUrl}/lines/${SITE}/line-a?range=1h`);
     await deep.locator('sl-line-view h2').filter({ hasText: 'line-a' }).waitFor();
     await deep.locator('sl-p-chart svg[role="img"]').waitFor();
     expect(await deep.locator('sl-line-view [data-figure="n"]').textContent()).toMatch(/^[1-9][0-9,]*$/);
     expect(new URL(deep.url()).searchParams.get('range')).toBe('1h');
 
-    await deep.goto(`${fleet.hub.url}/lines/line-a`);
+    await deep.goto(`${fleet.hub.httpUrl}/lines/line-a`);
     await deep.locator('sl-p-chart svg[role="img"]').waitFor();
 
-    await deep.goto(`${fleet.hub.url}/agents`);
+    await deep.goto(`${fleet.hub.httpUrl}/agents`);
     await deep.locator('sl-agent-table tr[data-agent="line-b-cam"][data-status="offline"]').waitFor();
     await deep.locator('sl-agent-table tr[data-agent="line-a-cam"][data-status="online"]').waitFor();
 
     for (const path of ['/alarms', `/roi?site=${SITE}&line=line-a`, '/gallery']) {
-      await deep.goto(`${fleet.hub.url}${path}`);
+      await deep.goto(`${fleet.hub.httpUrl}${path}`);
       await deep.locator('main h2').first().waitFor();
     }
-    await deep.goto(`${fleet.hub.url}/no/such/page`);
+    await deep.goto(`${fleet.hub.httpUrl}/no/such/page`);
     await deep.getByText('No page at /no/such/page').waitFor();
     // Navigation inside the app: a tile's heading opens its line.
-    await deep.goto(`${fleet.hub.url}/`);
+    await deep.goto(`${fleet.hub.httpUrl}/`);
     await deep.locator('sl-line-card[data-line="line-a"] h2 a').click();
     await deep.waitForURL(/\/lines\/test\/line-a$/);
     await deep.locator('sl-p-chart svg[role="img"]').waitFor();
@@ -323,7 +325,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
       const shot = await context.newPage();
       await shot.setViewportSize({ width, height });
       for (const [name, path, drawn] of views) {
-        await shot.goto(`${fleet.hub.url}${path}`);
+        await shot.goto(`${fleet.hub.httpUrl}${path}`);
         await shot.locator(drawn).first().waitFor();
         await shot.screenshot({ path: join(SCREENSHOTS, `${name}-${width}x${height}.png`), fullPage: true });
       }

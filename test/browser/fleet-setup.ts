@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AgentProcess } from '../support/agent-process.ts';
 import { spawnAgent } from '../support/agent-process.ts';
 import { DASHBOARD_DIST, ensureDashboardBuilt, launchChromium } from '../support/chromium.ts';
@@ -55,10 +56,11 @@ export async function startFleet(
 ): Promise<Fleet> {
   await ensureDashboardBuilt();
   const tmp = await tempDir('sl-browser-');
-  const hub = await spawnHub(tmp.dir, { dashboardDir: DASHBOARD_DIST });
+  const hub = await spawnHub({ dbPath: join(tmp.dir, 'hub.duckdb'), dashboardDir: DASHBOARD_DIST });
   const agents = new Map<string, AgentProcess>();
   const lines = async (window = '1h') =>
-    ((await (await fetch(`${hub.url}/api/lines?window=${window}`)).json()) as { lines: LineFigures[] }).lines;
+    ((await (await fetch(`${hub.httpUrl}/api/lines?window=${window}`)).json()) as { lines: LineFigures[] })
+      .lines;
   const fleet: Fleet = {
     hub,
     agents,

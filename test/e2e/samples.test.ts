@@ -5,7 +5,7 @@ import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { decode, encode, HubState, parseTopic, SampleMeta, topics } from '@sightline/protocol';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/hub.ts';
+import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
@@ -93,5 +93,48 @@ describe('sample images over MQTT, agent to a plain subscriber through Mosquitto
     }
     expect(await readdir(join(stateDir, 'samples', 'outgoing'))).toEqual([]);
     await hub.endAsync();
+  }, 120_000);
+});
+
+describe('sample images into the hub (embedded broker)', () => {
+  it('stores every sample an agent uploads, listed by the result it belongs to and served byte for byte', async () => {
+    const hub = await startTestHub(join(tmp.dir, 'hub'));
+    try {
+      const agentRef = { ...ref, agent: 'sampler-hub' };
+      const agent = await startAgent({
+        config: parseAgentConfig({
+          ...agentRef,
+          broker: { url: hub.mqttUrl },
+          stateDir: join(tmp.dir, 'agent-hub'),
+          publish: { batchSize: 10, batchMs: 20 },
+          samples: { enabled: true, okShare: 0, nearBand: 0, upload: { bytesPerSecond: 4 * 2 ** 20 } },
+          cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 9, defectRate: 0.25, fps: 0 } }],
+        }),
+        log: quietLog(),
+        frameLimit: 30,
+      });
+      await agent.sourcesDone;
+      const summary = await agent.stop(20_000);
+      const referenced = (await storedResults(hub, agentRef.agent)).filter((r) => r.verdict === 'defect');
+      expect(referenced.length).toBeGreaterThan(2);
+      expect(summary.samples?.uploaded).toBe(referenced.length);
+      type Listed = { sha256: string; seq: number | null; verdict: string | null; url: string };
+      const listed = await waitFor('every sample stored', 20_000, async () => {
+        const page = (await (
+          await fetch(`${hub.httpUrl}/api/samples?agent=${agentRef.agent}&limit=500`)
+        ).json()) as { samples: Listed[] };
+        return page.samples.length === referenced.length ? page.samples : undefined;
+      });
+      expect(listed.map((s) => s.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+        referenced.map((r) => r.seq).sort((a, b) => a - b),
+      );
+      for (const sample of listed) {
+        expect(sample.verdict).toBe('defect');
+        const bytes = Buffer.from(await (await fetch(`${hub.httpUrl}${sample.url}`)).arrayBuffer());
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(sample.sha256);
+      }
+    } finally {
+      await hub.close();
+    }
   }, 120_000);
 });

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 
-/** Polls `probe` until it returns a truthy value; throws naming `what` after `timeoutMs`. */
+/** Polls `probe` (every `intervalMs`) until it returns a truthy value; throws naming `what` after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   probe: () => Promise<T> | T,
+  intervalMs = 50,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -20,7 +21,7 @@ export async function waitFor<T>(
         `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
       );
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

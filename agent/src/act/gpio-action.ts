@@ -10,13 +10,13 @@ const FIX =
 
 /** Waits up to `ms` for udev to create and chmod a freshly exported line. */
 async function waitForPath(path: string, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     try {
       await access(path);
       return true;
     } catch {
-      if (Date.now() > deadline) return false;
+      if (performance.now() > deadline) return false;
       await delay(20);
     }
   }

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ImageFrame } from '@sightline/models';
 import { AgentError } from '../errors.ts';
-import type { CapturedFrame, FrameSource } from './frame-source.ts';
+import { type CapturedFrame, type FrameSource, monotonicMs } from './frame-source.ts';
 import { loadOpenCv } from './opencv-source.ts';
 import { createPacer } from './pacer.ts';
 
@@ -19,7 +19,7 @@ export interface FolderSourceOptions {
 /** Every image in a folder, in name order, decoded by OpenCV. Not live: no image is skipped. */
 export function createFolderSource(opts: FolderSourceOptions): FrameSource {
   const now = opts.now ?? Date.now;
-  const pacer = createPacer(opts.fps, now);
+  const pacer = createPacer(opts.fps);
   let files: string[] = [];
   let index = 0;
   let cv: Awaited<ReturnType<typeof loadOpenCv>> | undefined;
@@ -66,7 +66,13 @@ export function createFolderSource(opts: FolderSourceOptions): FrameSource {
         data: new Uint8Array(bgr.getData()),
       };
       index += 1;
-      return { id: `${opts.camera}-${name}`, ts: now(), frame, captureMs: performance.now() - start };
+      return {
+        id: `${opts.camera}-${name}`,
+        ts: now(),
+        at: monotonicMs(),
+        frame,
+        captureMs: performance.now() - start,
+      };
     },
     async close() {},
   };

@@ -34,11 +34,19 @@ export interface PartInView {
   y: number;
 }
 
+/**
+ * Epoch-based milliseconds that only move forward: the thread's time origin plus its monotonic clock. Comparable
+ * between threads (each origin is the wall clock at its start) and immune to wall-clock steps after that.
+ */
+export const monotonicMs = (): number => performance.timeOrigin + performance.now();
+
 export interface CapturedFrame {
   /** Frame id, unique per camera. */
   id: string;
-  /** Capture time, epoch ms. */
+  /** Capture time, epoch ms (the device's wall clock: what the result reports). */
   ts: number;
+  /** Capture time on a monotonic clock (`monotonicMs()`), for durations a wall-clock step must not skew. */
+  at?: number;
   frame: ImageFrame;
   /** Ground truth, when the source knows it (synthetic). */
   truth?: 'ok' | 'defect';

@@ -7,7 +7,13 @@ import { createSyntheticSource } from './synthetic-source.ts';
 
 export { createConveyorSource } from './conveyor/conveyor-source.ts';
 export { createFolderSource } from './folder-source.ts';
-export type { CapturedFrame, FrameSource, LineSignals, PartInView } from './frame-source.ts';
+export {
+  type CapturedFrame,
+  type FrameSource,
+  type LineSignals,
+  monotonicMs,
+  type PartInView,
+} from './frame-source.ts';
 export { createOpenCvSource, isLiveUri, loadOpenCv } from './opencv-source.ts';
 export { createSyntheticSource } from './synthetic-source.ts';
 

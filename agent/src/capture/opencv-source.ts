@@ -1,6 +1,6 @@
 import type { ImageFrame } from '@sightline/models';
 import { AgentError } from '../errors.ts';
-import type { CapturedFrame, FrameSource } from './frame-source.ts';
+import { type CapturedFrame, type FrameSource, monotonicMs } from './frame-source.ts';
 import { createPacer } from './pacer.ts';
 
 export interface OpenCvSourceOptions {
@@ -44,7 +44,7 @@ export async function loadOpenCv(): Promise<Cv> {
 /** OpenCV VideoCapture source: video files, V4L2 devices, RTSP streams, GStreamer pipelines. */
 export function createOpenCvSource(opts: OpenCvSourceOptions): FrameSource {
   const now = opts.now ?? Date.now;
-  const pacer = createPacer(opts.fps ?? 0, now);
+  const pacer = createPacer(opts.fps ?? 0);
   const live = opts.live === 'yes' || (opts.live !== 'no' && isLiveUri(opts.uri));
   let capture: InstanceType<Cv['VideoCapture']> | undefined;
   let index = 0;
@@ -93,7 +93,7 @@ export function createOpenCvSource(opts: OpenCvSourceOptions): FrameSource {
       };
       const id = `${opts.camera}-${index}`;
       index += 1;
-      return { id, ts: now(), frame, captureMs: performance.now() - start };
+      return { id, ts: now(), at: monotonicMs(), frame, captureMs: performance.now() - start };
     },
     async close() {
       capture?.release();

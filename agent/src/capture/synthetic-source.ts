@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createPartStream, type SyntheticPart } from '@sightline/models';
-import type { CapturedFrame, FrameSource } from './frame-source.ts';
+import { type CapturedFrame, type FrameSource, monotonicMs } from './frame-source.ts';
 import { createPacer } from './pacer.ts';
 
 export interface SyntheticSourceOptions {
@@ -16,6 +16,7 @@ export interface SyntheticSourceOptions {
   limit?: number;
   /** Simulated fault: go silent after `afterFrames` for `forMs`. */
   stall?: { afterFrames: number; forMs: number };
+  /** Wall clock for the frames' capture time (durations use the monotonic clock). */
   now?: () => number;
 }
 
@@ -29,7 +30,7 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
     height: opts.height,
   });
   let replay: SyntheticPart[] | undefined;
-  const pacer = createPacer(opts.fps, now);
+  const pacer = createPacer(opts.fps);
   let count = 0;
   let stalledUntil = 0;
 
@@ -45,14 +46,14 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
     kind: 'synthetic',
     live: opts.fps > 0,
     async open() {
-      if (now() < stalledUntil) throw new Error('camera not responding (simulated stall)');
+      if (performance.now() < stalledUntil) throw new Error('camera not responding (simulated stall)');
     },
     async read(): Promise<CapturedFrame | null> {
       if (opts.limit !== undefined && count >= opts.limit) return null;
       if (opts.stall && stalledUntil === 0 && count === opts.stall.afterFrames)
-        stalledUntil = now() + opts.stall.forMs;
+        stalledUntil = performance.now() + opts.stall.forMs;
       // Like a camera whose cable was pulled: a read just hangs until the fault clears.
-      if (now() < stalledUntil) await delay(stalledUntil - now());
+      if (performance.now() < stalledUntil) await delay(stalledUntil - performance.now());
       await pacer.wait();
       const start = performance.now();
       const part = nextPart();
@@ -60,6 +61,7 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
       return {
         id: `syn-${opts.seed}-${part.index}`,
         ts: now(),
+        at: monotonicMs(),
         frame: part.frame,
         truth: part.truth,
         captureMs: performance.now() - start,

@@ -16,7 +16,13 @@ describe('agent config', () => {
     const c = parseAgentConfig(minimal);
     expect(c.broker.url).toBe('mqtt://127.0.0.1:1883');
     expect(c.cameras[0]?.source).toMatchObject({ kind: 'synthetic', fps: 10, defectRate: 0.05 });
-    expect(c.publish).toEqual({ batchSize: 50, batchMs: 250, replayPerSecond: 500 });
+    expect(c.publish).toEqual({
+      batchSize: 50,
+      batchMs: 250,
+      replayPerSecond: 500,
+      confirmTimeoutS: 15,
+      maxUnconfirmed: 10_000,
+    });
   });
 
   it('names the key path, what was wrong and an example of a right value', () => {

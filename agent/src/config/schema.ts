@@ -201,8 +201,28 @@ export const AgentConfig = z
           .min(1)
           .default(500)
           .describe('results sent per second at most when catching up after an outage'),
+        confirmTimeoutS: z
+          .number()
+          .positive()
+          .max(3600)
+          .default(15)
+          .describe(
+            'a result the broker acknowledged is sent again when the hub has not confirmed it within this (hubs that confirm; the hub stores it once)',
+          ),
+        maxUnconfirmed: z
+          .number()
+          .int()
+          .min(1)
+          .default(10_000)
+          .describe("results sent and awaiting the hub's confirmation at most; sending pauses beyond it"),
       })
-      .default({ batchSize: 50, batchMs: 250, replayPerSecond: 500 }),
+      .default({
+        batchSize: 50,
+        batchMs: 250,
+        replayPerSecond: 500,
+        confirmTimeoutS: 15,
+        maxUnconfirmed: 10_000,
+      }),
     outbox: z
       .object({
         fsync: z

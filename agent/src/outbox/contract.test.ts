@@ -47,6 +47,54 @@ for (const [name, make] of Object.entries(implementations)) {
       await box.close();
     });
 
+    it('keeps entries the broker acknowledged until the hub confirms them, in whatever state', async () => {
+      const box = await make();
+      for (let i = 0; i < 8; i++) await box.append(result(i));
+      const a = await box.take(3);
+      box.sent(a, 100);
+      const b = await box.take(2); // 3-4 in flight
+      expect({ depth: box.depth(), pending: box.pending(), unconfirmed: box.unconfirmed() }).toEqual({
+        depth: 8,
+        pending: 3,
+        unconfirmed: 3,
+      });
+      // The hub holds 0-1, 4 (overtaking its PUBACK) and 6 (never sent yet); ranges in any order.
+      expect(
+        await box.confirm([
+          [6, 6],
+          [0, 1],
+          [4, 4],
+          [50, 60],
+        ]),
+      ).toBe(4);
+      box.sent(b, 200); // 4's PUBACK comes after its confirmation: nothing to do for it
+      expect({ depth: box.depth(), pending: box.pending(), unconfirmed: box.unconfirmed() }).toEqual({
+        depth: 4,
+        pending: 2,
+        unconfirmed: 2,
+      });
+      expect((await box.take(10)).map((e) => e.seq)).toEqual([5, 7]);
+      await box.close();
+    });
+
+    it('sends again what the hub did not confirm in time, marked replayed, before newer entries', async () => {
+      const box = await make();
+      for (let i = 0; i < 6; i++) await box.append(result(i));
+      box.sent(await box.take(2), 100); // 0-1
+      box.sent(await box.take(2), 500); // 2-3
+      expect(box.requeue(300)).toBe(2);
+      const again = await box.take(10);
+      expect(again.map((e) => [e.seq, e.result.replayed === true])).toEqual([
+        [0, true],
+        [1, true],
+        [4, false],
+        [5, false],
+      ]);
+      expect(box.requeue(Number.POSITIVE_INFINITY)).toBe(2);
+      expect(box.pending()).toBe(2);
+      await box.close();
+    });
+
     it('returns an empty batch when nothing waits', async () => {
       const box = await make();
       expect(await box.take(10)).toEqual([]);

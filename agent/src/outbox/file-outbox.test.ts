@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileOutbox } from './file-outbox.ts';
 import { result } from './fixtures.ts';
+import { readOutbox } from './inspect.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -30,6 +31,22 @@ describe('file outbox', () => {
     const c = await createFileOutbox({ dir });
     expect(c.depth()).toBe(0);
     await c.close();
+  });
+
+  it('after a restart, resends what the broker acknowledged but the hub never confirmed', async () => {
+    const a = await createFileOutbox({ dir });
+    for (let i = 0; i < 6; i++) await a.append(result(i));
+    a.sent(await a.take(6), 1);
+    await a.confirm([[0, 2]]);
+    await a.close();
+
+    const b = await createFileOutbox({ dir });
+    expect((await b.take(10)).map((e) => [e.seq, e.result.replayed])).toEqual([
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
+    await b.close();
   });
 
   it('cuts off a torn last write and keeps every whole record', async () => {
@@ -70,6 +87,21 @@ describe('file outbox', () => {
     ]);
     expect((await box.take(100)).map((e) => e.seq)).toEqual([3, 4, 5, 6, 7]);
     await box.close();
+  });
+
+  it('drops the oldest held results over its quota even while they await the hub, and trims past them', async () => {
+    const one = 8 + Buffer.byteLength(JSON.stringify(result(0)));
+    const box = await createFileOutbox({ dir, maxBytes: one * 4 + 10 });
+    for (let i = 0; i < 4; i++) await box.append(result(i));
+    box.sent(await box.take(2), 1); // 0-1 await the hub (which may never confirm them)
+    await box.take(1); // 2 in flight
+    for (let i = 4; i < 7; i++) await box.append(result(i));
+    expect(box.dropped()).toBe(3); // 0, 1 and 2: the oldest, whatever their state
+    expect({ depth: box.depth(), unconfirmed: box.unconfirmed() }).toEqual({ depth: 4, unconfirmed: 0 });
+    box.sent([{ seq: 2, result: result(2) }], 2); // its PUBACK comes after it was dropped: nothing to keep
+    expect((await box.take(10)).map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+    await box.close();
+    expect((await readOutbox(dir)).watermark).toBe(3);
   });
 
   it('drops results older than maxAge', async () => {

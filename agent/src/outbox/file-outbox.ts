@@ -2,6 +2,7 @@ import { type FileHandle, mkdir, open, readdir, readFile, rm, truncate, writeFil
 import { join } from 'node:path';
 import type { InspectionResultInput } from '@sightline/protocol';
 import { AgentError } from '../errors.ts';
+import { createEntryIndex } from './entries.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 import { encodeRecord, scanRecords } from './record-log.ts';
 import { createWatermark } from './watermark.ts';
@@ -18,6 +19,8 @@ export interface FileOutboxOptions {
   /** Results older than this are dropped and counted. */
   maxAgeMs?: number;
   segmentBytes?: number;
+  /** Told when the watermark could not be written after a confirmation (the entries are resent after a restart). */
+  onWatermarkError?: (err: Error) => void;
   /** Told about every drop, so the agent can raise an event. */
   onDrop?: (count: number, reason: 'bytes' | 'age' | 'corrupt') => void;
   /** Results kept in memory for the live path; older unsent ones are read back from disk. */
@@ -31,14 +34,16 @@ interface Entry {
   offset: number;
   length: number;
   ts: number;
-  recovered: boolean;
+  /** Recovered after a restart, or sent again: goes out marked `replayed`. */
+  replay: boolean;
 }
 
 const segName = (n: number) => `seg-${String(n).padStart(10, '0')}.log`;
 
 /**
  * Durable outbox: results are appended to segment files (length + CRC-32 framed JSON) and leave
- * only when acknowledged; the ack watermark is persisted, so a restart resends what was not acked
+ * only when acknowledged (by the hub end to end, or by the broker for a hub without acks); the
+ * watermark (every seq below it is gone) is persisted, so a restart resends what was not acked
  * (the hub's idempotent insert makes that exactly-once). A torn last write is cut off on open.
  */
 export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox> {
@@ -59,10 +64,8 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
   }
   const watermark = await createWatermark(join(dir, 'acked'));
 
-  // Index of live entries, kept sorted by seq; `head` skips removed ones at the front.
-  let pending: Entry[] = [];
-  let head = 0;
-  const inflight = new Map<number, Entry>();
+  // Where each live entry is (pending, in flight, awaiting the hub): entries.ts.
+  const index = createEntryIndex<Entry>();
   // Recently appended results, so the live path never reads the disk. Bounded: during a long outage
   // the backlog stays on disk and is read back in batches.
   const cache = new Map<number, InspectionResultInput>();
@@ -73,6 +76,7 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
 
   // Recover what a previous run left.
   const files = (await readdir(dir)).filter((f) => /^seg-\d{10}\.log$/.test(f)).sort();
+  const recovered: Entry[] = [];
   let segNo = 0;
   for (const [i, file] of files.entries()) {
     const n = Number(file.slice(4, 14));
@@ -87,19 +91,19 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
     for (const r of records) {
       const result = JSON.parse(r.payload.toString('utf8')) as InspectionResultInput;
       if (result.seq < watermark.value) continue;
-      pending.push({
+      recovered.push({
         seq: result.seq,
         seg: n,
         offset: r.offset,
         length: r.length,
         ts: result.ts,
-        recovered: true,
+        replay: true,
       });
       segMaxSeq.set(n, Math.max(segMaxSeq.get(n) ?? -1, result.seq));
       liveBytes += r.length;
     }
   }
-  pending.sort((a, b) => a.seq - b.seq);
+  for (const e of recovered.sort((a, b) => a.seq - b.seq)) index.add(e);
 
   segNo += 1;
   let segment: FileHandle = await open(join(dir, segName(segNo)), 'a+');
@@ -145,25 +149,14 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
         }, opts.fsyncIntervalMs ?? 200)
       : undefined;
 
-  const insertSorted = (e: Entry) => {
-    let i = pending.length;
-    while (i > head && (pending[i - 1]?.seq ?? -1) > e.seq) i -= 1;
-    pending.splice(i, 0, e);
-  };
-  const compact = () => {
-    if (head > 1024 && head > pending.length / 2) {
-      pending = pending.slice(head);
-      head = 0;
+  const forget = (gone: readonly Entry[]) => {
+    for (const e of gone) {
+      liveBytes -= e.length;
+      cache.delete(e.seq);
     }
   };
-  const forget = (e: Entry) => {
-    liveBytes -= e.length;
-    cache.delete(e.seq);
-  };
   const advanceWatermark = async () => {
-    let low = pending[head]?.seq ?? Number.POSITIVE_INFINITY;
-    for (const seq of inflight.keys()) low = Math.min(low, seq);
-    if (low === Number.POSITIVE_INFINITY) low = Math.max(watermark.value, ...segMaxSeq.values()) + 1;
+    const low = index.lowest() ?? Math.max(watermark.value, ...segMaxSeq.values()) + 1;
     if (low <= watermark.value) return;
     await watermark.set(low, policy === 'always');
     for (const [n, max] of segMaxSeq) {
@@ -177,17 +170,19 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
     let bytes = 0;
     let age = 0;
     const cutoff = now() - maxAgeMs;
-    for (let e = pending[head]; e && (liveBytes > maxBytes || e.ts < cutoff); e = pending[head]) {
+    // Only entries not yet sent are dropped; those awaiting the hub are few and seconds old (see publisher).
+    const gone = index.dropWhile((e) => {
+      if (liveBytes <= maxBytes && e.ts >= cutoff) return false;
       if (liveBytes > maxBytes) bytes += 1;
       else age += 1;
-      forget(e);
-      head += 1;
-    }
-    droppedCount += bytes + age;
+      liveBytes -= e.length;
+      cache.delete(e.seq);
+      return true;
+    });
+    droppedCount += gone.length;
     if (bytes) opts.onDrop?.(bytes, 'bytes');
     if (age) opts.onDrop?.(age, 'age');
-    if (bytes || age) await advanceWatermark();
-    compact();
+    if (gone.length > 0) await advanceWatermark();
   };
   const read = async (e: Entry): Promise<InspectionResultInput> => {
     const fh = e.seg === segNo ? segment : await open(join(dir, segName(e.seg)), 'r');
@@ -202,6 +197,9 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
     }
   };
 
+  const seqs = (entries: readonly { seq: number }[]) => entries.map((e) => e.seq);
+  let moving: Promise<void> = Promise.resolve();
+
   return {
     async append(result) {
       const buf = encodeRecord(Buffer.from(JSON.stringify(result)));
@@ -211,14 +209,14 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
         offset: 0,
         length: buf.length,
         ts: result.ts,
-        recovered: false,
+        replay: false,
       };
       const written = new Promise<void>((resolve, reject) => {
         queue.push({ buf, entry, done: (err) => (err ? reject(err) : resolve()) });
       });
       flushing ??= flush();
       await written;
-      insertSorted(entry);
+      index.add(entry);
       segMaxSeq.set(entry.seg, Math.max(segMaxSeq.get(entry.seg) ?? -1, entry.seq));
       cache.set(entry.seq, result);
       if (cache.size > cacheLimit) {
@@ -229,39 +227,36 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
       await dropOldest();
     },
     async take(max) {
-      const batch = pending.slice(head, head + max);
-      head += batch.length;
-      compact();
-      for (const e of batch) inflight.set(e.seq, e);
       return Promise.all(
-        batch.map(async (e): Promise<OutboxEntry> => {
-          const cached = cache.get(e.seq);
-          const result = cached ?? { ...(await read(e)), ...(e.recovered ? { replayed: true } : {}) };
-          return { seq: e.seq, result };
+        index.take(max).map(async (e): Promise<OutboxEntry> => {
+          const result = cache.get(e.seq) ?? (await read(e));
+          return { seq: e.seq, result: e.replay ? { ...result, replayed: true } : result };
         }),
       );
     },
     async ack(entries) {
-      for (const { seq } of entries) {
-        const e = inflight.get(seq);
-        if (!e) continue;
-        inflight.delete(seq);
-        forget(e);
-      }
+      forget(index.settle(seqs(entries)));
       await advanceWatermark();
     },
-    release(entries) {
-      for (const { seq } of entries) {
-        const e = inflight.get(seq);
-        if (!e) continue;
-        inflight.delete(seq);
-        insertSorted(e);
+    sent: (entries, at) => index.sent(seqs(entries), at),
+    confirm(ranges) {
+      const gone = index.confirm(ranges);
+      forget(gone);
+      if (gone.length > 0) {
+        // In the background, one after another: a crash before it lands only means a few resends.
+        moving = moving.then(advanceWatermark).catch((err: Error) => opts.onWatermarkError?.(err));
       }
+      return gone.length;
     },
-    depth: () => pending.length - head + inflight.size,
+    requeue: (before) => index.requeue(before),
+    release: (entries) => index.release(seqs(entries)),
+    pending: () => index.pending(),
+    unconfirmed: () => index.unconfirmed(),
+    depth: () => index.size(),
     dropped: () => droppedCount,
     async close() {
       if (syncTimer) clearInterval(syncTimer);
+      await moving;
       await flushing;
       if (policy !== 'never') await segment.datasync().catch(() => undefined);
       await segment.close();

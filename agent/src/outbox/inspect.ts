@@ -5,7 +5,7 @@ import { scanRecords } from './record-log.ts';
 import { createWatermark } from './watermark.ts';
 
 export interface OutboxContents {
-  /** Every seq below this was acknowledged by the broker (or dropped). */
+  /** Every seq below this is gone: confirmed by the hub (PUBACKed, with a hub without acks) or dropped. */
   watermark: number;
   /** Results still waiting to be sent, oldest first. */
   pending: InspectionResultInput[];

@@ -1,4 +1,5 @@
 import type { InspectionResultInput } from '@sightline/protocol';
+import { createEntryIndex } from './entries.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 
 export interface MemoryOutboxOptions {
@@ -6,35 +7,39 @@ export interface MemoryOutboxOptions {
   maxEntries?: number;
 }
 
+interface Entry {
+  seq: number;
+  replay: boolean;
+  result: InspectionResultInput;
+}
+
 /** In-memory outbox: survives broker outages, not process restarts. */
 export function createMemoryOutbox(opts: MemoryOutboxOptions = {}): Outbox {
   const maxEntries = opts.maxEntries ?? 100_000;
-  let pending: OutboxEntry[] = [];
-  const inflight = new Map<number, OutboxEntry>();
+  const index = createEntryIndex<Entry>();
   let droppedCount = 0;
+  const seqs = (entries: readonly OutboxEntry[]) => entries.map((e) => e.seq);
 
   return {
-    async append(result: InspectionResultInput) {
-      pending.push({ seq: result.seq, result });
-      while (pending.length + inflight.size > maxEntries && pending.length > 0) {
-        pending.shift();
-        droppedCount += 1;
-      }
+    async append(result) {
+      index.add({ seq: result.seq, replay: false, result });
+      droppedCount += index.dropWhile(() => index.size() > maxEntries).length;
     },
     async take(max) {
-      const batch = pending.slice(0, max);
-      pending = pending.slice(batch.length);
-      for (const e of batch) inflight.set(e.seq, e);
-      return batch;
+      return index
+        .take(max)
+        .map((e) => ({ seq: e.seq, result: e.replay ? { ...e.result, replayed: true } : e.result }));
     },
     async ack(entries) {
-      for (const e of entries) inflight.delete(e.seq);
+      index.settle(seqs(entries));
     },
-    release(entries) {
-      const back = entries.filter((e) => inflight.delete(e.seq));
-      pending = [...back, ...pending].sort((a, b) => a.seq - b.seq);
-    },
-    depth: () => pending.length + inflight.size,
+    sent: (entries, at) => index.sent(seqs(entries), at),
+    confirm: (ranges) => index.confirm(ranges).length,
+    requeue: (before) => index.requeue(before),
+    release: (entries) => index.release(seqs(entries)),
+    pending: () => index.pending(),
+    unconfirmed: () => index.unconfirmed(),
+    depth: () => index.size(),
     dropped: () => droppedCount,
     async close() {},
   };

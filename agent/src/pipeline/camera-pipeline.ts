@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ActStage } from '../act/stage.ts';
 import { type CameraState, startCamera } from '../capture/camera.ts';
-import type { FrameSource } from '../capture/index.ts';
+import { type FrameSource, monotonicMs } from '../capture/index.ts';
 import type { PartIdentity } from '../identity/part-identity.ts';
 import type { LineClock } from '../line/clock.ts';
 import type { PreprocessStage } from '../preprocess/index.ts';
@@ -112,7 +112,10 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
       source.recycle?.(captured);
       const since = clock.simulated
         ? performance.now() - (arrived.get(captured) ?? performance.now())
-        : Date.now() - captured.ts;
+        : // Monotonic where the source stamps it: a wall-clock step mid-frame must not make a latency negative (or an hour long).
+          captured.at !== undefined
+          ? monotonicMs() - captured.at
+          : Date.now() - captured.ts;
       const truth = truthAt(captured, plan.regions);
       const hardware = captured.signals?.trigger !== undefined;
       inspection = {

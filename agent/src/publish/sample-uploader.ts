@@ -154,8 +154,8 @@ export function createSampleUploader(opts: SampleUploaderOptions): SampleUploade
     kick,
     counts: () => ({ ...counts }),
     async drain(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline && !stopped) {
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline && !stopped) {
         kick();
         if (queue.pending() === 0) return true;
         // A timer, not only `running`: a loop that ends at once (session not ready) must not spin the microtask queue.

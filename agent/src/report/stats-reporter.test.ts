@@ -18,7 +18,7 @@ describe('stats message', () => {
         outbox: { depth: 2, dropped: 0 },
         cameras: [{ id: 'cam0', source: 'synthetic', state: 'running' }],
       },
-      Date.now() - 5000,
+      performance.now() - 5000,
       async () => 48.5,
     );
     expect(msg.dropped).toBe(4);

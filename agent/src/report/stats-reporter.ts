@@ -18,6 +18,7 @@ export interface StatsSnapshot {
 export async function statsMessage(
   window: StatsWindow,
   snapshot: StatsSnapshot,
+  /** When the agent started, on the monotonic clock (performance.now). */
   startedAt: number,
   temperature: () => Promise<number | undefined> = readTemperatureC,
 ): Promise<Omit<Stats, 'session'>> {
@@ -25,7 +26,7 @@ export async function statsMessage(
   return {
     ...(celsius === undefined ? {} : { temperature_c: celsius }),
     ts: Date.now(),
-    uptime_s: (Date.now() - startedAt) / 1000,
+    uptime_s: (performance.now() - startedAt) / 1000,
     dropped: totalDrops(snapshot.drops),
     drops: snapshot.drops,
     runtime: snapshot.runtime,
@@ -44,7 +45,7 @@ export function startStatsReporter(opts: {
   snapshot: () => StatsSnapshot;
   publish: (stats: Omit<Stats, 'session'>) => void;
 }): { stop(): void } {
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const timer = setInterval(async () => {
     opts.publish(await statsMessage(opts.window, opts.snapshot(), startedAt));
   }, opts.intervalMs);

@@ -9,8 +9,10 @@ import {
   Commands,
   decode,
   encode,
+  HUB_CAPABILITIES,
   HubState,
   parseTopic,
+  ResultsAck,
   ResultsBatch,
   type SampleChunk,
   Stats,
@@ -39,9 +41,16 @@ export interface Session {
   readonly state: SessionState;
   /** Connected to the broker and the hub says it is online: results may flow. */
   readonly ready: boolean;
+  /**
+   * The hub's retained state lists `results-ack`: it confirms stored seqs on `.../ack`, so results stay in the
+   * outbox until then. False for an older hub: the broker's PUBACK is all there is.
+   */
+  readonly hubConfirms: boolean;
   readonly id: string;
   /** Calls `listener` on every state change; returns a function that stops it. */
   onStateChange(listener: (to: SessionState, from: SessionState) => void): () => void;
+  /** Calls `listener` with every valid ack the hub sends this agent; returns a function that stops it. */
+  onAck(listener: (ack: ResultsAck) => void): () => void;
   publishResults(entries: readonly OutboxEntry[]): Promise<void>;
   /** One part of a sample image (QoS 1); resolves on PUBACK. */
   publishSamplePart(sha256: string, chunk: SampleChunk, payload: Uint8Array | string): Promise<void>;
@@ -59,7 +68,9 @@ export function createSession(opts: SessionOptions): Session {
   const { ref, log, client } = opts;
   let sessionId = newSessionId();
   let state: SessionState = 'connecting';
+  let hubConfirms = false;
   const listeners = new Set<(to: SessionState, from: SessionState) => void>();
+  const ackListeners = new Set<(ack: ResultsAck) => void>();
   const stateTopic = topics.state(ref);
   const will = (id: string) => ({
     topic: stateTopic,
@@ -85,7 +96,9 @@ export function createSession(opts: SessionOptions): Session {
       retain: true,
     });
     client.publish(topics.birth(ref), encode(Birth, opts.birth(sessionId)), { qos: 1 });
-    client.subscribe([topics.hubState(), topics.commands(ref), topics.modelDesired(ref)], { qos: 1 });
+    client.subscribe([topics.hubState(), topics.commands(ref), topics.modelDesired(ref), topics.ack(ref)], {
+      qos: 1,
+    });
     on('connected');
   };
   client.on('connect', onConnect);
@@ -99,8 +112,20 @@ export function createSession(opts: SessionOptions): Session {
         return;
       }
       const online = decoded.value.online;
-      log.info({ event: 'hub_state', online }, `hub is ${online ? 'online' : 'offline'}`);
+      // Set before the state change, so whoever reacts to `ready` already knows how the hub acknowledges.
+      if (online) hubConfirms = decoded.value.capabilities?.includes(HUB_CAPABILITIES.resultsAck) ?? false;
+      log.info(
+        { event: 'hub_state', online, hub_confirms: hubConfirms },
+        `hub is ${online ? 'online' : 'offline'}`,
+      );
       on(online ? 'hub-online' : 'hub-offline');
+    } else if (parsed?.kind === 'ack') {
+      const decoded = decode(ResultsAck, payload);
+      if (!decoded.ok) {
+        log.warn({ event: 'bad_ack', err: decoded.error.message }, 'ignoring an invalid ack from the hub');
+        return;
+      }
+      for (const l of ackListeners) l(decoded.value);
     } else if (parsed?.kind === 'command' && parsed.name in Commands) {
       const name = parsed.name as CommandName;
       const decoded = decode(Commands[name], payload);
@@ -119,12 +144,19 @@ export function createSession(opts: SessionOptions): Session {
     get ready() {
       return state === 'ready';
     },
+    get hubConfirms() {
+      return hubConfirms;
+    },
     get id() {
       return sessionId;
     },
     onStateChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onAck(listener) {
+      ackListeners.add(listener);
+      return () => ackListeners.delete(listener);
     },
     async publishResults(entries) {
       const body = encode(ResultsBatch, { session: sessionId, results: entries.map((e) => e.result) });

@@ -1,4 +1,4 @@
-import { encode, HubState, topics } from '@sightline/protocol';
+import { encode, HubState, type ResultsAck, topics } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,22 @@ describe.each(transports)('session over %s', (_name, clientFor) => {
     });
     await until('command', () => commands.length > 0);
     expect(commands).toEqual([{ name: 'set-threshold', payload: { threshold: 0.7 } }]);
+  });
+
+  it("knows from the hub's state whether it confirms, and hands over the hub's valid acks only", async () => {
+    const { s } = start();
+    await hubOnline(true);
+    await until('ready', () => s.ready);
+    expect(s.hubConfirms).toBe(false); // an older hub: its state lists no capabilities
+    const acks: ResultsAck[] = [];
+    s.onAck((a) => acks.push(a));
+    const state = { online: true, ts: Date.now(), capabilities: ['results-ack'] };
+    await hub.publishAsync(topics.hubState(), encode(HubState, state), { qos: 1, retain: true });
+    await until('hub confirms', () => s.hubConfirms);
+    await hub.publishAsync(topics.ack(ref), JSON.stringify({ ts: 1, stored: [[9, 3]] }), { qos: 0 });
+    await hub.publishAsync(topics.ack(ref), JSON.stringify({ ts: 2, stored: [[0, 7]] }), { qos: 0 });
+    await until('an ack', () => acks.length > 0);
+    expect(acks).toEqual([{ ts: 2, stored: [[0, 7]] }]);
   });
 
   it('after a lost connection reconnects with a new session id and a new birth', async () => {

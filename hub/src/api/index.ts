@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { type Logger, pino } from 'pino';
 import { HubError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
@@ -17,7 +17,7 @@ import { streamDocs, streamRoutes } from './stream.ts';
 
 export type { RouteDoc } from './route-doc.ts';
 export type { BucketClock } from './series.ts';
-export type { HubStatus } from './status.ts';
+export { type HubStatus, storeOnlyStatus } from './status.ts';
 
 export interface ApiOptions {
   store: ResultStore;
@@ -31,6 +31,8 @@ export interface ApiOptions {
   frozenReference?: FrozenReference;
   /** More routes (their sub-app and docs), mounted before the 404 and listed in the OpenAPI description. */
   extra?: ReadonlyArray<{ app: Hono; docs: readonly RouteDoc[] }>;
+  /** Middleware run before every route (request metrics). */
+  middleware?: readonly MiddlewareHandler[];
   log?: Logger;
   now?: () => number;
 }
@@ -52,6 +54,7 @@ export function createApi({
   clock = { utcOffsetMinutes: 0, shiftMinutes: 480, shiftStartMinute: 360 },
   extra = [],
   frozenReference,
+  middleware = [],
   log,
   now = Date.now,
 }: ApiOptions): Hono {
@@ -62,6 +65,7 @@ export function createApi({
       return c.json({ error: { code: err.code, message: err.message } }, code);
     return c.json({ error: { code: 'SL_INTERNAL', message: err.message } }, 500);
   });
+  for (const handler of middleware) app.use('*', handler);
 
   const stream = live ?? createLiveStream({ store, log: log ?? pino({ level: 'silent' }), now });
   const modules = [

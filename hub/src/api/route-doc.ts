@@ -30,12 +30,23 @@ export interface RouteDoc {
   response: z.ZodType | { contentType: string; description: string };
 }
 
-/** Validates a request's query against its schema; a bad one is a 400 naming the parameter and the fix. */
+/**
+ * Validates a request's query against its schema; a bad one is a 400 naming the parameter, the value given and
+ * the fix (`verdict "broken": expected one of …`), or the parameters a strict schema does not know.
+ */
 export function parseQuery<S extends z.ZodObject>(schema: S, c: Context): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
+  const query = c.req.query();
+  const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues
-    .map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`)
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+      }
+      const key = issue.path.map(String).join('.');
+      const given = key in query ? ` "${query[key]}"` : '';
+      return `${key || 'query'}${given}: ${issue.message}`;
+    })
     .join('; ');
   throw new QueryError(message);
 }

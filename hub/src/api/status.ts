@@ -1,6 +1,6 @@
 import type { StoreCounters } from '@sightline/protocol';
 import type { IngestCounts } from '../ingest/index.ts';
-import type { StoreStatus } from '../store/index.ts';
+import type { ResultStore, StoreStatus } from '../store/index.ts';
 
 /** What the API reads about the running hub, beside the store's queries. */
 export interface HubStatus {
@@ -11,4 +11,25 @@ export interface HubStatus {
   store(): StoreStatus;
   ingest(): Readonly<IngestCounts>;
   counters(): Promise<StoreCounters>;
+}
+
+/** The status of an API served from a store alone, without ingest (benchmarks, route tests). */
+export function storeOnlyStatus(
+  store: Pick<ResultStore, 'status' | 'counters'>,
+  startedAt = Date.now(),
+): HubStatus {
+  const ingest: IngestCounts = {
+    messages: 0,
+    byChannel: {},
+    results: { inserted: 0, duplicates: 0 },
+    deadLetters: 0,
+    storeFailures: 0,
+  };
+  return {
+    brokerConnected: () => true,
+    startedAt,
+    store: () => store.status(),
+    ingest: () => ingest,
+    counters: () => store.counters(),
+  };
 }

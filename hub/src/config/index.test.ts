@@ -41,6 +41,8 @@ describe('parseHubConfig', () => {
       ingest: { clockSkewLimitS: 600, maxPayloadBytes: 1024 * 1024 },
       metrics: { utcOffsetMinutes: 0, shiftStart: '06:00', shiftHours: 8 },
       alarms: { evaluateEveryS: 5 },
+      samples: { enabled: true, quotaMB: 2048, maxPartials: 64, maxPartialMB: 256, partialTimeoutS: 600 },
+      export: { maxRows: 1_000_000, timeoutS: 120, maxConcurrent: 2 },
       dashboard: { dir: DEFAULT_DASHBOARD_DIR },
       log: { level: 'info' },
     });
@@ -57,6 +59,9 @@ describe('parseHubConfig', () => {
     expect(e.message).toBe('http.port: expected integer 0-65535, got "abc" (example: 8080)');
     expect(errorOf(() => parseHubConfig({ broker: { port: 70000 } })).message).toBe(
       'broker.port: expected integer 0-65535, got 70000 (example: 1883)',
+    );
+    expect(errorOf(() => parseHubConfig({ samples: { maxPartialMB: 4 } })).message).toBe(
+      'samples.maxPartialMB: expected integer 8-65536, got 4 (example: 256)',
     );
   });
 
@@ -101,6 +106,15 @@ describe('parseHubConfig', () => {
       'metrics.shiftStart',
       'metrics.shiftHours',
       'alarms.evaluateEveryS',
+      'samples.enabled',
+      'samples.dir',
+      'samples.quotaMB',
+      'samples.maxPartials',
+      'samples.maxPartialMB',
+      'samples.partialTimeoutS',
+      'export.maxRows',
+      'export.timeoutS',
+      'export.maxConcurrent',
       'dashboard.dir',
       'log.level',
     ]);

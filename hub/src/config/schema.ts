@@ -75,6 +75,67 @@ export const BrokerConfig = z
     return { ...b, mode };
   });
 
+const bounded = (what: string, fallback: number, min: number, max: number) => {
+  const rule = `expected integer ${min}-${max}`;
+  return z
+    .preprocess(digits, z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }))
+    .default(fallback)
+    .describe(what)
+    .meta({ examples: [fallback] });
+};
+const positive = (what: string, fallback: number, max: number) => bounded(what, fallback, 1, max);
+
+export const SamplesConfig = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('accept sample images on sl/v1/+/+/+/samples/#; false leaves them to the broker')
+    .meta({ examples: [true] }),
+  dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'folder of the images (<dir>/ab/<sha256>.jpg) and of samples being assembled; default: "samples" beside store.path, or a temp folder removed on shutdown when store.path is ":memory:"',
+    )
+    .meta({ examples: ['/var/lib/sightline/samples'] }),
+  quotaMB: positive(
+    'disk space for images in MiB; beyond it the oldest unlabelled images are evicted first',
+    2048,
+    16_777_216,
+  ),
+  maxPartials: positive(
+    'samples being assembled at once; a new one beyond this drops the least recently active (counted)',
+    64,
+    100_000,
+  ),
+  maxPartialMB: bounded(
+    'MiB held by samples being assembled at once (a sample is at most 8 MiB)',
+    256,
+    8,
+    65_536,
+  ),
+  partialTimeoutS: positive(
+    'a sample without a new part for this many seconds is given up (counted as expired)',
+    600,
+    86_400,
+  ),
+});
+
+export const ExportConfig = z.strictObject({
+  maxRows: positive(
+    'rows in one export at most; a larger range is cut (header Sightline-Truncated) and should be narrowed with from/to',
+    1_000_000,
+    1_000_000_000,
+  ),
+  timeoutS: positive(
+    'seconds an export query may run before it is stopped (503 SL_EXPORT_TIMEOUT)',
+    120,
+    86_400,
+  ),
+  maxConcurrent: positive('exports running at once; more are answered 429 SL_EXPORT_BUSY', 2, 64),
+});
+
 export const HubConfig = z.strictObject({
   broker: BrokerConfig.prefault({}).describe(
     'where agents publish: embedded broker (default) or an external one',
@@ -181,6 +242,10 @@ export const HubConfig = z.strictObject({
         .meta({ examples: [5] }),
     })
     .prefault({}),
+  samples: SamplesConfig.prefault({}).describe(
+    'sample images agents send over MQTT: where they are kept and how much disk they may use',
+  ),
+  export: ExportConfig.prefault({}).describe('limits of GET /api/export'),
   dashboard: z
     .strictObject({
       dir: z

@@ -155,3 +155,42 @@ describe('ingest routing (in-process broker pair)', () => {
     await watcher.endAsync(true);
   });
 });
+
+describe('sample parts through ingest', () => {
+  const sha = 'ab'.repeat(32);
+  const topic = (chunk: string) => `sl/v1/plant-a/line-1/cam-1/samples/${sha}/${chunk}`;
+
+  it('acknowledges a part once the sink holds it, dead-letters one it rejects, and refuses one it cannot keep', async () => {
+    const outcomes: Array<'held' | 'rejected' | 'disk full'> = ['held', 'rejected', 'disk full'];
+    const seen: Array<[string, number | 'meta']> = [];
+    const ingest = createIngest({
+      store,
+      log,
+      samples: async (ref, sha256, chunk) => {
+        seen.push([sha256, chunk]);
+        const next = outcomes.shift();
+        if (next === 'disk full') throw new Error('ENOSPC: no space left on device');
+        if (next === 'rejected')
+          return { kind: 'rejected', code: 'SL_SAMPLE_HASH_MISMATCH', error: `bad from ${ref.agent}` };
+        return { kind: 'held' };
+      },
+    });
+    await expect(ingest.accept(topic('meta'), Buffer.from('{}'))).resolves.toEqual({
+      kind: 'stored',
+      channel: 'samples',
+    });
+    await expect(ingest.accept(topic('0'), Buffer.alloc(10))).resolves.toMatchObject({
+      kind: 'rejected',
+      code: 'SL_SAMPLE_HASH_MISMATCH',
+    });
+    await expect(ingest.accept(topic('1'), Buffer.alloc(10))).rejects.toThrow(/no space/);
+    expect(seen).toEqual([
+      [sha, 'meta'],
+      [sha, 0],
+      [sha, 1],
+    ]);
+    expect(ingest.counts).toMatchObject({ messages: 2, deadLetters: 1, storeFailures: 1 });
+    const [letter] = await store.deadLetters({ limit: 5 });
+    expect(letter).toMatchObject({ code: 'SL_SAMPLE_HASH_MISMATCH', sender: 'plant-a/line-1/cam-1' });
+  });
+});

@@ -1,9 +1,11 @@
+import { parseTopic } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import { StoreRejectedError } from '../errors.ts';
 import type { ResultStore } from '../store/index.ts';
+import { type AckPublisher, seqsOf } from './acks.ts';
 import { createRouter, type RouteOutcome, type SampleSink, senderOf } from './route.ts';
 
-export { DEFAULT_CLOCK_SKEW_LIMIT_MS, type SampleSink } from './route.ts';
+export { DEFAULT_CLOCK_SKEW_LIMIT_MS, type SamplePartOutcome, type SampleSink } from './route.ts';
 
 export interface IngestOptions {
   store: ResultStore;
@@ -11,6 +13,8 @@ export interface IngestOptions {
   maxPayloadBytes?: number;
   clockSkewLimitMs?: number;
   samples?: SampleSink;
+  /** End-to-end acknowledgement of results to their agents (stored and refused seqs), after commits. */
+  acks?: Pick<AckPublisher, 'stored' | 'rejected'>;
   now?: () => number;
 }
 
@@ -47,9 +51,10 @@ export function createIngest({
   maxPayloadBytes,
   clockSkewLimitMs,
   samples,
+  acks,
   now = Date.now,
 }: IngestOptions): Ingest {
-  const route = createRouter({ store, log, maxPayloadBytes, clockSkewLimitMs, samples });
+  const route = createRouter({ store, log, maxPayloadBytes, clockSkewLimitMs, samples, acks });
   const counts: IngestCounts = {
     messages: 0,
     byChannel: {},
@@ -68,6 +73,10 @@ export function createIngest({
   ) {
     await store.recordDeadLetter({ ts, topic, sender, code, error, payload });
     counts.deadLetters++;
+    // A refused results message is kept as a dead letter: tell its agent not to resend it forever.
+    const parsed = acks ? parseTopic(topic) : null;
+    if (parsed?.kind === 'uplink' && parsed.channel === 'results')
+      acks?.rejected(parsed.ref, seqsOf(payload));
     log.warn(
       { topic, sender, code, error: error.slice(0, 500), bytes: payload.byteLength },
       'message rejected',

@@ -1,5 +1,6 @@
-import { encode, HubState, topics } from '@sightline/protocol';
+import { topics } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
+import { hubStatePayload } from '../broker/hub-state.ts';
 
 /** How long an external MQTT 5 broker keeps the hub's session (and queued results) while it is away. */
 export const SESSION_EXPIRY_S = 7 * 24 * 3600;
@@ -34,7 +35,7 @@ export function connectIngestClients(o: IngestClientOptions): MqttClient[] {
         ? {
             will: {
               topic: topics.hubState(),
-              payload: Buffer.from(encode(HubState, { online: false, ts: now() })),
+              payload: Buffer.from(hubStatePayload(false, now())),
               qos: 1 as const,
               retain: true,
             },

@@ -1,6 +1,7 @@
-import { encode, HubState, topics } from '@sightline/protocol';
+import { topics } from '@sightline/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { hubStatePayload } from '../broker/hub-state.ts';
 import { holdPubacks } from './held-pubacks.ts';
 import type { Accept } from './index.ts';
 
@@ -22,6 +23,8 @@ export interface MqttSource {
   readonly connected: boolean;
   /** Resolves once each client has subscribed for the first time. */
   ready(): Promise<void>;
+  /** Publishes a downlink message at QoS 0 on a connected client; rejects when none is connected. */
+  publish(topic: string, payload: string): Promise<void>;
   /** Graceful: waits for messages being stored, publishes hub state offline, disconnects. Idempotent. */
   close(options?: { force?: boolean }): Promise<void>;
 }
@@ -89,15 +92,10 @@ export function attachMqttSource({
             return;
           }
           if (i !== 0) return subscribed[i]?.resolve();
-          client.publish(
-            topics.hubState(),
-            encode(HubState, { online: true, ts: now() }),
-            { qos: 1, retain: true },
-            (e) => {
-              if (e) log.warn({ err: e }, 'could not publish hub state online');
-              subscribed[i]?.resolve();
-            },
-          );
+          client.publish(topics.hubState(), hubStatePayload(true, now()), { qos: 1, retain: true }, (e) => {
+            if (e) log.warn({ err: e }, 'could not publish hub state online');
+            subscribed[i]?.resolve();
+          });
         });
       if (renew) client.unsubscribe(filter, () => subscribe());
       else subscribe();
@@ -112,6 +110,11 @@ export function attachMqttSource({
       return clients.every((c) => c.connected);
     },
     ready: () => Promise.all(subscribed.map((s) => s.promise)).then(() => undefined),
+    async publish(topic, payload) {
+      const client = clients.find((c) => c.connected);
+      if (!client || closing) throw new Error('no connection to the broker');
+      await client.publishAsync(topic, payload, { qos: 0 });
+    },
     close({ force = false } = {}) {
       closing ??= (async () => {
         if (force) {
@@ -122,7 +125,7 @@ export function attachMqttSource({
         const first = clients[0];
         if (first?.connected) {
           await first
-            .publishAsync(topics.hubState(), encode(HubState, { online: false, ts: now() }), {
+            .publishAsync(topics.hubState(), hubStatePayload(false, now()), {
               qos: 1,
               retain: true,
             })

@@ -12,16 +12,25 @@ import {
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ResultStore } from '../store/index.ts';
+import type { AckPublisher } from './acks.ts';
 import { checkClock } from './clock.ts';
 
-/** A sample chunk handler (hub-side sample assembly plugs in here); resolves once what it must keep is kept. */
+/** What became of a sample part: kept (held, stored, a duplicate), or rejected (ingest dead-letters it). */
+export type SamplePartOutcome =
+  | { kind: 'held' | 'stored' | 'duplicate' }
+  | { kind: 'rejected'; code: string; error: string };
+
+/**
+ * A sample part handler (the hub's sample assembler, `src/samples/`). Resolves once the part is durably held, so
+ * it may be acknowledged; rejects when it cannot be kept (disk full), so it is not.
+ */
 export type SampleSink = (
   ref: AgentRef,
   sha256: string,
   chunk: 'meta' | number,
   payload: Uint8Array,
   receivedTs: number,
-) => Promise<void>;
+) => Promise<SamplePartOutcome>;
 
 export interface RouteDeps {
   store: ResultStore;
@@ -31,12 +40,14 @@ export interface RouteDeps {
   /** Device clock skew allowed before a result's capture time is replaced by the receive time. */
   clockSkewLimitMs?: number;
   samples?: SampleSink;
+  /** Told about every committed results batch, to acknowledge it to its agent end to end. */
+  acks?: Pick<AckPublisher, 'stored'>;
 }
 
 export type RouteOutcome =
   | { kind: 'stored'; channel: UplinkChannel | 'samples'; inserted?: number; duplicates?: number }
   | { kind: 'rejected'; code: string; error: string; sender: string | null }
-  /** Hub-published topics seen on a wide subscription (hub state, commands, model downlink): not ours to store. */
+  /** Hub-published topics seen on a wide subscription (hub state, acks, commands, model downlink): not stored. */
   | { kind: 'ignored' };
 
 type Handlers = {
@@ -49,7 +60,7 @@ type Handlers = {
 
 export const DEFAULT_CLOCK_SKEW_LIMIT_MS = 10 * 60_000;
 
-function handlers({ store, log, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }: RouteDeps): Handlers {
+function handlers({ store, log, acks, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }: RouteDeps): Handlers {
   // Latest (device time − receive time) per agent, from messages sent live: the agent's clock offset.
   const offsets = new Map<string, number>();
   const noteClock = (ref: AgentRef, deviceTs: number, receivedTs: number) =>
@@ -66,6 +77,15 @@ function handlers({ store, log, clockSkewLimitMs = DEFAULT_CLOCK_SKEW_LIMIT_MS }
         ts,
         times,
       );
+      if (acks && batch.results.length > 0) {
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const r of batch.results) {
+          if (r.seq < lo) lo = r.seq;
+          if (r.seq > hi) hi = r.seq;
+        }
+        acks.stored(ref, lo, hi);
+      }
       const fields = { agent: agentKey(ref), session: batch.session, inserted, duplicates, skewed };
       if (skewed > 0)
         log.warn(fields, 'device clock outside the skew limit; results kept with the receive time');
@@ -148,12 +168,17 @@ export function createRouter(deps: RouteDeps) {
       case 'uplink':
         return dispatch(parsed.channel, parsed.ref, payload, receivedTs);
       case 'sample':
-        // Without a sample store (hub-side assembly plugs in as `samples`) chunks are acknowledged and dropped:
-        // dead-lettering 64 KiB binary chunks would push real dead letters out.
+        // Without a sample store (samples.enabled: false) parts are acknowledged and dropped: dead-lettering every
+        // 64 KiB chunk would push real dead letters out.
         if (!deps.samples) return { kind: 'ignored' };
-        await deps.samples(parsed.ref, parsed.sha256, parsed.chunk, payload, receivedTs);
+        {
+          const { ref, sha256, chunk } = parsed;
+          const outcome = await deps.samples(ref, sha256, chunk, payload, receivedTs);
+          if (outcome.kind === 'rejected') return rejected(outcome.code, outcome.error, agentKey(ref));
+        }
         return { kind: 'stored', channel: 'samples' };
       case 'hub-state':
+      case 'ack':
       case 'command':
       case 'model-desired':
       case 'model-bundle':

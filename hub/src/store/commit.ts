@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Stats } from '@sightline/protocol';
 import { createAppenders } from './appenders.ts';
+import type { Duplicate, RecentBatches } from './conflicts.ts';
 import type { Dims } from './dims.ts';
 import { evictDeadLetters, foldTail } from './fold.ts';
 import type { SeqIndex } from './seq-index.ts';
@@ -41,9 +42,17 @@ export interface WriterState {
  */
 export function createCommitter(
   conn: DuckDBConnection,
-  deps: { dims: Dims; seqs: SeqIndex; state: WriterState; caps: DeadLetterCaps },
+  deps: {
+    dims: Dims;
+    seqs: SeqIndex;
+    state: WriterState;
+    caps: DeadLetterCaps;
+    recent?: RecentBatches;
+    /** Redelivered results of a committed transaction, to compare with what is stored. */
+    onDuplicates?: (dups: Duplicate[]) => void;
+  },
 ) {
-  const { dims, seqs, state, caps } = deps;
+  const { dims, seqs, state, caps, recent } = deps;
   const sql = createStatements(conn);
   const appenders = createAppenders(conn);
 
@@ -53,7 +62,7 @@ export function createCommitter(
     await appenders.open();
     let plan: ReturnType<typeof stageOps>;
     try {
-      plan = stageOps(ops, { batch, dims, seqs, state, appenders });
+      plan = stageOps(ops, { batch, dims, seqs, state, appenders, recent });
     } catch (cause) {
       appenders.discard(); // a row may be half appended
       throw cause;
@@ -77,6 +86,7 @@ export function createCommitter(
       throw cause;
     }
     plan.apply();
+    if (plan.duplicateRows.length > 0) deps.onDuplicates?.(plan.duplicateRows);
     return plan.outcomes;
   };
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/wait-for.ts';
 import { makeBirth, makeResult, makeState, makeStats } from './fixtures.ts';
 import type { ResultStore } from './types.ts';
 
@@ -37,6 +38,57 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       const repeated = [makeResult(20), makeResult(20), makeResult(21)];
       expect(await store.insertResults(A, 's1', repeated, 3)).toEqual({ inserted: 2, duplicates: 1 });
       expect((await store.counters()).results).toBe(10);
+    });
+
+    it('tells which seqs of an agent it holds, as whole intervals overlapping a span, at once after the commit', async () => {
+      expect(store.storedSeqs(A, 0, 100)).toEqual([]);
+      const seqs = [...range(1, 5), ...range(8, 9), 20];
+      await store.insertResults(
+        A,
+        's1',
+        seqs.map((s) => makeResult(s)),
+        1,
+      );
+      expect(store.storedSeqs(A, 0, 100)).toEqual([
+        [1, 5],
+        [8, 9],
+        [20, 20],
+      ]);
+      expect(store.storedSeqs(A, 3, 8)).toEqual([
+        [1, 5],
+        [8, 9],
+      ]);
+      expect(store.storedSeqs(A, 6, 7)).toEqual([]);
+      expect(store.storedSeqs(B, 0, 100)).toEqual([]);
+    });
+
+    it('keeps a duplicate seq whose content differs as a dead letter, and a faithful resend as a plain duplicate', async () => {
+      await store.insertResults(A, 's1', [makeResult(1), makeResult(2), makeResult(3)], 1);
+      const resend = [makeResult(1, { replayed: true }), makeResult(2, { score: 0.9, verdict: 'defect' })];
+      expect(await store.insertResults(A, 's2', resend, 2)).toEqual({ inserted: 0, duplicates: 2 });
+      // The same seq twice in one message, differently: the first is stored, the second kept aside.
+      const twice = [makeResult(7), makeResult(7, { frame: 'other' })];
+      expect(await store.insertResults(A, 's2', twice, 3)).toEqual({ inserted: 1, duplicates: 1 });
+      const letters = await waitFor(
+        'both conflicts dead-lettered',
+        async () => {
+          const found = (await store.deadLetters({ limit: 10 })).filter(
+            (l) => l.code === 'SL_DUPLICATE_CONFLICT',
+          );
+          return found.length === 2 ? found : undefined;
+        },
+        30_000,
+      );
+      expect(letters.map((l) => [l.sender, JSON.parse(l.payload).seq])).toEqual(
+        expect.arrayContaining([
+          ['plant-a/line-1/cam-1', 2],
+          ['plant-a/line-1/cam-1', 7],
+        ]),
+      );
+      expect(letters.find((l) => JSON.parse(l.payload).seq === 2)?.error).toMatch(/score 0\.1 → 0\.9/);
+      expect(store.status().conflicts).toEqual({ checked: 3, found: 2, unverified: 0 });
+      const stored = await store.results({ limit: 10, agent: 'cam-1' });
+      expect(stored.results.find((r) => r.seq === 2)).toMatchObject({ score: 0.1, verdict: 'ok' });
     });
 
     it('lists results newest first, filtered, with their flags', async () => {

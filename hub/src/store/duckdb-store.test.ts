@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeResultStoreContract } from './contract.ts';
@@ -71,6 +72,28 @@ describe('createDuckDbStore', () => {
     conn.closeSync();
     db.closeSync();
   });
+
+  it('opens a file whose hub was killed (-9) right after creating it, with a result and a dead letter stored', async () => {
+    const path = freshPath();
+    // A real kill -9: a process of its own that creates the store, writes, and kills itself before closing.
+    const store = resolve(import.meta.dirname, 'duckdb-store.ts');
+    const fixtures = resolve(import.meta.dirname, 'fixtures.ts');
+    const script = `
+      const { createDuckDbStore } = await import(${JSON.stringify(store)});
+      const { makeResult } = await import(${JSON.stringify(fixtures)});
+      const s = await createDuckDbStore({ path: ${JSON.stringify(path)} });
+      await s.insertResults({ site: 's', line: 'l', agent: 'a' }, 's1', [makeResult(1)], 1);
+      await s.recordDeadLetter({ ts: 1, topic: 't', sender: null, code: 'SL_X', error: 'e', payload: 'p' });
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    const reopened = await createDuckDbStore({ path });
+    expect(await reopened.counters()).toEqual({ results: 1, duplicates: 0, deadLetters: 1 });
+    await reopened.close();
+  }, 150_000);
 
   it('recovers the raw tail after a crash before the fold: seqs still de-duplicated, figures unchanged', async () => {
     const path = freshPath();

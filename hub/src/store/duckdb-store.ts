@@ -2,8 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Stats } from '@sightline/protocol';
+import { type Logger, pino } from 'pino';
 import { HubError } from '../errors.ts';
 import { createCommitter, type DeadLetterCaps, type WriterState } from './commit.ts';
+import { createConflictCheck, createRecentBatches } from './conflicts.ts';
 import { createDims } from './dims.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createReaders } from './readers.ts';
@@ -16,7 +18,7 @@ import {
   recipeAggregateSql,
 } from './rollup-sql.ts';
 import { migrate } from './schema.ts';
-import { createSeqIndex } from './seq-index.ts';
+import { createSeqIndex, overlapping } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
 import type { WriteOp } from './write-ops.ts';
 
@@ -37,6 +39,8 @@ export interface DuckDbStoreOptions {
   maxBatchResults?: number;
   /** DuckDB memory limit, e.g. '1GB'; DuckDB's default (80 % of RAM) when absent. */
   memoryLimit?: string;
+  /** Where the store reports what it does on its own (duplicates with different content). */
+  log?: Logger;
   now?: () => number;
 }
 
@@ -152,8 +156,9 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run('COMMIT');
 }
 
+/** The DuckDB store, with connections of their own for parts beside ingest (the ledger, the samples table, exports). */
 export interface DuckDbStore extends ResultStore {
-  /** A new connection to the same database, for parts with tables and queries of their own (the ledger). */
+  /** A new connection to the same database; the caller closes it before the store closes. */
   connect(): Promise<DuckDBConnection>;
 }
 
@@ -191,7 +196,20 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
     maxBytes: options.deadLetters?.maxBytes ?? 64 * 1024 * 1024,
   };
   const listeners = new Set<(notice: CommitNotice) => void>();
-  const commit = createCommitter(conn, { dims, seqs, state, caps });
+  const conflicts = createConflictCheck({
+    readers,
+    record: (letter) => submit({ kind: 'dead-letter', letter }).then(() => undefined),
+    log: options.log ?? pino({ level: 'silent' }),
+    now,
+  });
+  const commit = createCommitter(conn, {
+    dims,
+    seqs,
+    state,
+    caps,
+    recent: createRecentBatches(),
+    onDuplicates: (dups) => conflicts.enqueue(dups),
+  });
   const writer = createGroupCommit({
     commit,
     maxBatchResults: options.maxBatchResults,
@@ -234,10 +252,17 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
   const reads = createReads({ readers, dims, state, closedCheck: () => closed !== undefined, path });
 
   return {
-    connect: () => instance.connect(),
+    connect() {
+      if (closed) return Promise.reject(new HubError('SL_STORE_CLOSED', `store ${path} is closed`));
+      return instance.connect();
+    },
     async insertResults(ref, session, results, receivedTs, times) {
       if (results.length === 0) return { inserted: 0, duplicates: 0 };
       return (await submit({ kind: 'results', ref, session, results, receivedTs, times })) as InsertOutcome;
+    },
+    storedSeqs(ref, lo, hi) {
+      const ids = dims.lookup(ref);
+      return ids ? overlapping(seqs.intervals(ids.agentId), lo, hi) : [];
     },
     recordDeadLetter: (letter) => record({ kind: 'dead-letter', letter }),
     recordBirth: agentOp('birth'),
@@ -255,6 +280,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
       return {
         ...writer.status(),
         seqIntervals: seqs.size(),
+        conflicts: conflicts.counts,
         readers: { busy: readers.busy, waiting: readers.waiting },
         deadLetters: { ...state.deadLetters, byReason },
       };
@@ -266,6 +292,7 @@ export async function createDuckDbStore(options: DuckDbStoreOptions): Promise<Du
     close() {
       closed ??= (async () => {
         clearInterval(foldTimer);
+        await conflicts.idle();
         await writer.drain();
         await maybeFold(true)?.catch(() => undefined);
         await writer.drain();

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HubError } from '../errors.ts';
 import { LEDGER_TABLES } from '../ledger/schema.ts';
+import { SAMPLES_MIGRATION } from '../samples/schema.ts';
 
 /**
  * Ordered migrations; entry i brings the schema to version i + 1. Append new ones, never edit old ones:
@@ -205,6 +206,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE rollup_line_minute ADD COLUMN pilot_defects UINTEGER DEFAULT 0;
   ${LEDGER_TABLES}
   `,
+  // 5: sample images (rows here, bytes content-addressed on disk; see src/samples/schema.ts).
+  SAMPLES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -235,5 +238,9 @@ export async function migrate(conn: DuckDBConnection, path: string, now: number)
       throw cause;
     }
   }
+  // Write the migrated schema into the file now: DuckDB 1.5 cannot replay an ALTER TABLE … ADD COLUMN on a
+  // table with a nextval() default from its WAL ("GetDefaultDatabase with no default database set"), so a
+  // kill -9 before the next automatic checkpoint left a file no hub could open.
+  if (found < SCHEMA_VERSION) await conn.run('CHECKPOINT');
   return found;
 }

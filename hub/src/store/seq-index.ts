@@ -26,6 +26,17 @@ export function contains(list: readonly Interval[], seq: number): boolean {
   return iv !== undefined && iv[0] <= seq;
 }
 
+/** The intervals of a sorted list that overlap [lo, hi] (copies). */
+export function overlapping(list: readonly Interval[], lo: number, hi: number): Interval[] {
+  const out: Interval[] = [];
+  for (let i = firstEndingAtOrAfter(list, lo); i < list.length; i++) {
+    const iv = list[i] as Interval;
+    if (iv[0] > hi) break;
+    out.push([iv[0], iv[1]]);
+  }
+  return out;
+}
+
 /** Adds one seq to a sorted interval list in place, merging neighbours. Returns false if already present. */
 export function addSeq(list: Interval[], seq: number): boolean {
   const last = list[list.length - 1];

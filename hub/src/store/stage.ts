@@ -1,6 +1,7 @@
 import type { Stats } from '@sightline/protocol';
 import type { Appenders } from './appenders.ts';
 import type { WriterState } from './commit.ts';
+import type { Duplicate, RecentBatches } from './conflicts.ts';
 import { truncateError, truncatePayload } from './dead-letter.ts';
 import type { Dims } from './dims.ts';
 import { appendResultRow, CLOCK } from './result-rows.ts';
@@ -20,9 +21,18 @@ type SqlWork = (sql: Statements) => Promise<void>;
  */
 export function stageOps(
   ops: readonly WriteOp[],
-  ctx: { batch: bigint; dims: Dims; seqs: SeqIndex; state: WriterState; appenders: Appenders },
+  ctx: {
+    batch: bigint;
+    dims: Dims;
+    seqs: SeqIndex;
+    state: WriterState;
+    appenders: Appenders;
+    /** Where recent rows were written, for comparing redeliveries later (conflicts.ts). */
+    recent?: RecentBatches;
+  },
 ) {
-  const { batch, dims, seqs, state, appenders } = ctx;
+  const { batch, dims, seqs, state, appenders, recent } = ctx;
+  const duplicateRows: Duplicate[] = [];
   const dimsBatch = dims.batch();
   const seqBatch = seqs.batch();
   const outcomes: OpOutcome[] = [];
@@ -48,7 +58,18 @@ export function stageOps(
         const ids = dimsBatch.agent(op.ref);
         let ins = 0;
         for (const [i, r] of op.results.entries()) {
-          if (!seqBatch.stage(ids.agentId, r.seq)) continue;
+          if (!seqBatch.stage(ids.agentId, r.seq)) {
+            // Stored before (its batch, if still remembered), or earlier in this very commit.
+            const first = seqs.has(ids.agentId, r.seq) ? recent?.get(ids.agentId, r.seq) : Number(batch);
+            duplicateRows.push({
+              ref: op.ref,
+              agentId: ids.agentId,
+              result: r,
+              ...(first === undefined ? {} : { batch: first }),
+            });
+            continue;
+          }
+          recent?.put(ids.agentId, r.seq, Number(batch));
           const time = op.times?.[i];
           const row = {
             batch,
@@ -181,6 +202,8 @@ export function stageOps(
     outcomes,
     seqBatch,
     duplicates,
+    /** Redelivered results, to compare with the stored ones once the commit is done. */
+    duplicateRows,
     folding,
     deadLetters,
     evicted: undefined as WriterState['deadLetters'] | undefined,

@@ -9,6 +9,7 @@ import type {
   StoreCounters,
 } from '@sightline/protocol';
 import type { AgentCounts, BucketCounts, LineCounts } from '../metrics/counts.ts';
+import type { ConflictCounts } from './conflicts.ts';
 import type { WriterStatus } from './group-commit.ts';
 import type { ResultTime } from './write-ops.ts';
 
@@ -169,6 +170,8 @@ export interface CommitNotice {
 export interface StoreStatus extends WriterStatus {
   /** Seq intervals held in memory over all agents (1 per agent when nothing was lost). */
   seqIntervals: number;
+  /** Redelivered results compared with the stored ones; `found` differed (dead letters SL_DUPLICATE_CONFLICT). */
+  conflicts: ConflictCounts;
   readers: { busy: number; waiting: number };
   deadLetters: {
     rows: number;
@@ -193,6 +196,11 @@ export interface ResultStore {
     receivedTs: number,
     times?: readonly ResultTime[],
   ): Promise<InsertOutcome>;
+  /**
+   * The agent's committed seqs as inclusive intervals overlapping [lo, hi], from memory (no query): what the
+   * hub tells the agent it holds (end-to-end acknowledgement). [] for an agent never stored.
+   */
+  storedSeqs(ref: AgentRef, lo: number, hi: number): Array<[lo: number, hi: number]>;
   /** Keeps a rejected message: payload truncated to 4 KiB, original size recorded, capped by rows and bytes. */
   recordDeadLetter(letter: DeadLetterInput): Promise<void>;
   recordBirth(ref: AgentRef, birth: Birth, receivedTs?: number): Promise<void>;
