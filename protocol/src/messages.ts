@@ -39,7 +39,14 @@ export const InspectionResult = z.object({
   boxes: z.array(Box).max(256).optional(),
   latency: z.object({ capture: ms, preprocess: ms, infer: ms, total: ms }),
   image: z.string().max(512).optional().describe('reference to a stored image; never image bytes'),
-  shadow: z.boolean().default(false).describe('true for a candidate model running in shadow mode'),
+  shadow: z
+    .boolean()
+    .default(false)
+    .describe('true for a result of the model running in shadow beside the live one (never acted on)'),
+  live: z
+    .object({ model: ModelRef, verdict: Verdict, score: z.number().finite() })
+    .optional()
+    .describe("shadow results: the live model's verdict and score for the same frame"),
   replayed: z.boolean().default(false).describe('true when sent from the outbox after an outage'),
   truth: z
     .enum(['ok', 'defect'])
@@ -115,6 +122,10 @@ export const EventKind = z.enum([
   'disk_full',
   'outbox_overflow',
   'config_changed',
+  'model_refused',
+  'model_activated',
+  'model_rolled_back',
+  'thresholds_changed',
 ]);
 
 export const AgentEvent = z.object({
@@ -123,14 +134,6 @@ export const AgentEvent = z.object({
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string().min(1).max(2000).describe('what happened and what to do, for a technician'),
   detail: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const ModelStatus = z.object({
-  ts: timestamp,
-  model: ModelRef,
-  phase: z.enum(['downloading', 'verifying', 'loading', 'shadow', 'active', 'failed', 'rolled-back']),
-  progress: fraction.optional(),
-  error: z.string().max(2000).optional(),
 });
 
 /** Largest sample image an agent sends; larger images are re-encoded smaller or skipped. */
@@ -173,13 +176,6 @@ export const SampleMeta = z.object({
 
 export const HubState = z.object({ online: z.boolean(), ts: timestamp });
 
-export const ModelDesired = z.object({
-  ts: timestamp,
-  model: ModelIdentity,
-  mode: z.enum(['shadow', 'active']),
-  rollout: z.string().max(128).optional().describe('rollout id that set this'),
-});
-
 /** Command payloads by command name (topic `.../cmd/{name}`). */
 export const Commands = {
   rebirth: z.object({ id: z.string().max(64).optional() }),
@@ -200,7 +196,5 @@ export type Birth = z.infer<typeof Birth>;
 export type AgentState = z.infer<typeof AgentState>;
 export type Stats = z.infer<typeof Stats>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
-export type ModelStatus = z.infer<typeof ModelStatus>;
 export type HubState = z.infer<typeof HubState>;
 export type SampleMeta = z.infer<typeof SampleMeta>;
-export type ModelDesired = z.infer<typeof ModelDesired>;
