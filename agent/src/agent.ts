@@ -1,4 +1,3 @@
-import { defaultModelDir, loadModel } from '@sightline/models';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { createActions } from './act/index.ts';
@@ -7,8 +6,6 @@ import type { CameraState } from './capture/camera.ts';
 import { createCaptureThread } from './capture/thread/capture-thread.ts';
 import type { AgentConfig } from './config/index.ts';
 import { createDecisionPolicy } from './decide/index.ts';
-import { loadActiveModel } from './infer/active-model.ts';
-import { createModelSlot } from './infer/model-slot.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraPipeline, startCameraPipeline } from './pipeline/camera-pipeline.ts';
 import { sourceFor } from './pipeline/source-for.ts';
@@ -24,6 +21,7 @@ import { startSampling } from './samples/sampling.ts';
 import { commandHandler } from './session/commands.ts';
 import { createBrokerClient, createSession } from './session/index.ts';
 import { type AgentSummary, summarise } from './summary.ts';
+import { bootModels, createDesiredInbox, startModelUpdates } from './update/index.ts';
 
 export { AGENT_VERSION } from './report/birth.ts';
 export type { AgentSummary } from './summary.ts';
@@ -51,8 +49,10 @@ export interface AgentOptions {
  */
 export async function startAgent({ config, log, frameLimit, mqttClient }: AgentOptions): Promise<Agent> {
   const ref = { site: config.site, line: config.line, agent: config.agent };
-  const model = await loadActiveModel(config, await loadModel(config.model.dir ?? defaultModelDir()), log);
-  const models = createModelSlot(model);
+  const booted = await bootModels(config, log);
+  const { models } = booted;
+  const model = models.current();
+  const desired = createDesiredInbox();
   const policy = createDecisionPolicy({
     defect: config.thresholds.defect ?? model.manifest.threshold,
     uncertainBand: config.thresholds.uncertainBand,
@@ -67,6 +67,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     log,
     birth: (id) => birthMessage(id, config, models.current(), policy.current(), cameraInfo()),
     onCommand: commandHandler({ policy, log }),
+    onModelDesired: (d) => desired.put(d),
   });
   const outbox = await createFileOutbox({
     dir: config.stateDir,
@@ -108,9 +109,27 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       session.publishEvent(diskFullEvent(config.stateDir, err));
     },
   });
+  const preprocess = createPreprocessStage();
+  const updates = startModelUpdates({
+    config,
+    booted,
+    session,
+    policy,
+    preprocess,
+    recorder,
+    frames: () => {
+      const counts = pipelines.map((p) => p.counts());
+      return {
+        inspected: counts.reduce((n, c) => n + c.inspected, 0),
+        failed: counts.reduce((n, c) => n + c.dropped.failed, 0),
+      };
+    },
+    log,
+  });
   const stages = {
-    preprocess: createPreprocessStage(),
+    preprocess,
     models,
+    shadow: updates.shadow,
     policy,
     act: createActStage({
       actions: createActions(config.actions, log, { onOutcome: (o) => window.action(o.latencyMs) }),
@@ -125,20 +144,24 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         'capture thread runs through tsx (more memory): bundling it failed',
       ),
   });
-  const pipelines: CameraPipeline[] = config.cameras.map((camera) =>
-    startCameraPipeline({
-      camera: camera.id,
-      source: sourceFor(camera, model.manifest.input, captureThread, frameLimit),
-      stallTimeoutMs: camera.stallTimeoutMs,
-      stages,
-      log,
-      onStateChange: (id, from, to, error) => {
-        cameraStates.set(id, to);
-        const event = cameraEvent(id, from, to, error);
-        if (event) session.publishEvent(event);
-      },
-    }),
+  const pipelines: CameraPipeline[] = [];
+  pipelines.push(
+    ...config.cameras.map((camera) =>
+      startCameraPipeline({
+        camera: camera.id,
+        source: sourceFor(camera, model.manifest.input, captureThread, frameLimit),
+        stallTimeoutMs: camera.stallTimeoutMs,
+        stages,
+        log,
+        onStateChange: (id, from, to, error) => {
+          cameraStates.set(id, to);
+          const event = cameraEvent(id, from, to, error);
+          if (event) session.publishEvent(event);
+        },
+      }),
+    ),
   );
+  if (updates.controller) desired.connect(updates.controller.desired);
 
   const summary = () => summarise(pipelines, counts, publisher, outbox, sampling);
   const stats = startStatsReporter({
@@ -163,6 +186,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     summary,
     stop(drainMs = 10_000) {
       stopped ??= (async () => {
+        await updates.controller?.close();
         await Promise.all(pipelines.map((p) => p.stop()));
         await captureThread.close();
         await stages.record.flush();

@@ -6,7 +6,15 @@ export type AgentErrorCode =
   | 'SL_CAMERA_STALLED'
   | 'SL_OPENCV_MISSING'
   | 'SL_MODEL_LOAD_FAILED'
-  | 'SL_STATE_DIR';
+  | 'SL_STATE_DIR'
+  | 'SL_MODEL_DOWNGRADE'
+  | 'SL_MODEL_UNKNOWN'
+  | 'SL_MODEL_KNOWN_BAD'
+  | 'SL_MODEL_MISMATCH'
+  | 'SL_BUNDLE_CHUNK_INVALID'
+  | 'SL_SELFTEST_FAILED'
+  | 'SL_PROBATION_FAILED'
+  | 'SL_UPDATE_DISABLED';
 
 export class AgentError extends Error {
   override readonly name = 'AgentError';

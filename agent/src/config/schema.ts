@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionConfig } from '../act/config.ts';
 import { SamplesConfig } from '../samples/config.ts';
+import { UpdateConfig } from '../update/config.ts';
 
 const identifier = z
   .string()
@@ -196,6 +197,9 @@ export const AgentConfig = z.object({
         .describe('unsent results older than this are dropped and counted'),
     })
     .default({ fsync: 'always', maxMB: 256, maxAgeHours: 168 }),
+  update: UpdateConfig.prefault({}).describe(
+    'model updates from the hub: signed bundles over MQTT, shadow comparison, probation, rollback',
+  ),
   stateDir: z
     .string()
     .default('./data/agent')

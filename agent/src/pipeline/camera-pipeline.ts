@@ -7,6 +7,7 @@ import type { ModelSlot } from '../infer/model-slot.ts';
 import { inferFrame } from '../infer/stage.ts';
 import type { PreprocessStage } from '../preprocess/index.ts';
 import type { RecordStage } from '../record/stage.ts';
+import type { ShadowStage } from '../update/shadow.ts';
 import { type DropCounts, noDrops } from './drops.ts';
 import { createFrameSlot } from './frame-slot.ts';
 import type { Inspection } from './inspection.ts';
@@ -18,6 +19,8 @@ export interface Stages {
   policy: DecisionPolicy;
   act: ActStage;
   record: RecordStage;
+  /** Runs a spare model beside the live one on a share of frames (model updates), after act. */
+  shadow?: ShadowStage;
 }
 
 export interface CameraPipelineOptions {
@@ -70,9 +73,11 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
   const inspect = async (captured: CapturedFrame) => {
     const model = stages.models.current();
     let inspection: Inspection;
+    let shadowFrame: ReturnType<ShadowStage['select']>;
     try {
       const prepared = stages.preprocess(captured, model.manifest.input);
       const inferred = await inferFrame(prepared, model);
+      shadowFrame = stages.shadow?.select(prepared, model.manifest.input);
       // The tensor is free once the model has run; the frame itself may still be sampled.
       opts.source.recycle?.(captured);
       const decision = decideScore(inferred.score, stages.policy.current());
@@ -100,6 +105,8 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
     }
     inspected += 1;
     stages.act.act(inspection);
+    // The spare model runs only once the live verdict is acted on, and the pipeline does not wait for it.
+    if (shadowFrame) stages.shadow?.run(shadowFrame, inspection);
     opts.onInspection?.(inspection);
     waitingForRecord = true;
     await stages.record.record(inspection);

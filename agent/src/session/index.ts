@@ -10,6 +10,10 @@ import {
   decode,
   encode,
   HubState,
+  ModelDesired,
+  type ModelDesired as ModelDesiredMessage,
+  ModelStatus,
+  type ModelStatus as ModelStatusMessage,
   parseTopic,
   ResultsBatch,
   type SampleChunk,
@@ -20,6 +24,7 @@ import {
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { OutboxEntry } from '../outbox/index.ts';
+import type { BundleChannel } from '../update/channel.ts';
 import { nextState, type SessionEvent, type SessionState } from './states.ts';
 
 export { createBrokerClient } from './client.ts';
@@ -32,6 +37,8 @@ export interface SessionOptions {
   /** Builds the birth message for a new session id. */
   birth: (session: string) => BirthMessage;
   onCommand: (name: CommandName, payload: unknown) => void;
+  /** The retained desired model state (validated); again after every reconnect. */
+  onModelDesired?: (desired: ModelDesiredMessage) => void;
   log: Logger;
 }
 
@@ -47,6 +54,10 @@ export interface Session {
   publishSamplePart(sha256: string, chunk: SampleChunk, payload: Uint8Array | string): Promise<void>;
   publishStats(stats: Omit<StatsMessage, 'session'>): void;
   publishEvent(event: Omit<AgentEventMessage, 'ts'>): void;
+  /** Rollout progress (QoS 1); dropped while disconnected (the latest is sent again on reconnect). */
+  publishModelStatus(status: ModelStatusMessage): void;
+  /** Subscriptions to model bundle topics for downloads. */
+  readonly bundles: BundleChannel;
   close(): Promise<void>;
 }
 
@@ -58,6 +69,8 @@ export function createSession(opts: SessionOptions): Session {
   let sessionId = newSessionId();
   let state: SessionState = 'connecting';
   const listeners = new Set<(to: SessionState, from: SessionState) => void>();
+  const bundleHandlers = new Set<(topic: string, payload: Uint8Array) => void>();
+  const connectHandlers = new Set<() => void>();
   const stateTopic = topics.state(ref);
   const will = (id: string) => ({
     topic: stateTopic,
@@ -85,6 +98,7 @@ export function createSession(opts: SessionOptions): Session {
     client.publish(topics.birth(ref), encode(Birth, opts.birth(sessionId)), { qos: 1 });
     client.subscribe([topics.hubState(), topics.commands(ref), topics.modelDesired(ref)], { qos: 1 });
     on('connected');
+    for (const h of connectHandlers) h();
   };
   client.on('connect', onConnect);
   client.on('close', () => on('lost'));
@@ -104,6 +118,18 @@ export function createSession(opts: SessionOptions): Session {
       const decoded = decode(Commands[name], payload);
       if (decoded.ok) opts.onCommand(name, decoded.value);
       else log.warn({ event: 'bad_command', name, err: decoded.error.message }, 'ignoring invalid command');
+    } else if (parsed?.kind === 'model-desired') {
+      // An empty retained message clears the desired state: nothing to do.
+      if (payload.byteLength === 0) return;
+      const decoded = decode(ModelDesired, payload);
+      if (decoded.ok) opts.onModelDesired?.(decoded.value);
+      else
+        log.warn(
+          { event: 'bad_model_desired', err: decoded.error.message },
+          'ignoring invalid desired model state',
+        );
+    } else if (parsed?.kind === 'model-bundle') {
+      for (const h of bundleHandlers) h(topic, payload);
     }
   });
   client.options.will = will(sessionId);
@@ -141,6 +167,26 @@ export function createSession(opts: SessionOptions): Session {
     },
     publishEvent(event) {
       client.publish(topics.events(ref), encode(AgentEvent, { ...event, ts: Date.now() }), { qos: 1 });
+    },
+    publishModelStatus(status) {
+      if (!client.connected) return;
+      client.publish(topics.modelStatus(ref), encode(ModelStatus, status), { qos: 1 });
+    },
+    bundles: {
+      async subscribe(list) {
+        if (client.connected) await client.subscribeAsync([...list], { qos: 1 });
+      },
+      async unsubscribe(list) {
+        if (client.connected) await client.unsubscribeAsync([...list]);
+      },
+      onMessage(handler) {
+        bundleHandlers.add(handler);
+        return () => bundleHandlers.delete(handler);
+      },
+      onConnect(handler) {
+        connectHandlers.add(handler);
+        return () => connectHandlers.delete(handler);
+      },
     },
     async close() {
       on('close');

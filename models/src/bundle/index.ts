@@ -1,5 +1,6 @@
 // Signed model bundles: format, verification, golden images, rollback orders (runtime: node:crypto only).
 // Building a bundle runs onnxruntime-node and lives in build.ts (tooling entry).
+export { chunkBundle } from './chunks.ts';
 export { BUNDLE_MAGIC, type BundleSignature, type ParsedBundle, packBundle, parseBundle } from './format.ts';
 export { type GoldenOutcome, type GoldenReport, runGolden } from './golden.ts';
 export {
