@@ -1,14 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { type VerifiedBundle, verifyBundle } from '@sightline/models';
-import {
-  compareVersions,
-  type ModelDesired,
-  type ModelIdentity,
-  type ModelStatus,
-  type Thresholds,
-  type UpdatePhase,
-} from '@sightline/protocol';
+import type { ModelDesired, ModelIdentity, ModelStatus, Thresholds, UpdatePhase } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { DecisionPolicy, Thresholds as InForce } from '../decide/index.ts';
 import type { ActiveModel, ModelSlot } from '../infer/model-slot.ts';
@@ -17,12 +8,12 @@ import { type BootNote, readInstalled } from './boot.ts';
 import type { BundleChannel } from './channel.ts';
 import { checkNotKnownBad, checkVersion, refusalOf, sameModel, UpdateRefused } from './checks.ts';
 import type { UpdateConfig } from './config.ts';
-import { downloadBundle, fetchBundleMeta } from './download.ts';
 import type { Failpoints } from './failpoint.ts';
+import { type Installer, installBundle } from './install.ts';
 import { type BundleLoader, selfTest } from './load.ts';
 import { createProbation } from './probation.ts';
 import type { ShadowRunner } from './shadow.ts';
-import type { ModelStore, SlotId, SlotName } from './store.ts';
+import type { ModelStore, SlotId } from './store.ts';
 
 export interface UpdateControllerDeps {
   config: UpdateConfig;
@@ -213,96 +204,18 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
   };
 
   /** The wanted model, verified and written to a slot (downloaded first when no slot holds it). */
-  async function install(
-    want: ModelDesired,
-    signal: AbortSignal,
-  ): Promise<{ slot: SlotName; verified: VerifiedBundle }> {
-    const bundle = want.bundle;
-    if (!bundle)
-      throw new UpdateRefused(
-        'SL_MODEL_UNKNOWN',
-        `${want.model.id} ${want.model.version} is not installed here and the hub named no bundle for it`,
-      );
-    const held = store.holding(bundle.sha256);
-    if (held) return { slot: held, verified: await readInstalled(store, held, d.keys) };
-    enter('downloading', { progress: 0 });
-    const meta = await fetchBundleMeta(d.channel, want.model, signal);
-    if (meta.sha256 !== bundle.sha256) {
-      throw new UpdateRefused(
-        'SL_MODEL_MISMATCH',
-        `the bundle published for ${want.model.id} ${want.model.version} is ${meta.sha256.slice(0, 12)}…, not the ${bundle.sha256.slice(0, 12)}… the hub asked for`,
-      );
-    }
-    let reported = 0;
-    const path = await downloadBundle({
-      channel: d.channel,
-      meta,
-      dir: store.downloadDir,
-      window: d.config.chunkWindow,
-      signal,
-      onProgress: (have, total) => {
-        // Report every tenth or so, not every chunk.
-        if (have === total || have - reported >= Math.max(1, total / 10)) {
-          reported = have;
-          enter('downloading', { progress: have / total });
-        }
-      },
-      onBadChunk: (n, why) => {
-        log.warn({ event: 'bundle_chunk_refused', chunk: n, why }, `bundle chunk ${n} refused: ${why}`);
-        d.event({
-          kind: 'model_refused',
-          severity: 'warning',
-          message: `bundle ${want.model.id} ${want.model.version}: chunk ${n} refused (${why}); asking for it again`,
-          detail: { chunk: n, why, code: 'SL_BUNDLE_CHUNK_INVALID' },
-        });
-      },
-      onHalf: () => d.failpoint('download'),
-    });
-    aborted(signal);
-    enter('verifying');
-    d.failpoint('verify');
-    const verified = verifyBundle(new Uint8Array(await readFile(path)), d.keys, now());
-    if (
-      verified.manifest.sha256 !== want.model.sha256 ||
-      verified.header.id !== want.model.id ||
-      verified.header.version !== want.model.version
-    ) {
-      throw new UpdateRefused(
-        'SL_MODEL_MISMATCH',
-        `bundle holds ${verified.header.id} ${verified.header.version} (${verified.manifest.sha256.slice(0, 12)}…), not the ${want.model.id} ${want.model.version} asked for`,
-      );
-    }
-    checkVersion(
-      store.trust(),
-      { ...want, model: { ...want.model, version: verified.header.version } },
-      d.keys,
-      now(),
-    );
-    aborted(signal);
-    enter('writing');
-    while (!store.spare()) {
-      // The last good model is still needed while the running one is on probation.
-      await new Promise((r) => setTimeout(r, 200));
-      aborted(signal);
-    }
-    const slot = await exclusive(async () => {
-      const s = await store.install(
-        path,
-        { model: want.model, bundle: verified.sha256, keyId: verified.keyId, installedTs: now() },
-        () => d.failpoint('write'),
-      );
-      const trust = store.trust();
-      const highest = trust.highest[want.model.id];
-      if (highest === undefined || compareVersions(want.model.version, highest) > 0) {
-        await store.writeTrust({
-          ...trust,
-          highest: { ...trust.highest, [want.model.id]: want.model.version },
-        });
-      }
-      return s;
-    });
-    return { slot, verified };
-  }
+  const installer: Installer = {
+    store,
+    channel: d.channel,
+    chunkWindow: d.config.chunkWindow,
+    keys: d.keys,
+    now,
+    log,
+    failpoint: d.failpoint,
+    event: d.event,
+    exclusive,
+    enter: (p, more) => enter(p, more),
+  };
 
   /** The wanted model loaded into the spare slot and self-tested on its golden images. */
   async function intoSpare(want: ModelDesired, signal: AbortSignal): Promise<void> {
@@ -313,7 +226,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
       enter('loading');
       loaded = await d.factory.load();
     } else {
-      const { slot, verified } = await install(want, signal);
+      const { slot, verified } = await installBundle(installer, want, signal);
       aborted(signal);
       enter('loading');
       loaded = await d.load(verified, store.slotPath(slot));

@@ -142,3 +142,30 @@ describe('rollback orders', () => {
     expect(() => verifyRollbackOrder(order, [pub(stranger.publicKey)], 2000)).toThrow(/does not verify/);
   });
 });
+
+describe('model variants for rehearsals', () => {
+  it('a constant-score model gives that score to every golden image', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeModelVariant } = await import('./variant.ts');
+    const root = await mkdtemp(join(tmpdir(), 'sl-variant-'));
+    try {
+      const manifest = await writeModelVariant(join(root, 'm'), { version: '9.0.0', constantScore: 0.9 });
+      expect(manifest.version).toBe('9.0.0');
+      const key = generateKeyPairSync('ed25519');
+      const parts = createPartStream({ seed: 5, defectRate: 0.5, width: 64, height: 64 });
+      const built = await buildBundle({
+        modelDir: join(root, 'm'),
+        privateKeyPem: pem(key.privateKey),
+        golden: [{ frame: parts.next().frame }, { frame: parts.next().frame }],
+        expires: null,
+      });
+      const v = verifyBundle(built.bytes, [pub(key.publicKey)]);
+      expect(v.golden.images.map((i) => Number(i.score.toFixed(4)))).toEqual([0.9, 0.9]);
+      expect(v.header.expires).toBeNull();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
