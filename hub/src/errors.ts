@@ -10,7 +10,14 @@ export type HubErrorCode =
   | 'SL_STORE_UNAVAILABLE'
   | 'SL_STORE_REJECTED'
   | 'SL_QUERY_TIMEOUT'
-  | 'SL_STORE_CLOSED';
+  | 'SL_STORE_CLOSED'
+  | 'SL_REQUEST_INVALID'
+  | 'SL_MODEL_NOT_FOUND'
+  | 'SL_BUNDLE_REJECTED'
+  | 'SL_ROLLOUT_NOT_FOUND'
+  | 'SL_ROLLOUT_CONFLICT'
+  | 'SL_ROLLOUT_INVALID'
+  | 'SL_ROLLOUT_KEY';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

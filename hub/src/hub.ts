@@ -5,12 +5,14 @@ import { encode, HubState, type StoreCounters, topics } from '@sightline/protoco
 import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
 import { createConnectPolicy } from './broker/auth.ts';
+import type { Downlink } from './broker/downlink.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
 import { HubError } from './errors.ts';
 import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
+import { type Orchestrator, startRollouts } from './rollout/index.ts';
 import { createDuckDbStore, type ResultStore, type StoreStatus } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
@@ -38,6 +40,8 @@ export interface Hub {
   config: HubConfig;
   store: ResultStore;
   ingest: Ingest;
+  /** Model rollouts: start, follow, promote, cancel, roll back; thresholds; the fleet's models. */
+  rollouts: Orchestrator;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
@@ -116,6 +120,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
 
     let broker: EmbeddedBroker | undefined;
     let source: MqttSource | undefined;
+    let downlink: Downlink;
     if (config.broker.mode === 'embedded') {
       broker = await createEmbeddedBroker({
         host: config.broker.host,
@@ -124,6 +129,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         onUplink: (topic, payload) => ingest.accept(topic, payload),
       });
       const embedded = broker;
+      downlink = embedded;
       undo.push(() => embedded.close());
       await embedded.publish(topics.hubState(), encode(HubState, { online: true, ts: Date.now() }), {
         qos: 1,
@@ -140,6 +146,12 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         clientId: config.broker.clientId,
         protocolVersion: config.broker.protocolVersion,
       });
+      const [first] = clients;
+      downlink = {
+        publish: async (topic, payload, opts) => {
+          await first?.publishAsync(topic, payload, opts);
+        },
+      };
       const mqtt = attachMqttSource({
         clients,
         accept: ingest.accept,
@@ -156,6 +168,16 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       store: store.status(),
       totals: await store.counters(),
     });
+
+    const rollouts = await startRollouts({
+      registry: config.registry,
+      rollout: config.rollout,
+      storePath: config.store.path,
+      downlink,
+      agents: () => store.agents(),
+      log,
+    });
+    undo.push(() => rollouts.close());
 
     const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
     undo.push(async () => live.close());
@@ -177,6 +199,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
       },
       dashboardDir: config.dashboard.dir,
+      extra: rollouts.routes,
     });
     const server = await listen(app, config.http.host, config.http.port);
     undo.push(() => closeServer(server));
@@ -190,6 +213,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       config,
       store,
       ingest,
+      rollouts: rollouts.orchestrator,
       get connected() {
         return connected();
       },
@@ -197,6 +221,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       close() {
         closing ??= (async () => {
           retention.stop();
+          await rollouts.close();
           await source?.close();
           if (broker) {
             await broker

@@ -113,7 +113,14 @@ export const RolloutAgent = z.object({
   site: z.string(),
   line: z.string(),
   agent: z.string(),
-  stage: z.number().nullable().describe('index of the stage it joins; null: not yet picked'),
+  stage: z.number().describe('index of the first stage it takes part in'),
+  shadow_stage: z.number().nullable().describe('first stage it runs the model in shadow'),
+  active_stage: z.number().nullable().describe('first stage the model goes live on it'),
+  mode: z
+    .enum(['shadow', 'active', 'rollback'])
+    .nullable()
+    .describe('what this rollout asked of it; null: nothing yet'),
+  desired_ts: ms.nullable().describe('when this rollout last set its desired state'),
   from: ModelIdentity.nullable().describe('the model it ran when the rollout started'),
   progress: AgentProgress,
   progress_share: z.number().nullable(),
@@ -214,6 +221,8 @@ export type GateResult = z.infer<typeof GateResult>;
 export type RolloutState = z.infer<typeof RolloutState>;
 export type Rollout = z.infer<typeof Rollout>;
 export type RolloutEvent = z.infer<typeof RolloutEvent>;
+export type RolloutsResponse = z.infer<typeof RolloutsResponse>;
+export type RolloutEventsResponse = z.infer<typeof RolloutEventsResponse>;
 export type FleetAgentModel = z.infer<typeof FleetAgentModel>;
 export type FleetModelsResponse = z.infer<typeof FleetModelsResponse>;
 export type ThresholdsRequest = z.infer<typeof ThresholdsRequest>;

@@ -10,6 +10,8 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   query?: z.ZodObject;
+  /** Request body: a JSON schema, or a content type with a description (uploads). */
+  body?: z.ZodType | { contentType: string; description: string };
   /** 200 response: a JSON body schema, or a content type with a description (streams, files). */
   response: z.ZodType | { contentType: string; description: string };
 }
