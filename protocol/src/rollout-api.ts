@@ -121,6 +121,9 @@ export const RolloutAgent = z.object({
     .nullable()
     .describe('what this rollout asked of it; null: nothing yet'),
   desired_ts: ms.nullable().describe('when this rollout last set its desired state'),
+  frames_base: z
+    .number()
+    .describe('compared frames when the current stage began observing: a stage counts its own'),
   from: ModelIdentity.nullable().describe('the model it ran when the rollout started'),
   progress: AgentProgress,
   progress_share: z.number().nullable(),

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { ModelsError, verifyRollbackOrder } from '@sightline/models';
 import { compareVersions, type ModelDesired, type ModelIdentity } from '@sightline/protocol';
-import type { AgentErrorCode } from '../errors.ts';
+import { AgentError, type AgentErrorCode } from '../errors.ts';
 import type { TrustRecord } from './store.ts';
 
 /** The agent will not take this model; `code` says why (reported in model/status and an event). */
@@ -76,6 +76,9 @@ export function checkVersion(
 /** A refusal for a bundle that failed verification, keeping its stable code. */
 export function refusalOf(err: unknown): UpdateRefused | undefined {
   if (err instanceof UpdateRefused) return err;
+  // A chunk that stayed damaged: the bundle on the broker is not the one signed.
+  if (err instanceof AgentError && err.code === 'SL_BUNDLE_CHUNK_INVALID')
+    return new UpdateRefused(err.code, err.message);
   if (err instanceof ModelsError && err.code.startsWith('SL_BUNDLE'))
     return new UpdateRefused(err.code, err.message);
   if (err instanceof ModelsError && err.code === 'SL_MANIFEST_INVALID')

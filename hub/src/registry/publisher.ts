@@ -60,16 +60,17 @@ export function createBundlePublisher(o: {
     },
     /** Removes the retained copies ([MQTT-3.3.1-10]: an empty retained message clears the topic). */
     async retire(id: string, version: string) {
-      const meta = await published.get(key(id, version))?.catch(() => undefined);
-      published.delete(key(id, version));
-      if (!meta) return;
+      if (!published.delete(key(id, version))) return;
+      const entry = o.registry.get(id, version);
+      if (!entry) return;
       await o.downlink.publish(topics.bundleMeta(id, version), Buffer.alloc(0), { qos: 1, retain: true });
-      for (let n = 0; n < meta.chunks.length; n++) {
+      for (let n = 0; n < Math.ceil(entry.bytes / o.chunkBytes); n++) {
         await o.downlink.publish(topics.bundleChunk(id, version, n), Buffer.alloc(0), {
           qos: 1,
           retain: true,
         });
       }
+      o.log.info({ id, version }, `bundle ${id} ${version} taken off the broker`);
     },
     isPublished: (id: string, version: string) => published.has(key(id, version)),
   };

@@ -1,7 +1,8 @@
-import { RegistryEntry, RegistryResponse } from '@sightline/protocol';
+import { BundleMeta, RegistryEntry, RegistryResponse } from '@sightline/protocol';
 import { Hono } from 'hono';
 import type { RouteDoc } from '../api/route-doc.ts';
 import { HubError } from '../errors.ts';
+import type { BundlePublisher } from './publisher.ts';
 import type { Registry } from './registry.ts';
 
 /** Largest bundle accepted over HTTP. */
@@ -30,6 +31,13 @@ export const registryDocs: RouteDoc[] = [
     response: RegistryEntry,
   },
   {
+    method: 'post',
+    path: '/api/models/{id}/{version}/publish',
+    summary:
+      'Put the bundle on the broker ahead of a rollout (retained chunks), so agents fetch it at once when it starts',
+    response: BundleMeta,
+  },
+  {
     method: 'get',
     path: '/api/models/{id}/{version}/bundle',
     summary: 'The bundle file',
@@ -37,7 +45,13 @@ export const registryDocs: RouteDoc[] = [
   },
 ];
 
-export function registryRoutes({ registry }: { registry: Registry }): Hono {
+export function registryRoutes({
+  registry,
+  publisher,
+}: {
+  registry: Registry;
+  publisher: BundlePublisher;
+}): Hono {
   const app = new Hono();
   app.get('/api/models', (c) => c.json({ models: registry.list() } satisfies RegistryResponse));
   app.post('/api/models', async (c) => {
@@ -62,6 +76,15 @@ export function registryRoutes({ registry }: { registry: Registry }): Hono {
     return e;
   };
   app.get('/api/models/:id/:version', (c) => c.json(entry(c.req.param('id'), c.req.param('version'))));
+  app.post('/api/models/:id/:version/publish', async (c) => {
+    const e = entry(c.req.param('id'), c.req.param('version'));
+    if (e.status !== 'ready')
+      throw new HubError(
+        'SL_ROLLOUT_INVALID',
+        `${e.id} ${e.version} was rejected (${e.reason}); it is not published`,
+      );
+    return c.json(await publisher.ensure(e.id, e.version));
+  });
   app.get('/api/models/:id/:version/bundle', async (c) => {
     const e = entry(c.req.param('id'), c.req.param('version'));
     const bytes = await registry.bundle(e.id, e.version);

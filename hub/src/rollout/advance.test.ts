@@ -89,6 +89,7 @@ function rollout(keys: string[], spec: RolloutSpecInput): Rollout {
       active_stage: p.active,
       mode: null,
       desired_ts: null,
+      frames_base: 0,
       from: v1,
       progress: 'waiting',
       progress_share: null,
@@ -187,7 +188,21 @@ describe('rollout state machine', () => {
     expect(r.state).toBe('deploying');
     expect(r.stage).toBe(1);
     expect(fx.desire.map((d) => d.desired.mode)).toEqual(['active', 'active']);
-    for (const d of fx.desire) f.report(d.key, { phase: 'probation', active: v2, compare: compare(60, 60) });
+    for (const d of fx.desire) f.report(d.key, { phase: 'probation', active: v2 });
+    step(r, ctx(f.agents));
+    expect(r.state).toBe('observing');
+    // Each stage counts its own frames: the canaries compare anew, the others go on from 60.
+    const canaries = new Set(fx.desire.map((d) => d.key));
+    for (const k of keys)
+      f.report(
+        k,
+        canaries.has(k)
+          ? { phase: 'probation', active: v2, compare: compare(50, 50) }
+          : { phase: 'shadow', compare: compare(100, 100) },
+      );
+    step(r, ctx(f.agents));
+    expect(r.stage).toBe(1);
+    for (const k of keys) if (!canaries.has(k)) f.report(k, { phase: 'shadow', compare: compare(110, 110) });
     fx = step(r, ctx(f.agents));
     expect(r.stage).toBe(2);
     expect(fx.desire).toHaveLength(8);
@@ -203,6 +218,8 @@ describe('rollout state machine', () => {
   it('a failed gate rolls back every agent that took the model, with a signed order where it is a downgrade', () => {
     const f = fleet(keys.slice(0, 3));
     const r = rollout(keys.slice(0, 3), { model: v2, stages: [{ kind: 'canary', share: 1, frames: 20 }] });
+    step(r, ctx(f.agents));
+    for (const k of keys.slice(0, 3)) f.report(k, { phase: 'probation', active: v2 });
     step(r, ctx(f.agents));
     for (const k of keys.slice(0, 3))
       f.report(k, { phase: 'probation', active: v2, compare: compare(40, 4) });

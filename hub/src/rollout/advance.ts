@@ -143,6 +143,9 @@ function deploy(r: Rollout, ctx: StepContext, fx: Effects, ev: Ev) {
     if (mode === null || a.mode === mode) continue;
     a.mode = mode;
     a.desired_ts = ctx.now;
+    // The comparison starts over on the agent when the model goes live; the old one no longer counts.
+    a.compare = null;
+    a.frames_base = 0;
     if (a.progress !== 'offline') a.progress = 'waiting';
     fx.desire.push({ key: a.key, desired: desiredFor(r, mode, ctx.now, true) });
     ev(
@@ -176,6 +179,8 @@ function deploy(r: Rollout, ctx: StepContext, fx: Effects, ev: Ev) {
   }
   r.state = 'observing';
   r.stage_started_ts = ctx.now;
+  // Each stage counts its own frames: an agent still comparing from an earlier stage starts from here.
+  for (const a of members) a.frames_base = a.compare?.frames ?? 0;
   ev('stage', `stage ${i + 1} (${stage?.kind}) runs on ${running.length} agent(s); observing`);
   // A stage with nothing to wait for is judged at once.
   observe(r, ctx, fx, ev);
@@ -188,7 +193,11 @@ function observe(r: Rollout, ctx: StepContext, fx: Effects, ev: Ev) {
   const live = r.agents.filter(
     (a) => modeAt(a, i) !== null && a.progress !== 'timed-out' && reached(r, a, ctx.agents.get(a.key)),
   );
-  const frames = (a: RolloutAgent) => a.compare?.frames ?? 0;
+  const frames = (a: RolloutAgent) => {
+    const now = a.compare?.frames ?? 0;
+    // A comparison that started over (the agent switched models) counts from zero.
+    return now >= a.frames_base ? now - a.frames_base : now;
+  };
   const elapsed = ctx.now - r.stage_started_ts;
   if (stage.frames !== undefined && elapsed > r.spec.agentTimeoutS * 1000) {
     for (const a of live.filter((x) => frames(x) < (stage.frames as number))) {

@@ -106,7 +106,7 @@ export async function startRollouts(o: {
   return {
     orchestrator,
     routes: [
-      { app: registryRoutes({ registry }), docs: registryDocs },
+      { app: registryRoutes({ registry, publisher }), docs: registryDocs },
       { app: rolloutRoutes({ orchestrator }), docs: rolloutDocs },
     ],
     async close() {

@@ -108,10 +108,12 @@ export function createOrchestrator(o: {
     const ctx = context(await fleetNow());
     let changed = false;
     for (const r of open) {
-      const before = JSON.stringify(r);
-      const fx = step(r, ctx);
-      await apply(r, fx);
-      changed ||= JSON.stringify(r) !== before;
+      // Stepped on a copy: readers see the new state only once its desired states and events are out.
+      const next = structuredClone(r);
+      const fx = step(next, ctx);
+      await apply(next, fx);
+      changed ||= JSON.stringify(next) !== JSON.stringify(r);
+      Object.assign(r, next);
     }
     if (changed) await o.journal.save();
   }
@@ -119,10 +121,12 @@ export function createOrchestrator(o: {
   async function command(id: string, what: (r: Rollout, ctx: StepContext, fx: Effects) => void) {
     return serial(async () => {
       const r = find(id);
+      const next = structuredClone(r);
       const fx: Effects = { desire: [], events: [] };
-      what(r, context(await fleetNow()), fx);
-      r.updated_ts = now();
-      await apply(r, fx);
+      what(next, context(await fleetNow()), fx);
+      next.updated_ts = now();
+      await apply(next, fx);
+      Object.assign(r, next);
       await o.journal.save();
       return r;
     });
@@ -195,6 +199,7 @@ export function createOrchestrator(o: {
               active_stage: p.active,
               mode: null,
               desired_ts: null,
+              frames_base: 0,
               from: a.active,
               progress: a.online ? 'waiting' : 'offline',
               progress_share: null,
@@ -206,7 +211,6 @@ export function createOrchestrator(o: {
             };
           }),
         };
-        rollouts.push(rollout);
         await o.publisher.ensure(entry.id, entry.version);
         const fx = step(rollout, context(await fleetNow()));
         fx.events.unshift({
@@ -217,6 +221,7 @@ export function createOrchestrator(o: {
           detail: { spec },
         });
         await apply(rollout, fx);
+        rollouts.push(rollout);
         await o.journal.save();
         return rollout;
       }),
