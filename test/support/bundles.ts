@@ -68,3 +68,24 @@ export async function startRollout(hub: Hub, spec: RolloutSpecInput): Promise<Ro
 
 export const getRollout = async (hub: Hub, id: string) =>
   (await (await fetch(`${hub.httpUrl}/api/rollouts/${id}`)).json()) as Rollout;
+
+/** Publishes a bundle's chunks and meta retained, as the hub's registry does (for tests without a rollout). */
+export async function publishBundle(
+  client: import('mqtt').MqttClient,
+  bytes: Uint8Array,
+  model: { id: string; version: string },
+  chunkBytes = 64 * 1024,
+): Promise<void> {
+  const { chunkBundle } = await import('@sightline/models');
+  const { encode, BundleMeta, topics } = await import('@sightline/protocol');
+  const { meta, chunks } = chunkBundle(bytes, model, chunkBytes);
+  for (const [n, c] of chunks.entries())
+    await client.publishAsync(topics.bundleChunk(model.id, model.version, n), Buffer.from(c), {
+      qos: 1,
+      retain: true,
+    });
+  await client.publishAsync(topics.bundleMeta(model.id, model.version), encode(BundleMeta, meta), {
+    qos: 1,
+    retain: true,
+  });
+}

@@ -144,9 +144,7 @@ export function startModelUpdates(o: {
     frames: o.frames,
     report: (s) => o.session.publishModelStatus(s),
     event: (e) => o.session.publishEvent(e),
-    failpoint: createFailpoints(config.update.failpoints, (stage) =>
-      log.warn({ event: 'failpoint', stage }, `failpoint ${stage}: killing the process`),
-    ),
+    failpoint: createFailpoints(config.update.failpoints),
     log,
   });
   controller.booted(booted.notes);
