@@ -23,6 +23,8 @@ export interface UpdateControllerDeps {
   policy: DecisionPolicy;
   shadow: ShadowRunner;
   load: BundleLoader;
+  /** Runs a loaded bundle's golden images (default: through the model's engine, selfTest in load.ts). */
+  selfTest?: typeof selfTest;
   /** The configured model directory's model, always available as the last resort. */
   factory: { identity: ModelIdentity; load(): Promise<ActiveModel> };
   keys: readonly KeyObject[];
@@ -231,7 +233,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
       enter('loading');
       loaded = await d.load(verified, store.slotPath(slot));
       d.failpoint('load');
-      const report = await selfTest(loaded, verified);
+      const report = await (d.selfTest ?? selfTest)(loaded, verified);
       const selftest = {
         images: report.images,
         passed: report.passed,

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultModelDir, type LoadedModel, loadModel } from '@sightline/models';
-import type { ModelDesired, ModelIdentity } from '@sightline/protocol';
+import type { ModelIdentity } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/index.ts';
 import type { DecisionPolicy } from '../decide/index.ts';
@@ -19,6 +19,7 @@ import { createShadowRunner, type ShadowStage } from './shadow.ts';
 import { type ModelStore, openModelStore } from './store.ts';
 
 export type { UpdateController } from './controller.ts';
+export { createDesiredInbox } from './inbox.ts';
 export type { ShadowStage } from './shadow.ts';
 
 /** The models the agent starts with: the live one (from the pointer, else the configured directory). */
@@ -76,23 +77,6 @@ export async function bootModels(config: AgentConfig, log: Logger): Promise<Boot
     `running ${model.identity.id} ${model.identity.version}`,
   );
   return { models: createModelSlot(model), store, keys, notes, factory };
-}
-
-/** Keeps the latest desired state until the controller exists (the retained message can arrive first). */
-export function createDesiredInbox() {
-  let pending: ModelDesired | undefined;
-  let sink: ((d: ModelDesired) => void) | undefined;
-  return {
-    put(d: ModelDesired) {
-      if (sink) sink(d);
-      else pending = d;
-    },
-    connect(next: (d: ModelDesired) => void) {
-      sink = next;
-      if (pending) next(pending);
-      pending = undefined;
-    },
-  };
 }
 
 /**
