@@ -40,6 +40,8 @@ describe('parseHubConfig', () => {
       },
       ingest: { clockSkewLimitS: 600, maxPayloadBytes: 1024 * 1024 },
       metrics: { utcOffsetMinutes: 0, shiftStart: '06:00', shiftHours: 8 },
+      registry: { trustedKeys: [], chunkBytes: 262144 },
+      rollout: { tickMs: 1000 },
       dashboard: { dir: DEFAULT_DASHBOARD_DIR },
       log: { level: 'info' },
     });
@@ -99,6 +101,12 @@ describe('parseHubConfig', () => {
       'metrics.utcOffsetMinutes',
       'metrics.shiftStart',
       'metrics.shiftHours',
+      'registry.dir',
+      'registry.trustedKeys',
+      'registry.chunkBytes',
+      'rollout.dir',
+      'rollout.signingKey',
+      'rollout.tickMs',
       'dashboard.dir',
       'log.level',
     ]);
