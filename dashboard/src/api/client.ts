@@ -2,10 +2,14 @@ import { ApiError } from './errors.ts';
 import type { ApiErrorBody, HealthResponse, LinesResponse, TimeWindow } from './types.ts';
 
 /** Fetches one hub URL as JSON; every failure becomes an ApiError a person can act on. */
-export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+export async function fetchJson<T>(url: string, signal?: AbortSignal, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    response = await fetch(url, {
+      ...init,
+      signal,
+      headers: { accept: 'application/json', ...init.headers },
+    });
   } catch (cause) {
     if (signal?.aborted) throw cause;
     throw new ApiError(

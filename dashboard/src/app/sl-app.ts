@@ -5,6 +5,15 @@ import { PollController } from '../controllers/poll-controller.ts';
 import '../elements/sl-health-pill.ts';
 import '../elements/sl-window-select.ts';
 import '../views/sl-fleet-view.ts';
+import '../views/sl-models-view.ts';
+
+type Page = 'fleet' | 'models';
+const pageOf = (): Page => (location.hash.startsWith('#/models') ? 'models' : 'fleet');
+/**
+ * Who may act: engineers and admins start, promote, cancel and roll back rollouts. Until the hub checks tokens
+ * (issue 11) every visitor is treated as an engineer; `?role=viewer` shows the read-only page.
+ */
+const roleOf = () => new URLSearchParams(location.search).get('role') ?? 'engineer';
 
 function initialWindow(): TimeWindow {
   const asked = new URLSearchParams(location.search).get('window');
@@ -13,9 +22,13 @@ function initialWindow(): TimeWindow {
 
 /** The shell: title, fleet health, window choice (kept in the URL), and the fleet view. */
 export class SlApp extends LitElement {
-  static override properties = { window: { state: true } };
+  static override properties = { window: { state: true }, page: { state: true } };
 
   declare window: TimeWindow;
+  declare page: Page;
+  readonly #onHash = () => {
+    this.page = pageOf();
+  };
 
   readonly #health = new PollController<HealthResponse>(this, {
     load: (signal) => fetchHealth(signal),
@@ -25,6 +38,17 @@ export class SlApp extends LitElement {
   constructor() {
     super();
     this.window = initialWindow();
+    this.page = pageOf();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('hashchange', this.#onHash);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('hashchange', this.#onHash);
   }
 
   #onWindow(event: CustomEvent<TimeWindow>): void {
@@ -45,11 +69,19 @@ export class SlApp extends LitElement {
           <h1>Sightline</h1>
           <span class="subtitle">Fleet quality</span>
         </div>
+        <nav>
+          <a href="#/" aria-current=${this.page === 'fleet' ? 'page' : 'false'}>Lines</a>
+          <a href="#/models" aria-current=${this.page === 'models' ? 'page' : 'false'}>Models</a>
+        </nav>
         <sl-health-pill .health=${this.#health.value} .error=${this.#health.error}></sl-health-pill>
-        <sl-window-select .value=${this.window} @window-change=${this.#onWindow}></sl-window-select>
+        ${this.page === 'fleet' ? html`<sl-window-select .value=${this.window} @window-change=${this.#onWindow}></sl-window-select>` : ''}
       </header>
       <main>
-        <sl-fleet-view .window=${this.window}></sl-fleet-view>
+        ${
+          this.page === 'models'
+            ? html`<sl-models-view ?engineer=${['engineer', 'admin'].includes(roleOf())}></sl-models-view>`
+            : html`<sl-fleet-view .window=${this.window}></sl-fleet-view>`
+        }
       </main>
     `;
   }
@@ -90,6 +122,21 @@ export class SlApp extends LitElement {
       border-left: 1px solid var(--sl-border, #2a323c);
       color: var(--sl-muted, #8b96a3);
       font-size: 0.9rem;
+    }
+    nav {
+      display: flex;
+      gap: 4px;
+    }
+    nav a {
+      color: var(--sl-muted, #8b96a3);
+      text-decoration: none;
+      padding: 5px 12px;
+      border-radius: 6px;
+      font-size: 0.9rem;
+    }
+    nav a[aria-current='page'] {
+      color: var(--sl-text, #e6e9ed);
+      background: var(--sl-track, #242b34);
     }
     main {
       max-width: 1400px;

@@ -102,7 +102,9 @@ function rollout(keys: string[], spec: RolloutSpecInput): Rollout {
   };
 }
 
-const ctx = (agents: Map<string, FleetAgent>, now = 1000): StepContext => ({
+let clock = 1000;
+/** Each step a moment later (unless a time is given), as on a real hub. */
+const ctx = (agents: Map<string, FleetAgent>, now = (clock += 10)): StepContext => ({
   now,
   agents,
   sign: (model, reason, id) => ({

@@ -65,7 +65,8 @@ function refresh(r: Rollout, ctx: StepContext) {
       a.progress_share = s.progress ?? null;
       a.error = s.error ?? null;
       a.code = s.code ?? null;
-      a.compare = s.compare ?? a.compare;
+      // Only a status of what was asked counts: a late status from before a switch is not this stage's.
+      if (reached(r, a, agent)) a.compare = s.compare ?? a.compare;
       a.selftest = s.selftest ?? a.selftest;
       a.updated_ts = s.ts;
     }
@@ -177,10 +178,14 @@ function deploy(r: Rollout, ctx: StepContext, fx: Effects, ev: Ev) {
     fail(r, ctx, fx, `no agent of stage ${i + 1} answered (offline or timed out)`);
     return;
   }
+  // Each stage counts its own frames: an agent still comparing from an earlier stage starts from here; one
+  // that joined in this stage began its comparison with it.
+  for (const a of members) {
+    const carried = a.desired_ts !== null && a.desired_ts < r.stage_started_ts;
+    a.frames_base = carried ? (a.compare?.frames ?? 0) : 0;
+  }
   r.state = 'observing';
   r.stage_started_ts = ctx.now;
-  // Each stage counts its own frames: an agent still comparing from an earlier stage starts from here.
-  for (const a of members) a.frames_base = a.compare?.frames ?? 0;
   ev('stage', `stage ${i + 1} (${stage?.kind}) runs on ${running.length} agent(s); observing`);
   // A stage with nothing to wait for is judged at once.
   observe(r, ctx, fx, ev);
