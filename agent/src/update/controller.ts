@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { ModelDesired, ModelIdentity, ModelStatus, Thresholds, UpdatePhase } from '@sightline/protocol';
+import type { ModelDesired, ModelIdentity, ModelStatus, Thresholds } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { DecisionPolicy, Thresholds as InForce } from '../decide/index.ts';
 import type { ActiveModel, ModelSlot } from '../infer/model-slot.ts';
@@ -10,9 +10,11 @@ import { checkNotKnownBad, checkVersion, refusalOf, sameModel, UpdateRefused } f
 import type { UpdateConfig } from './config.ts';
 import type { Failpoints } from './failpoint.ts';
 import { type Installer, installBundle } from './install.ts';
-import { type BundleLoader, selfTest } from './load.ts';
+import { type BundleLoader, loadTested, selfTest } from './load.ts';
 import { createProbation } from './probation.ts';
+import { rollBack } from './rollback.ts';
 import type { ShadowRunner } from './shadow.ts';
+import { applyThresholds, createStatusReporter } from './status.ts';
 import type { ModelStore, SlotId } from './store.ts';
 
 export interface UpdateControllerDeps {
@@ -69,67 +71,16 @@ const aborted = (signal: AbortSignal) => {
 export function createUpdateController(d: UpdateControllerDeps): UpdateController {
   const { store, models, shadow, log } = d;
   const now = d.now ?? Date.now;
-  let last: ModelStatus | undefined;
-  let target: ModelDesired | undefined;
-  let phase: UpdatePhase = 'active';
-  let detail: Partial<Pick<ModelStatus, 'progress' | 'error' | 'code' | 'selftest'>> = {};
   let running: AbortController | undefined;
   let work: Promise<void> = Promise.resolve();
   let closed = false;
   /** Thresholds the replaced model ran with: back in force on a rollback, and the spare's in a comparison. */
   let previousThresholds: InForce | undefined;
 
-  const report = () => {
-    const t = target?.model ?? models.current().identity;
-    const spare = models.spare();
-    const plan = shadow.current();
-    const compare = shadow.snapshot();
-    last = {
-      ts: now(),
-      model: { id: t.id, version: t.version },
-      phase,
-      ...detail,
-      ...(target?.rollout ? { rollout: target.rollout } : {}),
-      active: models.current().identity,
-      ...(spare && plan ? { shadow: { id: spare.identity.id, version: spare.identity.version } } : {}),
-      thresholds: { ...policyThresholds() },
-      ...(compare ? { compare } : {}),
-    };
-    d.report(last);
-  };
-  const policyThresholds = (): InForce => {
-    const t = d.policy.current();
-    return { defect: t.defect, uncertainBand: t.uncertainBand };
-  };
-  const enter = (next: UpdatePhase, more: typeof detail = {}) => {
-    const changed = next !== phase;
-    phase = next;
-    detail = {
-      ...(next === 'loading' || next === 'shadow' || next === 'switching'
-        ? { selftest: detail.selftest }
-        : {}),
-      ...more,
-    };
-    if (changed)
-      log.info({ event: 'update_phase', phase: next, model: target?.model }, `model update: ${next}`);
-    report();
-  };
-
-  const setThresholds = (t: Thresholds, why: string) => {
-    const before = d.policy.current();
-    if (
-      before.defect === t.defect &&
-      (t.uncertainBand === undefined || before.uncertainBand === t.uncertainBand)
-    )
-      return;
-    d.policy.set({ defect: t.defect, uncertainBand: t.uncertainBand ?? before.uncertainBand });
-    d.event({
-      kind: 'thresholds_changed',
-      severity: 'info',
-      message: `thresholds changed (${why}): defect ${before.defect} → ${t.defect}`,
-      detail: { from: { ...before }, to: { ...t }, why },
-    });
-  };
+  const status = createStatusReporter({ models, shadow, policy: d.policy, send: d.report, log, now });
+  const { enter, report } = status;
+  const policyThresholds = status.inForce;
+  const setThresholds = (t: Thresholds, why: string) => applyThresholds(d.policy, d.event, t, why);
 
   const probation = createProbation({
     config: d.config.probation,
@@ -142,12 +93,13 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
         await store.writePointer({ ...store.pointer(), probation: null });
         if (!shadow.current()) await models.setSpare(undefined);
         log.info({ event: 'probation_passed', model: models.current().identity }, 'model passed probation');
-        if (phase === 'probation') enter('active');
+        if (status.phase === 'probation') enter('active');
       }),
   });
   const ticker = setInterval(() => {
     probation.tick();
-    if (phase === 'shadow' || phase === 'probation' || (phase === 'active' && shadow.current())) report();
+    const p = status.phase;
+    if (p === 'shadow' || p === 'probation' || (p === 'active' && shadow.current())) report();
   }, d.tickMs ?? 1000);
   ticker.unref();
 
@@ -159,39 +111,23 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
     return next;
   }
 
-  /** Goes back to the last good model (the spare slot, or the pointer's previous) and remembers why. */
-  async function rollback(code: UpdateRefused['code'], reason: string) {
-    const p = store.pointer();
-    const bad = p.active === 'factory' ? null : p.slots[p.active];
-    probation.stop();
-    shadow.plan(undefined);
-    const back: SlotId = p.previous ?? 'factory';
-    const previous = models.spare() && back !== p.active ? models.spare() : await loadSlot(back);
-    await store.writePointer({ ...p, active: back, previous: null, probation: null });
-    if (bad) {
-      const trust = store.trust();
-      await store.writeTrust({
-        ...trust,
-        bad: [...trust.bad, { bundle: bad.bundle, model: `${bad.model.id} ${bad.model.version}`, reason }],
-      });
-    }
-    const failed = models.current().identity;
-    if (previous && previous !== models.spare()) await models.setSpare(previous);
-    models.promote();
-    await models.setSpare(undefined);
-    if (previousThresholds) d.policy.set({ ...d.policy.current(), ...previousThresholds });
-    log.error(
-      { event: 'model_rolled_back', model: failed, code, reason },
-      `rolled back ${failed.id} ${failed.version}: ${reason}`,
+  const rollback = (code: UpdateRefused['code'], reason: string) =>
+    rollBack(
+      {
+        store,
+        models,
+        shadow,
+        probation,
+        loadSlot,
+        policy: d.policy,
+        previousThresholds,
+        event: d.event,
+        log,
+        enter,
+      },
+      code,
+      reason,
     );
-    d.event({
-      kind: 'model_rolled_back',
-      severity: 'critical',
-      message: `model ${failed.id} ${failed.version} rolled back to ${models.current().identity.id} ${models.current().identity.version}: ${reason}`,
-      detail: { code, model: failed, to: models.current().identity },
-    });
-    enter('rolled-back', { code, error: reason });
-  }
 
   async function loadSlot(slot: SlotId): Promise<ActiveModel> {
     if (slot === 'factory') return d.factory.load();
@@ -231,23 +167,13 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
       const { slot, verified } = await installBundle(installer, want, signal);
       aborted(signal);
       enter('loading');
-      loaded = await d.load(verified, store.slotPath(slot));
-      d.failpoint('load');
-      const report = await (d.selfTest ?? selfTest)(loaded, verified);
-      const selftest = {
-        images: report.images,
-        passed: report.passed,
-        max_diff: report.max_diff,
-        p50_ms: report.p50_ms,
-      };
-      detail = { ...detail, selftest };
-      if (!report.passed) {
-        await loaded.engine.close();
-        throw new UpdateRefused(
-          'SL_SELFTEST_FAILED',
-          `${want.model.id} ${want.model.version} failed its golden images: largest score difference ${report.max_diff.toFixed(4)} exceeds ${verified.golden.tolerance}`,
-        );
-      }
+      const tested = await loadTested(verified, store.slotPath(slot), {
+        load: d.load,
+        selfTest: d.selfTest ?? selfTest,
+        afterLoad: () => d.failpoint('load'),
+      });
+      status.note({ selftest: tested.selftest });
+      loaded = tested.model;
     }
     if (signal.aborted) {
       await loaded.engine.close();
@@ -295,7 +221,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
     slot === 'factory' ? d.factory.identity : (store.pointer().slots[slot]?.model ?? d.factory.identity);
 
   async function apply(want: ModelDesired, signal: AbortSignal) {
-    target = want;
+    status.target = want;
     if (sameModel(models.current().identity, want.model)) return exclusive(() => settle(want));
     const slot = slotOf(want.model);
     const trust = store.trust();
@@ -359,7 +285,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
       if (closed) return;
       // The retained message comes again on every reconnect: the same state changes nothing, unless the
       // last attempt failed (then it is tried again).
-      if (sameDesired(target, want) && phase !== 'failed') return;
+      if (sameDesired(status.target, want) && status.phase !== 'failed') return;
       running?.abort();
       const controller = new AbortController();
       running = controller;
@@ -402,7 +328,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
     booted(notes) {
       const note = notes.at(-1);
       if (!note) return;
-      target = { ts: now(), model: note.model, mode: 'active' };
+      status.target = { ts: now(), model: note.model, mode: 'active' };
       enter('rolled-back', { code: note.code, error: note.reason });
       d.event({
         kind: 'model_rolled_back',
@@ -411,7 +337,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
         detail: { code: note.code, model: note.model },
       });
     },
-    status: () => last,
+    status: () => status.last(),
     settled: () => work,
     async close() {
       closed = true;
