@@ -136,6 +136,10 @@ export async function rolloutCommand(argv: readonly string[], io: ClientIo): Pro
     throw new ConfigError(`${(err as Error).message}\n\n${ROLLOUT_USAGE}`);
   }
   const { values, positionals } = parsed;
+  if (values.help || positionals.length < 2) {
+    io.out(`${ROLLOUT_USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
   const base = (values.url ?? io.env.SL_HUB_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   const [group, action, arg] = positionals;
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, values.json ? 0 : 2)}\n`);
@@ -223,6 +227,7 @@ function parse(argv: readonly string[]) {
       by: str,
       watch: { type: 'boolean' },
       json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
 }
