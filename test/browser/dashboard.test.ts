@@ -1,43 +1,16 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startHub } from '@sightline/hub';
 import { type AgentRef, encode, type InspectionResultInput, ResultsBatch, topics } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST, ensureDashboardBuilt, launchChromium, ROOT } from '../support/browser.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DASHBOARD = join(ROOT, 'dashboard');
-const DIST = join(DASHBOARD, 'dist');
 const SCREENSHOT = join(ROOT, '.tmp', 'dashboard.png');
 const LINE_A: AgentRef = { site: 'plant-1', line: 'line-a', agent: 'cam-a1' };
 const LINE_B: AgentRef = { site: 'plant-1', line: 'line-b', agent: 'cam-b1' };
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dashboard/dist when it is missing or older than the dashboard's sources. */
-async function ensureDashboardBuilt(): Promise<void> {
-  const built = await stat(join(DIST, 'index.html')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = Math.max(
-    await newestMtime(join(DASHBOARD, 'src')),
-    (await stat(join(DASHBOARD, 'index.html'))).mtimeMs,
-  );
-  if (built > sources) return;
-  await promisify(execFile)('pnpm', ['--filter', '@sightline/dashboard', 'build'], { cwd: ROOT });
-}
 
 /** `count` results from `seq` on, one every 500 ms (120 parts/min) up to `endTs`, the first `defects` defective. */
 function results(seq: number, count: number, defects: number, endTs: number): InspectionResultInput[] {
@@ -120,19 +93,7 @@ describe('dashboard in Chromium against a real hub', () => {
       apiLines,
       (lines) => lines.map((l) => `${l.line}:${l.inspected}`).join() === 'line-a:100,line-b:50',
     );
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   }, 60_000);
 

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type Hub, startHub } from '@sightline/hub';
 import {
   type AgentRef,
@@ -18,14 +15,13 @@ import {
   topics,
 } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST, ensureDashboardBuilt, launchChromium, ROOT } from '../support/browser.ts';
 import { getRollout, makeBundle, startRollout, upload, writeKeyPair } from '../support/bundles.ts';
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = join(ROOT, 'dashboard', 'dist');
 const AGENTS: AgentRef[] = ['m1', 'm2', 'm3'].map((agent) => ({ site: 'plant-1', line: 'line-m', agent }));
 
 /** 30 frames, 29 agreeing; ten score pairs, one of them a flip across the 0.75 threshold. */
@@ -130,13 +126,7 @@ describe('models page in Chromium', () => {
   beforeAll(async () => {
     const tmp = await tempDir('sl-models-page-');
     remove = tmp.remove;
-    const built = await stat(join(DIST, 'index.html')).then(
-      (s) => s.mtimeMs,
-      () => 0,
-    );
-    const source = await stat(join(ROOT, 'dashboard/src/views/sl-models-view.ts')).then((s) => s.mtimeMs);
-    if (built < source)
-      await promisify(execFile)('pnpm', ['--filter', '@sightline/dashboard', 'build'], { cwd: ROOT });
+    await ensureDashboardBuilt();
     const key = await writeKeyPair(join(tmp.dir, 'keys'), 'models');
     hub = await startHub({
       broker: { port: 0 },
@@ -172,16 +162,7 @@ describe('models page in Chromium', () => {
       const r = await getRollout(hub, started.id);
       return r.state === 'completed' ? r : undefined;
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
   }, 120_000);
 
