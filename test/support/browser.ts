@@ -23,11 +23,14 @@ async function newestMtime(dir: string): Promise<number> {
  */
 export async function ensureDashboardBuilt(): Promise<void> {
   const lock = `${DIST}.building`;
+  // A lock older than a build can take was left by a killed run.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       await mkdir(lock);
       break;
     } catch {
+      if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
