@@ -17,6 +17,7 @@ export {
   type Split,
 } from './images/load.ts';
 export { type SyntheticSetOptions, writeSyntheticSet } from './images/synthetic-set.ts';
+export { type TileSetOptions, writeTileSet } from './images/tile-set.ts';
 export type { DescribeOptions, ImportKind } from './importers/describe.ts';
 export { type ImportOptions, importModel } from './importers/import.ts';
 export { inspectOnnx, type OnnxInfo } from './importers/inspect.ts';

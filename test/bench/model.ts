@@ -1,60 +1,65 @@
 /**
- * pnpm bench:model — `sightline-models train` on ../shared/datasets/kolektorsdd (when present), int8.
- * 1. All 399 labelled images pooled, 5-fold CV: every fold's model scores its held-out images in fp32 and again
- *    after quantising that fold's model (calibrated on its training images): `auroc_fp32`, `auroc_int8` are the
- *    pooled out-of-fold AUROCs (52 defects).
- * 2. The dataset's own split: train on train/, score val/ (79 images, 10 defects; split by file order).
- * Ends with one JSON line.
+ * pnpm bench:model — `sightline-models train` with its default flags (plus --int8), twice:
+ * 1. KolektorSDD's own split (../shared/datasets/kolektorsdd, when present): train on train/ (every candidate
+ *    cross-validated on the same 5 folds, the best kept), score val/ in fp32 and int8.
+ * 2. A stand-in for a user's surface set: BENCH_TILES (default 1000) textured tiles of ~250×500 in as many
+ *    sizes, 29 % defective, anti-aliased PNG masks beside the images (4 of them empty), 80/20 split by name.
+ * BENCH_KOLEKTOR=0 or BENCH_TILES=0 skip a part. Ends with one JSON line: auroc_val_fp32, auroc_val_int8, auroc_cv, train_s, peak_rss_mb, candidates, and the
+ * same for the tiles under `tiles`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { auroc, medianLatencyMs, readImage, trainFromFolder } from '@sightline/models/tooling';
+import { auroc, trainFromFolder, writeTileSet } from '@sightline/models/tooling';
 
-const data = resolve(import.meta.dirname, '../../../shared/datasets/kolektorsdd');
-if (!existsSync(data)) {
-  process.stdout.write(`${JSON.stringify({ skipped: `dataset not found at ${data}` })}\n`);
-  process.exit(0);
-}
-const out = await mkdtemp(join(tmpdir(), 'sl-bench-model-'));
 const log = (line: string) => process.stderr.write(`[bench:model] ${line}\n`);
-const augmentations = Number(process.env.BENCH_AUGMENT ?? 0);
-const common = { data, folds: 5, seed: 1, width: 224, augmentations, log, progress: true, int8: true };
-const pooled = await trainFromFolder({ ...common, out: join(out, 'pooled'), pool: true });
-const split = await trainFromFolder({ ...common, out: join(out, 'split') });
-const firstOk = readdirSync(join(data, 'val', 'ok')).sort()[0];
-const frame = firstOk ? await readImage(join(data, 'val', 'ok', firstOk)) : null;
-const latency = async (bytes: Uint8Array) =>
-  frame ? medianLatencyMs(bytes, pooled.manifest.input, frame) : Number.NaN;
-const cv = pooled.transfer.chosen.cv;
-const cvInt8 = pooled.transfer.cvInt8;
-const e = pooled.manifest.evaluation;
-const result = {
-  auroc_fp32: cv.pooled,
-  auroc_int8: cvInt8?.pooled ?? null,
-  train_s: pooled.trainSeconds,
-  latency_ms_fp32: await latency(pooled.fp32Bytes),
-  latency_ms_int8: await latency(pooled.bytes),
-  features: `${pooled.transfer.chosen.taps.join('+')} ${pooled.transfer.chosen.pooling}`,
-  input: pooled.manifest.input.shape,
-  cv: {
-    images: e.n,
-    defects: e.positives,
-    folds_fp32: cv.aurocs,
-    folds_int8: cvInt8?.aurocs ?? null,
-    mean_fp32: cv.mean,
-    mean_int8: cvInt8?.mean ?? null,
-    int8_at_threshold: { threshold: e.threshold, precision: e.precision, recall: e.recall },
-  },
-  split: {
-    train_cv_fp32: split.transfer.chosen.cv.mean,
-    val_auroc_fp32: auroc(split.fp32Val, split.valLabels),
-    val_auroc_int8: auroc(split.finalVal, split.valLabels),
-    val_n: split.valLabels.length,
-    val_defects: split.valLabels.filter((l) => l === 1).length,
-  },
-  augmentations,
-};
+const out = await mkdtemp(join(tmpdir(), 'sl-bench-model-'));
+const common = { folds: 5, seed: 1, width: 224, augmentations: 0, int8: true, log, progress: true };
+
+async function run(data: string, name: string) {
+  const r = await trainFromFolder({ ...common, data, out: join(out, name) });
+  return {
+    auroc_val_fp32: auroc(r.fp32Val, r.valLabels),
+    auroc_val_int8: auroc(r.finalVal, r.valLabels),
+    auroc_cv: r.chosen.cv.mean,
+    auroc_cv_int8: r.cvInt8?.mean ?? null,
+    train_s: r.trainSeconds,
+    chosen: r.chosen.name,
+    input: r.manifest.input.shape,
+    val: { n: r.valLabels.length, defects: r.valLabels.filter((l) => l === 1).length },
+    at_threshold: {
+      threshold: r.manifest.threshold,
+      precision: r.manifest.evaluation.precision,
+      recall: r.manifest.evaluation.recall,
+    },
+    candidates: r.comparison.table,
+  };
+}
+
+const kolektor = resolve(import.meta.dirname, '../../../shared/datasets/kolektorsdd');
+const useKolektor = process.env.BENCH_KOLEKTOR !== '0' && existsSync(kolektor);
+const k = useKolektor ? await run(kolektor, 'kolektorsdd') : null;
+if (!k) log(`KolektorSDD (${kolektor}) skipped: not found or BENCH_KOLEKTOR=0`);
+const tilesN = Number(process.env.BENCH_TILES ?? 1000);
+let tiles: Awaited<ReturnType<typeof run>> | null = null;
+if (tilesN > 0) {
+  const dir = join(out, 'tiles-data');
+  const made = await writeTileSet({
+    dir,
+    seed: 7,
+    count: tilesN,
+    width: [200, 300],
+    height: [400, 600],
+    emptyMasks: 4,
+  });
+  log(
+    `tiles: ${made.ok} ok, ${made.defect} defective, ${made.sizes.size} sizes, ${made.emptyMasks} empty masks`,
+  );
+  tiles = await run(dir, 'tiles');
+}
 await rm(out, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify(result)}\n`);
+const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+process.stdout.write(
+  `${JSON.stringify({ ...(k ?? { kolektorsdd: 'skipped' }), peak_rss_mb: peak, tiles })}\n`,
+);

@@ -18,6 +18,9 @@ export const BACKBONE_SOURCE = {
   input: { colour: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
 } as const;
 
+/** How graphs built on this backbone credit it (ONNX doc strings). */
+export const BACKBONE_CREDIT = `MobileNetV2 (${BACKBONE_SOURCE.package}@${BACKBONE_SOURCE.version}, ${BACKBONE_SOURCE.licence})`;
+
 function packageDir(): string {
   const require = createRequire(import.meta.url);
   try {

@@ -11,7 +11,13 @@ import { type KerasLayer, type KerasModel, weightOf } from './keras.ts';
 export function addKerasLayers(
   g: GraphBuilder,
   model: KerasModel,
-  opts: { input: string; until: readonly string[]; prefix?: string },
+  opts: {
+    input: string;
+    until: readonly string[];
+    prefix?: string;
+    /** Convolutions (by Keras layer name) whose folded weight and bias replace the pretrained ones (fine-tuning). */
+    overrides?: ReadonlyMap<string, ConvParams>;
+  },
 ): Map<string, string> {
   const prefix = opts.prefix ?? 'bb';
   const tensor = new Map<string, string>();
@@ -65,7 +71,9 @@ export function addKerasLayers(
           p = [(kh - 1) >> 1, (kw - 1) >> 1, kh - 1 - ((kh - 1) >> 1), kw - 1 - ((kw - 1) >> 1)];
         }
         const bn = (consumers.get(layer.name) ?? []).find((l) => l.className === 'BatchNormalization');
-        const { weight, bias, dims, group } = convWeights(model, layer, bn);
+        const params = convWeights(model, layer, bn);
+        const { dims, group } = params;
+        const { weight, bias } = opts.overrides?.get(layer.name) ?? params;
         if (bn) folded.add(bn.name);
         const w = g.initializer(`${out}/W`, weight, dims);
         const b = g.initializer(`${out}/B`, bias, [dims[0] as number]);
@@ -112,6 +120,20 @@ export function addKerasLayers(
     remaining.delete(layer.name);
   }
   return tensor;
+}
+
+/** A convolution's ONNX weight [out, in/group, kh, kw] and bias [out], BatchNormalization folded in. */
+export interface ConvParams {
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+/** The folded ONNX parameters of a Keras convolution layer (and the BatchNormalization after it). */
+export function foldedConv(model: KerasModel, name: string): ConvParams & { dims: number[] } {
+  const layer = model.layers.find((l) => l.name === name);
+  if (!layer) throw new ModelsError('SL_BACKBONE_INVALID', `backbone has no layer "${name}"`);
+  const bn = model.layers.find((l) => l.className === 'BatchNormalization' && l.inputs[0] === name);
+  return convWeights(model, layer, bn);
 }
 
 /** Keras kernel → ONNX layout, with a following BatchNormalization folded in per output channel. */

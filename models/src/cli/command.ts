@@ -13,4 +13,6 @@ export interface CliIo {
   progress(line: string): void;
   /** The command's result: one JSON line on stdout. */
   result(value: unknown): void;
+  /** Progress bars on stderr for long work (default on; tests turn them off). */
+  bars?: boolean;
 }

@@ -6,7 +6,7 @@ import { loadLabelledImages, type Split } from '../images/load.ts';
 import type { CliCommand } from './command.ts';
 import { parseFlags } from './flags.ts';
 
-const usage = `usage: sightline-models eval --model DIR --data DIR [--split train|val|all] [--runtime web|node]
+const usage = `usage: sightline-models eval --model DIR --data DIR [--split train|val|all] [--runtime node|web]
                              [--threads N] [--threshold T] [--json] [--png OUT.png]`;
 
 export const evalCommand: CliCommand = {
@@ -30,7 +30,7 @@ export const evalCommand: CliCommand = {
       io.cwd,
     );
     const split = (flags.string('split') ?? 'all') as Split;
-    const runtime = flags.string('runtime') ?? 'web';
+    const runtime = flags.string('runtime') ?? 'node';
     if (!['train', 'val', 'all'].includes(split) || (runtime !== 'web' && runtime !== 'node')) {
       throw new ModelsError(
         'SL_MODELS_INVALID_OPTION',
@@ -39,7 +39,10 @@ export const evalCommand: CliCommand = {
     }
     const data = flags.requiredPath('data');
     const images = await loadLabelledImages(data, { split });
-    io.progress(`${images.length} images from ${data} (${split})`);
+    const threads = flags.number('threads', 1, (n) => Number.isInteger(n) && n > 0);
+    io.progress(
+      `${images.length} images from ${data} (${split}); scoring in onnxruntime-${runtime}, ${threads} thread(s)${runtime === 'node' ? ' (the agent’s runtime)' : ''}`,
+    );
     const threshold =
       flags.string('threshold') === undefined
         ? undefined
@@ -48,7 +51,7 @@ export const evalCommand: CliCommand = {
       modelDir: flags.requiredPath('model'),
       images,
       runtime,
-      threads: flags.number('threads', 1, (n) => Number.isInteger(n) && n > 0),
+      threads,
       ...(threshold === undefined ? {} : { threshold }),
       onProgress: (done, total) => done % 100 === 0 && io.progress(`${done}/${total}`),
     });

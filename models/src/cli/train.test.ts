@@ -11,7 +11,7 @@ describe('sightline-models train flags', () => {
       seed: 1,
       int8: false,
       width: 224,
-      augment: 3,
+      augment: 0,
       head: 'auto',
       pool: false,
     });
@@ -21,6 +21,8 @@ describe('sightline-models train flags', () => {
     expect(() => parseTrain(['--out', 'o'], '/w')).toThrow(/--data/);
     expect(() => parseTrain(['--data', 'd', '--out', 'o', '--folds', '1'], '/w')).toThrow(/--folds/);
     expect(() => parseTrain(['--data', 'd', '--out', 'o', '--width', '100'], '/w')).toThrow(/--width/);
+    expect(() => parseTrain(['--data', 'd', '--out', 'o', '--input', '224'], '/w')).toThrow(/--input/);
+    expect(() => parseTrain(['--data', 'd', '--out', 'o', '--head', 'knn'], '/w')).toThrow(/--head/);
     expect(() => parseTrain(['--data', 'd', '--out', 'o', '--bogus'], '/w')).toThrow(
       expect.objectContaining({
         code: 'SL_MODELS_INVALID_OPTION',

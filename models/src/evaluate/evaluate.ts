@@ -60,7 +60,7 @@ export function rocCurve(scores: readonly number[], labels: readonly number[]): 
 export async function evaluateModel(opts: EvaluateOptions): Promise<EvaluationResult> {
   const model = typeof opts.modelDir === 'string' ? await loadModel(opts.modelDir) : opts.modelDir;
   const { manifest } = model;
-  const runtime = opts.runtime ?? 'web';
+  const runtime = opts.runtime ?? 'node';
   const names = outputNames(manifest.output);
   const runner = await createModelRunner(model, {
     runtime,

@@ -10,8 +10,8 @@ export interface ModelRunner {
 }
 
 /**
- * A session on the model in onnxruntime-web (WASM, what the agent uses in the browser and by default) or
- * onnxruntime-node. `threads`: node intra-op threads (default 1); web uses its process-wide pool size.
+ * A session on the model in onnxruntime-node (what the agent runs; the default) or onnxruntime-web (WASM,
+ * the browser). `threads`: node intra-op threads (default 1); web uses its process-wide pool size.
  */
 export async function createModelRunner(
   model: LoadedModel,

@@ -2,6 +2,7 @@ import { convertIndexedToRgb, decode as decodePngData, encode as encodePngData }
 import jpeg from 'jpeg-js';
 import { ModelsError } from '../errors.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
+import { decodeBmp } from './bmp.ts';
 
 /** Pixels from `channels` interleaved samples (8-bit) to an ImageFrame: gray stays 1 channel, colour becomes BGR. */
 function toFrame(
@@ -106,17 +107,21 @@ function decodePgm(bytes: Uint8Array): ImageFrame {
   return { width, height, channels: 1, data };
 }
 
-/** Decodes JPEG, PNG (8/16-bit, gray, RGB(A), palette) or PGM (P2/P5) bytes to an ImageFrame (gray or BGR). */
+/** Decodes JPEG, PNG (8/16-bit, gray, RGB(A), palette), PGM (P2/P5) or BMP (uncompressed) bytes to an ImageFrame (gray or BGR). */
 export function decodeImage(bytes: Uint8Array, source = 'image'): ImageFrame {
   try {
     if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpeg(bytes);
     if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
       return decodePng(bytes);
     if (bytes[0] === 0x50 && (bytes[1] === 0x35 || bytes[1] === 0x32)) return decodePgm(bytes);
+    if (bytes[0] === 0x42 && bytes[1] === 0x4d) return decodeBmp(bytes);
   } catch (err) {
     throw new ModelsError('SL_IMAGE_INVALID', `${source}: cannot decode: ${(err as Error).message}`);
   }
-  throw new ModelsError('SL_IMAGE_INVALID', `${source}: not a JPEG, PNG or PGM file (unknown signature)`);
+  throw new ModelsError(
+    'SL_IMAGE_INVALID',
+    `${source}: not a JPEG, PNG, PGM or BMP file (unknown signature)`,
+  );
 }
 
 /** Encodes a gray or BGR frame as an 8-bit PNG (gray or RGB). */

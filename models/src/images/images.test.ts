@@ -53,7 +53,7 @@ describe('decodeImage', () => {
 
   it('names the file when the bytes are not an image', () => {
     expect(() => decodeImage(new TextEncoder().encode('hello'), 'x.png')).toThrow(
-      /x.png: not a JPEG, PNG or PGM/,
+      /x.png: not a JPEG, PNG, PGM or BMP/,
     );
   });
 });
@@ -72,10 +72,11 @@ describe('loadLabelledImages', () => {
     return root;
   };
 
-  it('reads a flat ok/defect folder, labels by folder, ignores other files', async () => {
+  it('reads a flat ok/defect folder, labels by folder, ignores other files and masks beside images', async () => {
     const root = await tree({
       'ok/a.png': ramp(8, 8, 1),
       'defect/b.png': ramp(9, 8, 3),
+      'defect/b_mask.png': ramp(9, 8, 1),
       'labels/c.png': ramp(8, 8, 1),
     });
     await writeFile(join(root, 'ok', 'notes.txt'), 'x');

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { ModelsError } from '../errors.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { decodeImage } from './decode.ts';
+import { isImageName } from './files.ts';
 
 export type Split = 'train' | 'val' | 'all';
 
@@ -22,7 +23,6 @@ const CLASSES: ReadonlyArray<readonly [string, 0 | 1]> = [
   ['ok', 0],
   ['defect', 1],
 ];
-const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.pgm']);
 
 async function isDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
@@ -33,7 +33,7 @@ async function classFiles(dir: string): Promise<LabelledFile[]> {
   for (const [name, label] of CLASSES) {
     const sub = join(dir, name);
     if (!(await isDir(sub))) continue;
-    const entries = (await readdir(sub)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
+    const entries = (await readdir(sub)).filter(isImageName).sort();
     for (const f of entries) files.push({ label, path: join(sub, f) });
   }
   return files;
@@ -41,7 +41,7 @@ async function classFiles(dir: string): Promise<LabelledFile[]> {
 
 /**
  * Image files of a labelled folder: `DIR/{ok,defect}/*` or `DIR/{train,val}/{ok,defect}/*` (JPEG, PNG, PGM),
- * sorted by class then name. `split` picks train/ or val/ (default `all`: both, or DIR itself when flat).
+ * sorted by class then name (masks beside images, `NAME_mask.png` and the like, are not images). `split` picks train/ or val/ (default `all`: both, or DIR itself when flat).
  */
 export async function listLabelledImages(dir: string, opts: { split?: Split } = {}): Promise<LabelledFile[]> {
   const split = opts.split ?? 'all';

@@ -18,7 +18,11 @@ export const ManifestInput = z
       .describe('[1, C, H, W]: batch 1, C channels (1 or 3), H×W pixels'),
     layout: z.literal('NCHW').describe('tensor memory layout'),
     colour: z.enum(['gray', 'bgr', 'rgb']).describe('channel order the model expects; gray needs C = 1'),
-    resize: z.literal('stretch').describe('frames are resized to H×W ignoring aspect ratio'),
+    resize: z
+      .enum(['stretch', 'letterbox'])
+      .describe(
+        'stretch: frames are resized to H×W ignoring aspect ratio; letterbox: scaled to fit with aspect kept, centred, border pixels repeated into the margin',
+      ),
     mean: z
       .array(z.number().finite())
       .min(1)

@@ -71,4 +71,17 @@ describe('preprocessFrame', () => {
       preprocessFrame({ width: 4, height: 4, channels: 1, data: new Uint8Array(3) }, input(1, 2, 2)),
     ).toThrow(/needs 16 bytes, got 3/);
   });
+
+  it('letterboxes: aspect kept, image centred, border pixels repeated into the margin', () => {
+    // 4×2 → 4×4: scale 1, the two rows land in rows 1–2; row 0 repeats row 1, row 3 repeats row 2.
+    const f = gray(4, 2, [0, 51, 102, 153, 204, 255, 0, 51]);
+    const out = preprocessFrame(f, input(1, 4, 4, { resize: 'letterbox', std: [1 / 255] }));
+    expect(Array.from(out, (v) => Math.round(v))).toEqual([
+      0, 51, 102, 153, 0, 51, 102, 153, 204, 255, 0, 51, 204, 255, 0, 51,
+    ]);
+    // Stretch would scale the rows instead: row 0 is row 0 of the source, row 3 row 1.
+    const s = preprocessFrame(f, input(1, 4, 4, { std: [1 / 255] }));
+    expect(Math.round(s[0] as number)).toBe(0);
+    expect(Math.round(s[12] as number)).toBe(204);
+  });
 });

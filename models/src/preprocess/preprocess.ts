@@ -1,6 +1,6 @@
 import type { ManifestInput } from '../manifest/schema.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
-import { resizePlane } from './resample.ts';
+import { fitPlane } from './letterbox.ts';
 
 /** ITU-R BT.601 luma weights, as OpenCV's COLOR_BGR2GRAY. */
 const LUMA_B = 0.114;
@@ -34,7 +34,8 @@ function planes(frame: ImageFrame, colour: ManifestInput['colour']): Float32Arra
 
 /**
  * Turns a camera frame into the model's NCHW float32 input: colour conversion (BGR→gray by BT.601 luma),
- * resize to H×W by stretching (area averaging when shrinking, bilinear when enlarging), scale to [0, 1],
+ * resize to H×W (area averaging when shrinking, bilinear when enlarging) by stretching or, with
+ * `resize: letterbox`, keeping the aspect and repeating the border pixels into the margin; scale to [0, 1],
  * then (x − mean[c]) / std[c]. Training and the agent both call this, so they cannot disagree.
  */
 export function preprocessFrame(frame: ImageFrame, input: ManifestInput): Float32Array {
@@ -48,7 +49,7 @@ export function preprocessFrame(frame: ImageFrame, input: ManifestInput): Float3
   const src = planes(frame, input.colour);
   const out = new Float32Array(c * h * w);
   for (let ch = 0; ch < c; ch++) {
-    const resized = resizePlane(src[ch] as Float32Array, frame.width, frame.height, w, h);
+    const resized = fitPlane(src[ch] as Float32Array, frame.width, frame.height, w, h, input.resize);
     const mean = input.mean[ch] ?? 0;
     const scale = 1 / (255 * (input.std[ch] ?? 1));
     const offset = ch * h * w;

@@ -1,12 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { ModelsError } from '../errors.ts';
 import { decodeImage } from '../images/decode.ts';
+import { isImageName } from '../images/files.ts';
 import { listLabelledImages } from '../images/load.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
 import { preprocessFrame } from '../preprocess/preprocess.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createPartStream } from '../synthetic/stream.ts';
+import { decodeModel } from './onnx-model.ts';
 import { type QuantizeReport, quantizeStatic } from './quantize.ts';
 
 /** Seed of `synthetic[:N]` calibration parts: fixed, so a calibration is reproducible. */
@@ -20,19 +22,29 @@ const spread = (total: number, n: number) =>
 
 /**
  * Static int8 of `model` calibrated on at most `max` of `frames` (spread evenly), preprocessed for `input`:
- * what training does with the frames it already holds in memory.
+ * what training does with the frames it already holds in memory. Nodes whose output name starts with one of
+ * `floatPrefixes` stay float (e.g. an anomaly model's nearest-neighbour search, whose distances int8 would blur).
  */
 export async function quantizeOnFrames(
   model: Uint8Array,
   frames: readonly ImageFrame[],
   input: ManifestInput,
   max = 64,
+  opts: { floatPrefixes?: readonly string[] } = {},
 ): Promise<{ model: Uint8Array; report: QuantizeReport }> {
+  const prefixes = opts.floatPrefixes ?? [];
+  const excludeNodes =
+    prefixes.length === 0
+      ? undefined
+      : (decodeModel(model).graph?.node ?? [])
+          .filter((n) => prefixes.some((p) => (n.output?.[0] ?? '').startsWith(p)))
+          .map((n) => n.name ?? '');
   return quantizeStatic({
     model,
     calibration: spread(frames.length, max).map((i) => preprocessFrame(frames[i] as ImageFrame, input)),
     inputName: input.name,
     dims: [...input.shape],
+    ...(excludeNodes ? { excludeNodes } : {}),
   });
 }
 
@@ -69,7 +81,7 @@ export async function calibrationInputs(
       );
     });
     files = names
-      .filter((f) => ['.jpg', '.jpeg', '.png', '.pgm'].includes(extname(f).toLowerCase()))
+      .filter(isImageName)
       .sort()
       .map((f) => join(spec, f));
   }

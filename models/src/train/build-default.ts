@@ -129,7 +129,6 @@ export async function buildDefaultModel(opts: BuildOptions): Promise<BuildResult
     surfaceParts.map((p) => ({
       frame: p.frame,
       label: p.truth === 'defect' ? 1 : 0,
-      outlines: null,
       mask: { width: p.frame.width, height: p.frame.height, data: p.mask as Uint8Array },
     })),
     {

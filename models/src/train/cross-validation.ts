@@ -34,12 +34,16 @@ export interface CrossValidation {
  * k-fold CV of a head on precomputed features. `augmented[i]` are extra feature rows of sample i's augmented
  * copies, used for training only (never scored), so no augmented twin of a test image is in its training fold.
  */
-export function crossValidate(
+export async function crossValidate(
   features: readonly Float32Array[],
   augmented: readonly (readonly Float32Array[])[],
   labels: readonly number[],
-  opts: { folds: number; seed: number; fit: (rows: Float32Array[], labels: number[]) => Head },
-): CrossValidation {
+  opts: {
+    folds: number;
+    seed: number;
+    fit: (rows: Float32Array[], labels: number[]) => Head | Promise<Head>;
+  },
+): Promise<CrossValidation> {
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
   const scores = new Array<number>(labels.length).fill(Number.NaN);
   for (let k = 0; k < opts.folds; k++) {
@@ -52,7 +56,7 @@ export function crossValidate(
         ys.push(l);
       }
     });
-    const head = opts.fit(rows, ys);
+    const head = await opts.fit(rows, ys);
     labels.forEach((_, i) => {
       if (fold[i] === k) scores[i] = headLogit(head, features[i] as Float32Array);
     });

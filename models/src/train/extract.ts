@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ManifestInput } from '../manifest/schema.ts';
 import { preprocessFrame } from '../preprocess/preprocess.ts';
@@ -7,8 +8,15 @@ import type { ImageFrame } from '../synthetic/frame.ts';
 export interface FrameRunner {
   input: ManifestInput;
   run(frame: ImageFrame): Promise<Float32Array>;
+  /** Several named outputs of one run. */
+  runOutputs(frame: ImageFrame, names: readonly string[]): Promise<Record<string, Float32Array>>;
+  /** Several named outputs of one run on an already preprocessed input. */
+  runInput(x: Float32Array, names: readonly string[]): Promise<Record<string, Float32Array>>;
   release(): Promise<void>;
 }
+
+/** Every core: training is the only work on the machine while it runs. */
+export const TRAINING_THREADS = Math.max(1, availableParallelism());
 
 export async function createFrameRunner(
   bytes: Uint8Array,
@@ -17,10 +25,17 @@ export async function createFrameRunner(
   opts: { threads?: number } = {},
 ): Promise<FrameRunner> {
   const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: opts.threads ?? 2,
+    intraOpNumThreads: opts.threads ?? TRAINING_THREADS,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
   });
+  const runInput = async (x: Float32Array, names: readonly string[]) => {
+    const out = await session.run({ [input.name]: new ort.Tensor('float32', x, [...input.shape]) }, [
+      ...names,
+    ]);
+    return Object.fromEntries(names.map((n) => [n, (out[n] as ort.Tensor).data as Float32Array]));
+  };
   return {
     input,
     async run(frame) {
@@ -30,6 +45,8 @@ export async function createFrameRunner(
       ]);
       return Float32Array.from((out[output] as ort.Tensor).data as Float32Array);
     },
+    runOutputs: (frame, names) => runInput(preprocessFrame(frame, input), names),
+    runInput,
     release: () => session.release(),
   };
 }

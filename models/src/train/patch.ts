@@ -1,21 +1,23 @@
 import type { KerasModel } from '../backbone/keras.ts';
-import { addKerasLayers } from '../backbone/to-onnx.ts';
+import { addKerasLayers, type ConvParams } from '../backbone/to-onnx.ts';
 import { createGraph, type GraphBuilder } from '../export/graph.ts';
 import type { ManifestInput } from '../manifest/schema.ts';
+import type { DefectMask } from '../masks/mask.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
 import { type FeatureSpec, INPUT_NAME, SCORE_NAME, tapChannels } from './classifier-graph.ts';
 import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
-import { createFrameRunner } from './extract.ts';
+import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { cellCoverage, type DefectMask, maskCoverage, type Outline } from './outlines.ts';
+import { fitHeadFast } from './head-ort.ts';
+import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
 import type { ProgressBar } from './progress.ts';
 
 /**
  * Patch head: a logistic regression applied at every location of a backbone feature map (a 1×1 Conv), trained
- * on cells inside the defect outlines against cells of good images and cells well away from any outline; the
+ * on cells inside the defect masks against cells of good images and cells well away from any defect; the
  * image's score is the highest location's. Thin cracks light a few cells, which a global pooling averages
  * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.98 (models/README.md).
  */
@@ -26,32 +28,28 @@ export const PATCH_STRIDE = 8;
 /** Map output of the feature graph: [1, C, H/8, W/8]. */
 export const MAP_NAME = 'map';
 
-/** A training image with its outlines (`null` = none drawn; ok images have none). */
+/**
+ * A training image; a defect image's `mask` marks where the defect is (`null`: none, or empty: the image is
+ * scored in cross-validation but trains no cells).
+ */
 export interface PatchSample {
   frame: ImageFrame;
   label: 0 | 1;
-  outlines: readonly Outline[] | null;
-  /** A pixel mask instead of outlines (synthetic parts). */
-  mask?: DefectMask;
+  mask: DefectMask | null;
 }
 
-export interface PatchOptions {
+export interface PatchOptions extends CellSampling {
   spec: FeatureSpec;
   input: ManifestInput;
   folds: number;
   seed: number;
   augmentations: number;
   lambda?: number;
-  /** Good cells kept for the fit, spread evenly over images (default 20 000). */
-  negatives?: number;
-  /** Defect cells need at least this share covered by an outline (default 0.05); cells with less are left out. */
-  minCover?: number;
   bar?: ProgressBar | null;
-  /**
-   * With this, each fold's model is also quantised (calibrated on that fold's training frames) and scores its
-   * held-out images, so the int8 figure is cross-validated the same way as the float one.
-   */
-  quantizeFold?: (fp32: Uint8Array, calibration: readonly ImageFrame[]) => Promise<Uint8Array>;
+  /** Fit in onnxruntime (`fitHeadFast`) rather than float64 JavaScript (the default model's build). */
+  fast?: boolean;
+  /** Ticks once per optimiser step of each fit (5 folds + the final one). */
+  fitBar?: (label: string) => ProgressBar | null;
 }
 
 /**
@@ -63,10 +61,12 @@ export function patchGraphBytes(
   model: KerasModel,
   spec: FeatureSpec,
   head?: Head & { docString?: string },
+  overrides?: ReadonlyMap<string, ConvParams>,
+  opts: { logit?: boolean } = {},
 ): Uint8Array {
   const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
-  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps });
+  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps, overrides });
   const maps = spec.taps.map((t) => tensors.get(t) as string);
   const joined =
     maps.length === 1 && head
@@ -80,14 +80,14 @@ export function patchGraphBytes(
     g.output(MAP_NAME, [1, c, gh, gw]);
     return g.toBytes();
   }
-  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME);
+  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME, opts);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
 }
 
 /**
  * The patch head on a [1, c, h, w] map tensor: 1×1 Conv (a logit per cell) → 2×2 AveragePool → GlobalMaxPool →
- * Flatten → Sigmoid into `output` ([1, 1]). Node names start with `prefix`.
+ * Flatten → Sigmoid into `output` ([1, 1]); with `logit`, without the Sigmoid. Node names start with `prefix`.
  */
 export function addPatchHead(
   g: GraphBuilder,
@@ -96,6 +96,7 @@ export function addPatchHead(
   head: Head,
   prefix: string,
   output: string,
+  opts: { logit?: boolean } = {},
 ): string {
   const w = g.initializer(`${prefix}/W`, head.weights, [1, c, 1, 1]);
   const b = g.initializer(`${prefix}/B`, [head.bias], [1]);
@@ -105,6 +106,7 @@ export function addPatchHead(
     strides: [1, 1],
   });
   const top = g.node('GlobalMaxPool', [windows], `${prefix}/max`);
+  if (opts.logit) return g.node('Flatten', [top], output, { axis: 1 }); // the logit itself (cross-validation)
   const flat = g.node('Flatten', [top], `${prefix}/flat`, { axis: 1 });
   return g.node('Sigmoid', [flat], output);
 }
@@ -123,6 +125,11 @@ export function imageLogit(head: Head, map: Float32Array, gh: number, gw: number
     const o = k * n;
     for (let i = 0; i < n; i++) l[i] = (l[i] as number) + w * (map[o + i] as number);
   }
+  return windowMax(l, gh, gw);
+}
+
+/** The highest mean of a 2×2 window of cell logits (row major, gh × gw). */
+function windowMax(l: Float32Array, gh: number, gw: number): number {
   let best = Number.NEGATIVE_INFINITY;
   for (let y = 0; y + 1 < gh; y++) {
     for (let x = 0; x + 1 < gw; x++) {
@@ -138,8 +145,8 @@ export function imageLogit(head: Head, map: Float32Array, gh: number, gw: number
 export interface PatchTraining {
   head: Head;
   cv: CrossValidation;
-  /** The same folds, each fold's model quantised (only with `quantizeFold`). Scores: calibrated logits. */
-  cvInt8: CrossValidation | null;
+  /** Each fold's head (calibrated like `head`), for rebuilding fold models (int8 cross-validation). */
+  foldHeads: Head[];
   /** Score calibration folded into `head`: sigmoid(a·logit + c). */
   platt: { a: number; c: number };
   /** Training cells used in the final fit. */
@@ -148,7 +155,7 @@ export interface PatchTraining {
 
 /**
  * Fits the patch head: one backbone pass over every sample (and its augmented copies: flips, brightness and
- * contrast, no shift so the outlines stay put) collecting cell rows, stratified k-fold CV by image (each fold's
+ * contrast, no shift so the masks stay put) collecting cell rows, stratified k-fold CV by image (each fold's
  * head scores its held-out images by their highest location: a second backbone pass), then the final fit on all.
  */
 export async function trainPatchHead(
@@ -158,94 +165,69 @@ export async function trainPatchHead(
 ): Promise<PatchTraining> {
   const { spec } = opts;
   const runner = await createFrameRunner(patchGraphBytes(backbone, spec), opts.input, MAP_NAME);
-  const gh = spec.height / PATCH_STRIDE;
-  const gw = spec.width / PATCH_STRIDE;
-  const n = gh * gw;
-  const c = spec.taps.reduce((s, t) => s + tapChannels(backbone, t), 0);
-  const minCover = opts.minCover ?? 0.05;
   const copies = 1 + opts.augmentations;
-  const perImage = Math.max(4, Math.ceil((opts.negatives ?? 20_000) / (samples.length * copies)));
   const rng = createRng(opts.seed);
-  const cellAt = (map: Float32Array, i: number) => {
-    const v = new Float32Array(c);
-    for (let k = 0; k < c; k++) v[k] = map[k * n + i] as number;
-    return v;
-  };
-  // rows[s] = cell rows of sample s (all copies), with their labels.
-  const rows: Array<{ x: Float32Array[]; y: number[] }> = [];
-  for (const s of samples) {
-    const x: Float32Array[] = [];
-    const y: number[] = [];
-    for (let a = 0; a < copies; a++) {
+  const sampler = createCellSampler(samples, {
+    ...opts,
+    stride: PATCH_STRIDE,
+    channels: spec.taps.reduce((s, t) => s + tapChannels(backbone, t), 0),
+    copies,
+    rng,
+  });
+  for (const [i, s] of samples.entries()) {
+    for (let a = 0; a < copies && sampler.usable(i); a++) {
       const aug = a === 0 ? null : { ...randomAugmentation(rng, s.frame), dx: 0, dy: 0 };
-      const map = await runner.run(aug ? augment(s.frame, aug) : s.frame);
-      const cover = s.mask
-        ? maskCoverage(s.mask, gh, gw, aug ?? {})
-        : cellCoverage(s.outlines ?? [], gh, gw, aug ?? {});
-      const good: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const v = cover[i] as number;
-        if (v >= minCover) {
-          x.push(cellAt(map, i));
-          y.push(1);
-        } else if (v === 0) good.push(i);
-      }
-      // An even spread of good cells (seeded offset) keeps every image's background in the fit.
-      const step = Math.max(1, good.length / perImage);
-      for (let t = rng() * step; t < good.length; t += step) {
-        x.push(cellAt(map, good[Math.floor(t)] as number));
-        y.push(0);
-      }
+      sampler.collect(i, await runner.run(aug ? augment(s.frame, aug) : s.frame), aug);
     }
-    rows.push({ x, y });
     opts.bar?.tick(copies);
   }
-  const fit = (idx: number[]) =>
-    fitHead(
-      idx.flatMap((i) => (rows[i] as (typeof rows)[number]).x),
-      idx.flatMap((i) => (rows[i] as (typeof rows)[number]).y),
-      { lambda: opts.lambda ?? 0.01 },
-    );
+  const t = await fitPatchHead(samples, sampler.rows, { ...opts, maps: runner });
+  await runner.release();
+  return t;
+}
+
+/**
+ * Stratified k-fold CV of the patch head on collected cell rows (each fold's head scores its held-out images
+ * by their highest 2×2 window: a pass of `maps` over them), Platt scaling of the out-of-fold scores, then the
+ * final fit on all.
+ */
+export async function fitPatchHead(
+  samples: readonly PatchSample[],
+  rows: readonly CellRows[],
+  opts: PatchOptions & { maps: FrameRunner },
+): Promise<PatchTraining> {
+  const gh = opts.spec.height / PATCH_STRIDE;
+  const gw = opts.spec.width / PATCH_STRIDE;
+  const fit = async (idx: number[], label: string) => {
+    const bar = opts.fitBar?.(label) ?? null;
+    const x = idx.flatMap((i) => (rows[i] as CellRows).x);
+    const y = idx.flatMap((i) => (rows[i] as CellRows).y);
+    const o = { lambda: opts.lambda ?? 0.01, onStep: bar ? () => bar.tick() : undefined };
+    const h = opts.fast ? await fitHeadFast(x, y, o) : fitHead(x, y, o);
+    bar?.done();
+    return h;
+  };
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
   const heads: Head[] = [];
   for (let k = 0; k < opts.folds; k++) {
-    heads.push(fit(samples.flatMap((_, i) => (fold[i] === k ? [] : [i]))));
-    opts.bar?.tick(1);
+    heads.push(
+      await fit(
+        samples.flatMap((_, i) => (fold[i] === k ? [] : [i])),
+        `fold ${k + 1}/${opts.folds}`,
+      ),
+    );
   }
   const scores = new Array<number>(samples.length).fill(Number.NaN);
   for (const [i, s] of samples.entries()) {
-    scores[i] = imageLogit(heads[fold[i] as number] as Head, await runner.run(s.frame), gh, gw);
+    scores[i] = imageLogit(heads[fold[i] as number] as Head, await opts.maps.run(s.frame), gh, gw);
     opts.bar?.tick(1);
   }
-  await runner.release();
   // Platt scaling on the out-of-fold image scores: the raw highest-cell logit is large (cells are few and
   // class-balanced), so a plain sigmoid would saturate at 1.0 in float32 and tie good and bad parts. max is
   // monotone, so a·max(l) + c = max(a·l + c): the calibration folds into the head's weights and bias.
   const platt = plattScaling(scores, labels);
   const calibrated = (h: Head) => withPlatt(h, platt);
-  let cvInt8: CrossValidation | null = null;
-  if (opts.quantizeFold) {
-    const q = new Array<number>(samples.length).fill(Number.NaN);
-    for (let k = 0; k < opts.folds; k++) {
-      const calibration = samples.filter((_, i) => fold[i] !== k).map((s) => s.frame);
-      const bytes = await opts.quantizeFold(
-        patchGraphBytes(backbone, spec, calibrated(heads[k] as Head)),
-        calibration,
-      );
-      const r = await createFrameRunner(bytes, opts.input, SCORE_NAME);
-      for (const [i, s] of samples.entries()) {
-        if (fold[i] !== k) continue;
-        const p = (await r.run(s.frame))[0] as number;
-        // Back to a logit, like the float scores (ties stay ties; saturated ends are clamped).
-        const c = Math.min(1 - 1e-7, Math.max(1e-7, p));
-        q[i] = Math.log(c / (1 - c));
-      }
-      await r.release();
-      opts.bar?.tick(1);
-    }
-    cvInt8 = summariseFolds(q, labels, fold, opts.folds);
-  }
   // Out-of-fold logits on the calibrated scale (what the shipped model's Sigmoid sees).
   const cv = summariseFolds(
     scores.map((v) => platt.a * v + platt.c),
@@ -253,14 +235,18 @@ export async function trainPatchHead(
     fold,
     opts.folds,
   );
-  const head = calibrated(fit(samples.map((_, i) => i)));
-  opts.bar?.tick(1);
+  const head = calibrated(
+    await fit(
+      samples.map((_, i) => i),
+      'final',
+    ),
+  );
   const y = rows.flatMap((r) => r.y);
   const defect = y.filter((v) => v === 1).length;
   return {
     head,
     cv,
-    cvInt8,
+    foldHeads: heads.map(calibrated),
     platt,
     cells: { defect, good: y.length - defect },
   };
@@ -283,6 +269,6 @@ export function plattScaling(scores: readonly number[], labels: readonly number[
 }
 
 /** Progress units `trainPatchHead` ticks for `samples` images. */
-export function patchWork(samples: number, augmentations: number, folds: number, int8 = false): number {
-  return samples * (1 + augmentations) + folds + samples + 1 + (int8 ? folds : 0);
+export function patchWork(samples: number, augmentations: number): number {
+  return samples * (1 + augmentations) + samples;
 }

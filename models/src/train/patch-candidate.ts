@@ -1,0 +1,50 @@
+import type { KerasModel } from '../backbone/keras.ts';
+import { BACKBONE_CREDIT } from '../backbone/mobilenet.ts';
+import type { Candidate, CandidateOptions } from './candidate.ts';
+import type { FeatureSpec } from './classifier-graph.ts';
+import { createFrameRunner } from './extract.ts';
+import { fitPatchHead, MAP_NAME, PATCH_TAPS, type PatchSample, patchGraphBytes } from './patch.ts';
+import type { CellRows } from './patch-cells.ts';
+import { createProgressBar } from './progress.ts';
+
+/** The patch candidate on cell rows already collected (`extractFeatures`); held-out images are scored by a second pass. */
+export async function trainPatchFrom(
+  backbone: KerasModel,
+  samples: readonly PatchSample[],
+  rows: readonly CellRows[],
+  opts: CandidateOptions & { lambda?: number },
+): Promise<Candidate> {
+  const started = Date.now();
+  const [, , height, width] = opts.input.shape;
+  const spec: FeatureSpec = { height, width, taps: PATCH_TAPS, pooling: 'patch' };
+  const maps = await createFrameRunner(patchGraphBytes(backbone, spec), opts.input, MAP_NAME);
+  const t = await fitPatchHead(samples, rows, {
+    ...opts,
+    spec,
+    maps,
+    fast: true,
+    bar: opts.progress ? createProgressBar('patch: scoring held-out images', samples.length) : null,
+    fitBar: (label) => (opts.progress ? createProgressBar(`patch: fit ${label}`, 300) : null),
+  });
+  await maps.release();
+  const detail = `${PATCH_TAPS.join('+')} per 8×8 cell, highest 2×2 window`;
+  const { scores, ...cv } = t.cv;
+  opts.log?.(`patch: ${t.cells.defect} defect cells, ${t.cells.good} good cells`);
+  return {
+    name: 'patch',
+    detail,
+    cv,
+    oof: scores,
+    seconds: (Date.now() - started) / 1000,
+    task: 'classify',
+    bytes: patchGraphBytes(backbone, spec, {
+      ...t.head,
+      docString: `${BACKBONE_CREDIT} to ${PATCH_TAPS.join('+')}, logistic head per 8×8 location, highest 2×2 window`,
+    }),
+    foldModel: (k) => patchGraphBytes(backbone, spec, t.foldHeads[k]),
+    description: `frozen MobileNetV2 to ${PATCH_TAPS.join('+')}, a logistic head at every 8×8 location trained on the defect masks, score = highest 2×2 window`,
+    head: t.head,
+    foldHeads: t.foldHeads,
+    notes: { cells: t.cells },
+  };
+}
