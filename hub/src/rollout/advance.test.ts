@@ -103,8 +103,12 @@ function rollout(keys: string[], spec: RolloutSpecInput): Rollout {
 }
 
 let clock = 1000;
+const tick = () => {
+  clock += 10;
+  return clock;
+};
 /** Each step a moment later (unless a time is given), as on a real hub. */
-const ctx = (agents: Map<string, FleetAgent>, now = (clock += 10)): StepContext => ({
+const ctx = (agents: Map<string, FleetAgent>, now = tick()): StepContext => ({
   now,
   agents,
   sign: (model, reason, id) => ({
@@ -265,5 +269,23 @@ describe('rollout state machine', () => {
     step(s, ctx(g.agents));
     expect(s.state).toBe('rolling-back');
     expect(s.reason).toBe(`agent ${three[1]} refused: SL_BUNDLE_UNTRUSTED key abc is not trusted`);
+  });
+});
+
+describe('targets', () => {
+  it('match sites, lines, agents and products (recipes from birth), each list narrowing', async () => {
+    const { matchTargets } = await import('./targets.ts');
+    const a = (key: string, recipes: string[] = []): FleetAgent => {
+      const [site = '', line = '', agent = ''] = key.split('/');
+      return { key, site, line, agent, online: true, active: v1, status: null, thresholds: null, recipes };
+    };
+    const fleet = [a('p1/l1/a1', ['plate-a']), a('p1/l2/a2', ['plate-b']), a('p2/l1/a3', ['plate-a'])];
+    const keys = (t: Parameters<typeof matchTargets>[1]) => matchTargets(fleet, t).map((x) => x.key);
+    expect(keys({})).toHaveLength(3);
+    expect(keys({ sites: ['p1'] })).toEqual(['p1/l1/a1', 'p1/l2/a2']);
+    expect(keys({ lines: ['l1'] })).toEqual(['p1/l1/a1', 'p2/l1/a3']);
+    expect(keys({ lines: ['p2/l1'] })).toEqual(['p2/l1/a3']);
+    expect(keys({ products: ['plate-a'], sites: ['p1'] })).toEqual(['p1/l1/a1']);
+    expect(keys({ agents: ['a2'] })).toEqual(['p1/l2/a2']);
   });
 });

@@ -30,7 +30,7 @@ export async function openRollbackSigner(o: { keyFile?: string; fallbackFile: st
     );
   } else {
     key = generateKeyPairSync('ed25519').privateKey;
-    await writeFileDurable(path, key.export({ type: 'pkcs8', format: 'pem' }).toString());
+    await writeFileDurable(path, key.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
   }
   const publicPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
   o.log.info(
