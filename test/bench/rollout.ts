@@ -6,7 +6,9 @@
  * inference, in a few processes. `--late N` more agents are known but offline during the rollout and come
  * back after it: they fetch the retained bundle from the broker with no help from the hub (late_seconds,
  * late_bytes_on_wire_ratio).
- *   pnpm bench:rollout [-- --agents 100 --processes 4 --late 10 --broker embedded|mosquitto]
+ * Then one real agent process shows what shadow comparison costs its live path: live latency p50/p95
+ * without a shadow and with `--shadow-share` of the frames compared (live_p95_ratio; --shadow-frames 0 skips).
+ *   pnpm bench:rollout [-- --agents 100 --processes 4 --late 10 --broker embedded|mosquitto --shadow-share 0.25]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { getRollout, makeBundle, startRollout, upload, writeKeyPair } from '../s
 import { tempDir } from '../support/hub.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { waitFor } from '../support/wait.ts';
+import { measureShadowLatency } from './shadow-latency.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '4' },
     broker: { type: 'string', default: 'embedded' },
     late: { type: 'string', default: '10' },
+    'shadow-share': { type: 'string', default: '0.25' },
+    'shadow-frames': { type: 'string', default: '600' },
   },
 });
 const AGENTS = Number(values.agents);
@@ -159,6 +164,18 @@ try {
       late_bytes_on_wire_ratio: Number((lateBytes / (bundle.bytes.byteLength * LATE)).toFixed(4)),
     };
   }
+  for (const w of workers) w.child.kill('SIGKILL');
+  const shadow =
+    Number(values['shadow-frames']) > 0
+      ? await measureShadowLatency({
+          hub,
+          dir,
+          publicKey: key.publicPath,
+          share: Number(values['shadow-share']),
+          frames: Number(values['shadow-frames']),
+          log,
+        })
+      : {};
   const result = {
     agents: AGENTS,
     processes: PROCESSES,
@@ -168,6 +185,7 @@ try {
     bytes_delivered: bytes,
     seconds_to_fleet: Number(seconds.toFixed(2)),
     ...lateFigures,
+    ...shadow,
     bytes_on_wire_ratio: Number((bytes / (bundle.bytes.byteLength * AGENTS)).toFixed(4)),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
