@@ -9,6 +9,7 @@ import {
   decode,
   encode,
   ModelDesired,
+  type ModelDesired as ModelDesiredMessage,
   type ModelIdentity,
   ModelStatus,
   type Rollout,
@@ -22,6 +23,8 @@ import { getRollout, makeBundle, startRollout, upload, writeKeyPair } from '../s
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
+/** Every desired state the stand-ins received. */
+const desiredSeen: Array<{ agent: string; desired: ModelDesiredMessage }> = [];
 const AGENTS: AgentRef[] = ['m1', 'm2', 'm3'].map((agent) => ({ site: 'plant-1', line: 'line-m', agent }));
 
 /** 30 frames, 29 agreeing; ten score pairs, one of them a flip across the 0.75 threshold. */
@@ -70,6 +73,7 @@ async function standInAgents(url: string, factory: ModelIdentity): Promise<MqttC
         const d = decode(ModelDesired, payload);
         if (!d.ok) return;
         const want = d.value;
+        desiredSeen.push({ agent: ref.agent, desired: want });
         const model = { id: want.model.id, version: want.model.version };
         if (want.mode === 'shadow') {
           void say({
@@ -210,5 +214,38 @@ describe('models page in Chromium', () => {
     await viewer.locator('sl-rollout-card article').first().waitFor();
     expect(await viewer.locator('sl-rollout-card button').count()).toBe(0);
     await viewer.close();
+  }, 60_000);
+
+  it('lets an engineer set the new model’s threshold from its shadow comparison', async () => {
+    const shadowing = await startRollout(hub, {
+      model: { id: 'default', version: '2.1.0' },
+      stages: [{ kind: 'shadow', share: 1, frames: 100_000 }],
+    });
+    await waitFor(
+      'the rollout observing',
+      20_000,
+      async () => (await getRollout(hub, shadowing.id)).state === 'observing',
+    );
+    const card = page.locator(`sl-rollout-card article[data-rollout="${shadowing.id}"]`);
+    await card.waitFor();
+    await card.locator('sl-score-hist svg').waitFor();
+    await card.locator('input[name="defect"]').fill('0.62');
+    await card.locator('form.thr button').click();
+    await waitFor('agents given the threshold', 20_000, () =>
+      AGENTS.every((a) =>
+        desiredSeen.some((d) => d.agent === a.agent && d.desired.thresholds?.defect === 0.62),
+      ),
+    );
+    const events = (await (await fetch(`${hub.httpUrl}/api/rollouts/${shadowing.id}/events`)).json()) as {
+      events: Array<{ kind: string; reason: string }>;
+    };
+    expect(events.events.find((e) => e.kind === 'thresholds')?.reason).toBe(
+      'default 2.1.0 runs with defect threshold 0.62 by dashboard: chosen from the shadow comparison on the dashboard',
+    );
+    page.once('dialog', (d) => void d.accept());
+    await card.locator('button', { hasText: 'Cancel' }).click();
+    await page
+      .locator(`sl-rollout-card article[data-rollout="${shadowing.id}"][data-state="rolled-back"]`)
+      .waitFor({ timeout: 20_000 });
   }, 60_000);
 });

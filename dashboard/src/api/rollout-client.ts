@@ -38,3 +38,11 @@ export const rolloutAction = (id: string, action: RolloutAction) =>
     body: JSON.stringify({ by: 'dashboard' }),
     headers: { 'content-type': 'application/json' },
   });
+
+/** Sets the thresholds a running rollout's model runs with (audited on the hub). */
+export const setRolloutThresholds = (id: string, defect: number, reason: string) =>
+  fetchJson<Rollout>(`api/rollouts/${encodeURIComponent(id)}/thresholds`, undefined, {
+    method: 'PUT',
+    body: JSON.stringify({ thresholds: { defect }, reason, by: 'dashboard' }),
+    headers: { 'content-type': 'application/json' },
+  });

@@ -28,15 +28,35 @@ function progress(a: RolloutAgent) {
  * announced as `rollout-action` events; the view calls the hub.
  */
 export class SlRolloutCard extends LitElement {
-  static override properties = { rollout: { attribute: false }, engineer: { type: Boolean } };
+  static override properties = {
+    rollout: { attribute: false },
+    engineer: { type: Boolean },
+    manifestThreshold: { type: Number },
+  };
 
   declare rollout: Rollout | undefined;
   declare engineer: boolean;
+  /** The model's own default threshold (from the registry), until the rollout sets one. */
+  declare manifestThreshold: number | undefined;
 
   constructor() {
     super();
     this.rollout = undefined;
     this.engineer = false;
+    this.manifestThreshold = undefined;
+  }
+
+  #setThreshold(e: SubmitEvent) {
+    e.preventDefault();
+    const value = Number(new FormData(e.target as HTMLFormElement).get('defect'));
+    if (!Number.isFinite(value)) return;
+    this.dispatchEvent(
+      new CustomEvent('rollout-thresholds', {
+        detail: { id: this.rollout?.id, defect: value },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   #act(action: RolloutAction) {
@@ -106,7 +126,16 @@ export class SlRolloutCard extends LitElement {
         </tbody>
       </table>
       <h4>Shadow comparison</h4>
-      <sl-shadow-compare .compares=${compares} .threshold=${r.spec.thresholds?.defect} baseline="before" candidate=${r.model.version}></sl-shadow-compare>
+      <sl-shadow-compare .compares=${compares} .threshold=${r.spec.thresholds?.defect ?? this.manifestThreshold} baseline="before" candidate=${r.model.version}>
+        ${
+          this.engineer && running
+            ? html`<form slot="threshold" class="thr" @submit=${this.#setThreshold}>
+                <label>Threshold of ${r.model.version} <input name="defect" type="number" min="0" max="1" step="0.001" .value=${String(r.spec.thresholds?.defect ?? this.manifestThreshold ?? '')} /></label>
+                <button type="submit">Set</button>
+              </form>`
+            : nothing
+        }
+      </sl-shadow-compare>
     </article>`;
   }
 
@@ -153,6 +182,22 @@ export class SlRolloutCard extends LitElement {
     .code {
       color: var(--sl-muted, #8792a0);
       font-size: 0.8rem;
+    }
+    .thr {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+      margin-top: 8px;
+      font-size: 0.85rem;
+      color: var(--sl-text-2, #b8c0ca);
+    }
+    .thr input {
+      width: 80px;
+      background: var(--sl-track, #242b34);
+      color: var(--sl-text, #e6e9ed);
+      border: 1px solid var(--sl-border, #2a323c);
+      border-radius: 6px;
+      padding: 3px 6px;
     }
     .reason {
       margin: 8px 0 0;

@@ -2,6 +2,7 @@ import type { Compare } from '@sightline/protocol';
 import { css, html, LitElement, nothing } from 'lit';
 import { summarise } from '../format/compare.ts';
 import { formatCount, formatPercent } from '../format/format.ts';
+import './sl-score-hist.ts';
 import './sl-score-scatter.ts';
 
 /** Two small bars per model (p50, p95 inference ms) on one scale: latency before and after. */
@@ -49,6 +50,10 @@ export class SlShadowCompare extends LitElement {
         <div><dt>Defect rate</dt><dd>${formatPercent(s.defectRate.baseline)} → ${formatPercent(s.defectRate.candidate)}</dd></div>
         <div class="lats"><dt>Inference p50 / p95</dt><dd>${latencyBars(s.latency)}</dd></div>
       </dl>
+      <div class="hist">
+        <sl-score-hist .baseline=${s.hist.baseline} .candidate=${s.hist.candidate} .threshold=${this.threshold}></sl-score-hist>
+        <slot name="threshold"></slot>
+      </div>
       <sl-score-scatter .pairs=${s.pairs} .threshold=${this.threshold} baseline=${this.baseline} candidate=${this.candidate}></sl-score-scatter>
     </div>`;
   }
@@ -83,6 +88,9 @@ export class SlShadowCompare extends LitElement {
     }
     .lats {
       grid-column: 1 / -1;
+    }
+    .hist {
+      flex: 0 1 320px;
     }
     .lat {
       display: grid;

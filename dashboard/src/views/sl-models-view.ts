@@ -12,6 +12,7 @@ import {
   fetchRollouts,
   type RolloutAction,
   rolloutAction,
+  setRolloutThresholds,
   startRollout,
   uploadBundle,
 } from '../api/rollout-client.ts';
@@ -73,6 +74,14 @@ export class SlModelsView extends LitElement {
       await startRollout({ ...e.detail, by: 'dashboard' });
       this.form = undefined;
     });
+  #onThresholds = (e: CustomEvent<{ id: string; defect: number }>) =>
+    this.#run(`Threshold ${e.detail.defect} set`, () =>
+      setRolloutThresholds(
+        e.detail.id,
+        e.detail.defect,
+        'chosen from the shadow comparison on the dashboard',
+      ),
+    );
   #onAction = (e: CustomEvent<{ id: string; action: RolloutAction }>) =>
     this.#run(`${e.detail.action} ${e.detail.id}`, () => rolloutAction(e.detail.id, e.detail.action));
 
@@ -100,10 +109,15 @@ export class SlModelsView extends LitElement {
             : nothing
         }
       </section>
-      <section aria-labelledby="rollouts" @rollout-action=${this.#onAction}>
+      <section aria-labelledby="rollouts" @rollout-action=${this.#onAction} @rollout-thresholds=${this.#onThresholds}>
         <h2 id="rollouts">Rollouts</h2>
         ${rollouts.length === 0 ? html`<p class="muted">No rollout yet.</p>` : nothing}
-        ${rollouts.slice(0, 10).map((r) => html`<sl-rollout-card .rollout=${r} ?engineer=${this.engineer}></sl-rollout-card>`)}
+        ${rollouts.slice(0, 10).map((r) => {
+          const entry = this.#registry.value?.models.find(
+            (m) => m.id === r.model.id && m.version === r.model.version,
+          );
+          return html`<sl-rollout-card .rollout=${r} ?engineer=${this.engineer} .manifestThreshold=${entry?.threshold}></sl-rollout-card>`;
+        })}
       </section>
     `;
   }

@@ -6,6 +6,7 @@ import {
   type RolloutEvent,
   RolloutSpec,
   type RolloutSpecInput,
+  type Thresholds,
   type ThresholdsRequest,
 } from '@sightline/protocol';
 import type { Logger } from 'pino';
@@ -13,7 +14,7 @@ import { HubError } from '../errors.ts';
 import type { BundlePublisher } from '../registry/publisher.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AgentSnapshot } from '../store/index.ts';
-import { advanceStage, type Effects, fail, type StepContext, step, TERMINAL } from './advance.ts';
+import { advanceStage, desiredFor, type Effects, fail, type StepContext, step, TERMINAL } from './advance.ts';
 import type { DesiredStates } from './desired.ts';
 import { type FleetAgent, fleetAgent } from './fleet.ts';
 import type { Journal } from './journal.ts';
@@ -32,6 +33,14 @@ export interface Orchestrator {
   /** Rolls back a rollout, finished or not. */
   rollback(id: string, by?: string): Promise<Rollout>;
   setThresholds(req: ThresholdsRequest): Promise<{ agents: string[] }>;
+  /**
+   * Sets the thresholds a running rollout's model runs with (chosen from the score distributions its shadow
+   * stage collected): its agents get them with their desired state now, and every later stage carries them.
+   */
+  setRolloutThresholds(
+    id: string,
+    req: { thresholds: Thresholds; reason: string; by?: string },
+  ): Promise<Rollout>;
   fleet(): Promise<FleetModelsResponse>;
   /** One pass over every rollout (the loop runs it every tickMs). */
   tick(): Promise<void>;
@@ -254,6 +263,27 @@ export function createOrchestrator(o: {
         if (r.state === 'rolling-back' || r.state === 'rolled-back')
           throw new HubError('SL_ROLLOUT_CONFLICT', `rollout ${id} is already ${r.state}`);
         fail(r, ctx, fx, `rolled back${by(who)}`, 'rollback');
+      }),
+    setRolloutThresholds: (id, req) =>
+      command(id, (r, ctx, fx) => {
+        if (r.state !== 'deploying' && r.state !== 'observing')
+          throw new HubError(
+            'SL_ROLLOUT_CONFLICT',
+            `rollout ${id} is ${r.state}; set thresholds on its lines instead (PUT /api/thresholds)`,
+          );
+        const from = r.spec.thresholds ?? null;
+        r.spec.thresholds = req.thresholds;
+        for (const a of r.agents) {
+          if (a.mode === 'shadow' || a.mode === 'active')
+            fx.desire.push({ key: a.key, desired: desiredFor(r, a.mode, ctx.now, true) });
+        }
+        fx.events.push({
+          ts: ctx.now,
+          rollout: id,
+          kind: 'thresholds',
+          reason: `${r.model.id} ${r.model.version} runs with defect threshold ${req.thresholds.defect}${by(req.by)}: ${req.reason}`,
+          detail: { from, to: req.thresholds, by: req.by ?? null },
+        });
       }),
     setThresholds: (req) =>
       serial(async () => {

@@ -13,6 +13,7 @@ import { HubError } from '../errors.ts';
 import type { Orchestrator } from './orchestrator.ts';
 
 const Actor = z.object({ by: z.string().max(128).optional().describe('who did it (kept with the event)') });
+const RolloutThresholds = ThresholdsRequest.pick({ thresholds: true, reason: true, by: true });
 const EventsQuery = z.object({ limit: intParam(200, 1, 5000, 'events, newest first') });
 
 export const rolloutDocs: RouteDoc[] = [
@@ -121,6 +122,9 @@ export function rolloutRoutes({ orchestrator }: { orchestrator: Orchestrator }):
       return c.json(await orchestrator[action](c.req.param('id'), by));
     });
   }
+  app.put('/api/rollouts/:id/thresholds', async (c) =>
+    c.json(await orchestrator.setRolloutThresholds(c.req.param('id'), await body(RolloutThresholds, c))),
+  );
   app.get('/api/fleet/models', async (c) => c.json(await orchestrator.fleet()));
   app.put('/api/thresholds', async (c) =>
     c.json(await orchestrator.setThresholds(await body(ThresholdsRequest, c))),
