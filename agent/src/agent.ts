@@ -34,6 +34,7 @@ import { commandHandler } from './session/commands.ts';
 import { createBrokerClient, createSession } from './session/index.ts';
 import { withModeCommands } from './session/mode-commands.ts';
 import { type AgentSummary, summarise } from './summary.ts';
+import { bootModels, createDesiredInbox, startModelUpdates } from './update/index.ts';
 
 export { AGENT_VERSION } from './report/birth.ts';
 export type { AgentSummary } from './summary.ts';
@@ -66,8 +67,11 @@ export interface AgentOptions {
  */
 export async function startAgent({ config, log, frameLimit, mqttClient }: AgentOptions): Promise<Agent> {
   const ref = { site: config.site, line: config.line, agent: config.agent };
-  const library = createModelLibrary(config, log);
-  const recipes = await createRecipeBook(config, library);
+  // The agent's own model: the installed slot the pointer names (model updates), else the configured one.
+  const booted = await bootModels(config, log);
+  const library = createModelLibrary(config, log, booted.models.current());
+  const recipes = await createRecipeBook(config, library, booted.models);
+  const desired = createDesiredInbox();
   const current = () => recipes.current();
   const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
   const cameraInfo = () =>
@@ -106,6 +110,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       log,
       next: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
     }),
+    onModelDesired: (d) => desired.put(d),
   });
   const throttle = createEventThrottle((e) => session.publishEvent(e));
   recipes.onChange((to, from) => {
@@ -168,6 +173,22 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     },
   });
   const preprocess = createPreprocessStage();
+  const updates = startModelUpdates({
+    config,
+    booted,
+    session,
+    policy: recipes.agentPolicy(),
+    preprocess,
+    recorder,
+    frames: () => {
+      const counts = pipelines.map((p) => p.counts());
+      return {
+        inspected: counts.reduce((n, c) => n + c.inspected, 0),
+        failed: counts.reduce((n, c) => n + c.dropped.failed, 0),
+      };
+    },
+    log,
+  });
   const record = createRecordStage({ recorder, ...(sampling ? { samples: sampling.keeper } : {}), log });
   const actions = config.actions.map((c) => ({
     config: c,
@@ -199,6 +220,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       preprocess,
       record,
       stateDir: config.stateDir,
+      shadow: { slot: booted.models, stage: updates.shadow },
       log,
       onLate: (late) => {
         log.warn(
@@ -243,6 +265,8 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     );
   }
 
+  if (updates.controller) desired.connect(updates.controller.desired);
+
   const triggered = config.cameras.some((c) => c.trigger.kind !== 'free-run');
   const summary = () => summarise(pipelines, counts, publisher, outbox, sampling, current().id);
   const stats = startStatsReporter({
@@ -273,6 +297,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
     stop(drainMs = 10_000) {
       stopped ??= (async () => {
         await inputs.close();
+        await updates.controller?.close();
         await Promise.all(pipelines.map((p) => p.stop()));
         await captureThread.close();
         await record.flush();
@@ -287,6 +312,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         await session.close();
         await outbox.close();
         await library.close();
+        await booted.models.close();
         return summary();
       })();
       return stopped;

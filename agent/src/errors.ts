@@ -10,7 +10,15 @@ export type AgentErrorCode =
   | 'SL_RECIPE_UNKNOWN'
   | 'SL_TRIGGER_UNAVAILABLE'
   | 'SL_PLC_FAILED'
-  | 'SL_HTTP_FAILED';
+  | 'SL_HTTP_FAILED'
+  | 'SL_MODEL_DOWNGRADE'
+  | 'SL_MODEL_UNKNOWN'
+  | 'SL_MODEL_KNOWN_BAD'
+  | 'SL_MODEL_MISMATCH'
+  | 'SL_BUNDLE_CHUNK_INVALID'
+  | 'SL_SELFTEST_FAILED'
+  | 'SL_PROBATION_FAILED'
+  | 'SL_UPDATE_DISABLED';
 
 export class AgentError extends Error {
   override readonly name = 'AgentError';

@@ -36,3 +36,4 @@ export {
   type SampleStore,
 } from './samples/index.ts';
 export { createBrokerClient, createSession, type Session, type SessionState } from './session/index.ts';
+export { type SimulatedAgent, startSimulatedAgent } from './update/simulate.ts';

@@ -15,7 +15,14 @@ export type HubErrorCode =
   | 'SL_CONFLICT'
   | 'SL_SAMPLES_OPEN_FAILED'
   | 'SL_EXPORT_BUSY'
-  | 'SL_EXPORT_TIMEOUT';
+  | 'SL_EXPORT_TIMEOUT'
+  | 'SL_REQUEST_INVALID'
+  | 'SL_MODEL_NOT_FOUND'
+  | 'SL_BUNDLE_REJECTED'
+  | 'SL_ROLLOUT_NOT_FOUND'
+  | 'SL_ROLLOUT_CONFLICT'
+  | 'SL_ROLLOUT_INVALID'
+  | 'SL_ROLLOUT_KEY';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

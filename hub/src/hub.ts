@@ -33,6 +33,7 @@ import { reportRoutes } from './reports/routes.ts';
 import { roiDocs } from './roi/docs.ts';
 import { roiRoutes } from './roi/routes.ts';
 import { createRoiService } from './roi/service.ts';
+import { type Orchestrator, startRollouts } from './rollout/index.ts';
 import { createDuckDbStore, type DuckDbStore } from './store/index.ts';
 import { createRetention } from './store/retention.ts';
 import { createLiveStream } from './stream/index.ts';
@@ -56,6 +57,8 @@ export interface Hub {
   ingest: Ingest;
   /** Sample images; undefined when samples.enabled is false. */
   samples?: HubSamples;
+  /** Model rollouts: start, follow, promote, cancel, roll back; thresholds; the fleet's models. */
+  rollouts: Orchestrator;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
@@ -197,6 +200,16 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     undo.push(async () => modes.close());
     const roi = createRoiService({ store, ledger });
     const labels = createLabelService({ store, ledger });
+    const rollouts = await startRollouts({
+      registry: config.registry,
+      rollout: config.rollout,
+      storePath: config.store.path,
+      downlink,
+      agents: () => store.agents(),
+      log,
+    });
+    undo.push(() => rollouts.close());
+
     const live = createLiveStream({ store, log: log.child({ component: 'stream' }) });
     undo.push(async () => live.close());
     let hubUrl = '';
@@ -239,6 +252,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       middleware: edges.middleware,
       extra: [
         ...edges.extra,
+        ...rollouts.routes,
         { app: modeRoutes({ modes }), docs: modeDocs },
         { app: roiRoutes({ roi }), docs: roiDocs },
         { app: labelRoutes({ labels, ledger }), docs: labelDocs },
@@ -264,6 +278,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       evaluateAlarms: () => evaluator.tick(),
       ingest,
       samples,
+      rollouts: rollouts.orchestrator,
       get connected() {
         return connected();
       },
@@ -272,6 +287,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         closing ??= (async () => {
           retention.stop();
           await acks.flush();
+          await rollouts.close();
           await source?.close();
           if (broker) {
             await acks.flush();

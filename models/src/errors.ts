@@ -12,7 +12,11 @@ export type ModelsErrorCode =
   | 'SL_IMAGE_INVALID'
   | 'SL_SIGNATURE_INVALID'
   | 'SL_KEY_INVALID'
-  | 'SL_IMPORT_UNSUPPORTED';
+  | 'SL_IMPORT_UNSUPPORTED'
+  | 'SL_BUNDLE_INVALID'
+  | 'SL_BUNDLE_UNTRUSTED'
+  | 'SL_BUNDLE_EXPIRED'
+  | 'SL_ROLLBACK_INVALID';
 
 export interface ManifestIssue {
   /** JSON path of the offending key, e.g. `input.shape[1]`; empty for the whole document. */

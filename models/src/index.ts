@@ -3,6 +3,7 @@
 // node:* built-ins only: importing it loads no ONNX Runtime, no training code and no native addon, so a
 // lean agent can fall back to onnxruntime-web where onnxruntime-node is missing.
 // Training, quantising, evaluation and import tooling: `@sightline/models/tooling`.
+export * from './bundle/index.ts';
 export { type ManifestIssue, ModelsError, type ModelsErrorCode } from './errors.ts';
 export { decodeScore, outputNames } from './evaluate/score.ts';
 export { decodeImage, encodePng } from './images/decode.ts';
@@ -11,6 +12,8 @@ export { Calibration, Evaluation, Manifest, ManifestInput, ManifestOutput } from
 export { preprocessFrame } from './preprocess/preprocess.ts';
 export { createPreprocessor, type Preprocessor } from './preprocess/preprocessor.ts';
 export {
+  ed25519PrivateKey,
+  ed25519PublicKeys,
   generateSigningKey,
   keyId,
   type ModelSignature,

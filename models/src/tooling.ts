@@ -4,6 +4,8 @@
 export { type KerasModel, parseKerasModel } from './backbone/keras.ts';
 export { BACKBONE_SOURCE, loadMobileNetV2 } from './backbone/mobilenet.ts';
 export { addKerasLayers } from './backbone/to-onnx.ts';
+export { type BuildBundleOptions, type BuiltBundle, buildBundle, type GoldenImage } from './bundle/build.ts';
+export { writeModelVariant } from './bundle/variant.ts';
 export { type EvaluateOptions, type EvaluationResult, evaluateModel, rocCurve } from './evaluate/evaluate.ts';
 export { renderEvaluationPng } from './evaluate/plot.ts';
 export { createGraph, type GraphBuilder, IR_VERSION, OPSET } from './export/graph.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, jsonSchemas, uplinkSchemas } from './codec.ts';
-import { Commands, HubState, ModelDesired, ResultsAck } from './messages.ts';
+import { Commands, HubState, ResultsAck } from './messages.ts';
+import { ModelDesired } from './model-delivery.ts';
 
 const sha = 'a'.repeat(64);
 const result = {

@@ -1,6 +1,7 @@
 import { toJSONSchema, type z } from 'zod';
 import { type FieldIssue, ProtocolError } from './errors.ts';
 import * as m from './messages.ts';
+import * as d from './model-delivery.ts';
 import type { UplinkChannel } from './topics.ts';
 
 /** Default cap on one payload; a results batch of 1000 is ~400 KiB. */
@@ -108,7 +109,7 @@ export const uplinkSchemas = {
   results: m.ResultsBatch,
   stats: m.Stats,
   events: m.AgentEvent,
-  'model/status': m.ModelStatus,
+  'model/status': d.ModelStatus,
 } as const satisfies Record<UplinkChannel, z.ZodType>;
 
 /** Every message schema by name, for people writing their own clients. */
@@ -118,7 +119,9 @@ export const messageSchemas = {
   HubState: m.HubState,
   ResultsAck: m.ResultsAck,
   SampleMeta: m.SampleMeta,
-  ModelDesired: m.ModelDesired,
+  ModelDesired: d.ModelDesired,
+  BundleMeta: d.BundleMeta,
+  RollbackOrder: d.RollbackOrder,
   'cmd/rebirth': m.Commands.rebirth,
   'cmd/capture': m.Commands.capture,
   'cmd/set-threshold': m.Commands['set-threshold'],

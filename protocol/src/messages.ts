@@ -80,7 +80,14 @@ export const InspectionResult = z.object({
   boxes: z.array(Box).max(256).optional(),
   latency: z.object({ capture: ms, preprocess: ms, infer: ms, total: ms }),
   image: z.string().max(512).optional().describe('reference to a stored image; never image bytes'),
-  shadow: z.boolean().default(false).describe('true for a candidate model running in shadow mode'),
+  shadow: z
+    .boolean()
+    .default(false)
+    .describe('true for a result of the model running in shadow beside the live one (never acted on)'),
+  live: z
+    .object({ model: ModelRef, verdict: Verdict, score: z.number().finite() })
+    .optional()
+    .describe("shadow results: the live model's verdict and score for the same frame"),
   replayed: z.boolean().default(false).describe('true when sent from the outbox after an outage'),
   mode: Mode.default('live').describe("the agent's mode when it decided: in pilot it did not act"),
   truth: z
@@ -182,6 +189,10 @@ export const EventKind = z.enum([
   'config_changed',
   'part_missed',
   'reject_late',
+  'model_refused',
+  'model_activated',
+  'model_rolled_back',
+  'thresholds_changed',
 ]);
 
 export const AgentEvent = z.object({
@@ -190,14 +201,6 @@ export const AgentEvent = z.object({
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string().min(1).max(2000).describe('what happened and what to do, for a technician'),
   detail: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const ModelStatus = z.object({
-  ts: timestamp,
-  model: ModelRef,
-  phase: z.enum(['downloading', 'verifying', 'loading', 'shadow', 'active', 'failed', 'rolled-back']),
-  progress: fraction.optional(),
-  error: z.string().max(2000).optional(),
 });
 
 /** Largest sample image an agent sends; larger images are re-encoded smaller or skipped. */
@@ -281,13 +284,6 @@ export const ResultsAck = z.object({
     .describe('seqs of result messages the hub refused and kept as dead letters: not stored, do not resend'),
 });
 
-export const ModelDesired = z.object({
-  ts: timestamp,
-  model: ModelIdentity,
-  mode: z.enum(['shadow', 'active']),
-  rollout: z.string().max(128).optional().describe('rollout id that set this'),
-});
-
 /** Command payloads by command name (topic `.../cmd/{name}`). */
 export const Commands = {
   rebirth: z.object({ id: z.string().max(64).optional() }),
@@ -325,12 +321,10 @@ export type Birth = z.infer<typeof Birth>;
 export type AgentState = z.infer<typeof AgentState>;
 export type Stats = z.infer<typeof Stats>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
-export type ModelStatus = z.infer<typeof ModelStatus>;
 export type HubState = z.infer<typeof HubState>;
 export type ResultsAck = z.infer<typeof ResultsAck>;
 export type SeqRange = ResultsAck['stored'][number];
 export type SampleMeta = z.infer<typeof SampleMeta>;
-export type ModelDesired = z.infer<typeof ModelDesired>;
 export type PartRef = z.infer<typeof PartRef>;
 export type TriggerRef = z.infer<typeof TriggerRef>;
 export type RegionResult = z.infer<typeof RegionResult>;

@@ -74,6 +74,11 @@ export const topics = {
   hubState: () => `${TOPIC_PREFIX}/hub/state`,
   modelBundle: (id: string, version: string, part: string) =>
     `${TOPIC_PREFIX}/models/${id}/${version}/${part}`,
+  /** Retained `BundleMeta` of a bundle: size, chunk size and each chunk's SHA-256. */
+  bundleMeta: (id: string, version: string) => `${TOPIC_PREFIX}/models/${id}/${version}/meta`,
+  /** Retained raw bytes of chunk `n` of a bundle. */
+  bundleChunk: (id: string, version: string, n: number) =>
+    `${TOPIC_PREFIX}/models/${id}/${version}/chunk/${n}`,
   /** One part of a sample image: `meta` (JSON SampleMeta) or chunk n (raw bytes), content-addressed. */
   sample: (ref: AgentRef, sha256: string, chunk: SampleChunk) =>
     `${agentBase(ref)}/samples/${sha256}/${chunk}`,

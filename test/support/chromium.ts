@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-const root = resolve(import.meta.dirname, '..', '..');
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const root = ROOT;
 export const DASHBOARD_DIST = join(root, 'dashboard', 'dist');
 export const SCREENSHOTS = join(root, '.tmp', 'screenshots');
 
@@ -17,8 +18,31 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-/** Builds dashboard/dist when it is missing or older than the dashboard's sources. */
+/**
+ * Builds dashboard/dist when it is missing or older than the dashboard's or protocol's sources. Test files run
+ * side by side, so one builds at a time (a folder made with mkdir is the lock) and the others then find it fresh.
+ */
 export async function ensureDashboardBuilt(): Promise<void> {
+  const lock = `${DASHBOARD_DIST}.building`;
+  // A lock older than a build can take was left by a killed run.
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await buildIfStale();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function buildIfStale(): Promise<void> {
   const dashboard = join(root, 'dashboard');
   const built = await stat(join(DASHBOARD_DIST, 'index.html')).then(
     (s) => s.mtimeMs,

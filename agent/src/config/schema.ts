@@ -6,6 +6,7 @@ import { RecipeConfig } from '../recipes/config.ts';
 import { RegionsConfig } from '../regions/config.ts';
 import { SamplesConfig } from '../samples/config.ts';
 import { TriggerConfig } from '../trigger/config.ts';
+import { UpdateConfig } from '../update/config.ts';
 
 const identifier = z
   .string()
@@ -285,6 +286,9 @@ export const AgentConfig = z
           .describe('Modbus unit id the agent answers to (0 = any)'),
       })
       .default({ enabled: false, host: '0.0.0.0', port: 1502, unitId: 1 }),
+    update: UpdateConfig.prefault({}).describe(
+      'model updates from the hub: signed bundles over MQTT, shadow comparison, probation, rollback',
+    ),
     stateDir: z
       .string()
       .default('./data/agent')

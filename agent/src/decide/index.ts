@@ -29,6 +29,8 @@ export function decideScore(score: number, t: Thresholds): Decision {
 export interface DecisionPolicy {
   current(): Thresholds;
   setDefectThreshold(threshold: number): void;
+  /** Replaces both thresholds (desired state from the hub, a model switch). */
+  set(thresholds: Thresholds): void;
 }
 
 export function createDecisionPolicy(initial: Thresholds): DecisionPolicy {
@@ -38,6 +40,9 @@ export function createDecisionPolicy(initial: Thresholds): DecisionPolicy {
     setDefectThreshold(defect) {
       // A new object, so a decision already made keeps the thresholds it was made with.
       thresholds = { ...thresholds, defect };
+    },
+    set(next) {
+      thresholds = { ...next };
     },
   };
 }

@@ -21,6 +21,7 @@ function book(): RecipeBook & { now: string } {
       return recipe(id);
     },
     onChange: () => undefined,
+    agentPolicy: () => recipe(state.now).policy,
   };
 }
 

@@ -82,7 +82,13 @@ function bookOf(models: ModelSlot): RecipeBook {
     policy: createDecisionPolicy({ defect: 0.5, uncertainBand: 0 }),
     camera: () => ({ regions: [{ name: 'frame', models }], captureDelayMs: 0 }),
   };
-  return { current: () => recipe, all: () => [recipe], change: () => recipe, onChange: () => undefined };
+  return {
+    current: () => recipe,
+    all: () => [recipe],
+    change: () => recipe,
+    onChange: () => undefined,
+    agentPolicy: () => recipe.policy,
+  };
 }
 
 function stagesWith(e: InferenceEngine, record?: RecordStage) {

@@ -10,7 +10,7 @@ import type { TriggerKind } from '../trigger/config.ts';
 import type { Missed, Selected, SelectStage } from '../trigger/select-stage.ts';
 import { type DropCounts, noDrops } from './drops.ts';
 import { createFrameSlot } from './frame-slot.ts';
-import { inspectRegions } from './inspect-part.ts';
+import { inspectRegions, type PartOutcome, type ShadowHook } from './inspect-part.ts';
 import type { Inspection } from './inspection.ts';
 import { createPartQueue } from './part-queue.ts';
 import { truthAt } from './truth.ts';
@@ -23,6 +23,8 @@ export interface Stages {
   record: RecordStage;
   identity: PartIdentity;
   clock: LineClock;
+  /** Runs a spare model beside the live one on a share of parts (model updates), after act. */
+  shadow?: ShadowHook;
 }
 
 export interface CameraPipelineOptions {
@@ -103,11 +105,13 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
   const inspect = async ({ trigger, captured, bound: recipe }: Selected) => {
     const plan = recipe.camera(camera);
     let inspection: Inspection;
+    let shadowFrame: PartOutcome['shadow'];
     try {
       const [part, outcome] = await Promise.all([
         identify ? stages.identity.identify(trigger, captured) : undefined,
-        inspectRegions(captured, plan.regions, recipe.policy.current(), stages.preprocess),
+        inspectRegions(captured, plan.regions, recipe.policy.current(), stages.preprocess, stages.shadow),
       ]);
+      shadowFrame = outcome.shadow;
       // The tensor is free once the model has run; the frame itself may still be sampled.
       source.recycle?.(captured);
       const since = clock.simulated
@@ -147,6 +151,8 @@ export function startCameraPipeline(opts: CameraPipelineOptions): CameraPipeline
     }
     inspected += 1;
     stages.act.act(inspection);
+    // The spare model runs only once the live verdict is acted on, and the pipeline does not wait for it.
+    if (shadowFrame) stages.shadow?.stage.run(shadowFrame, inspection);
     opts.onInspection?.(inspection);
     waitingForRecord = true;
     await stages.record.record(inspection);

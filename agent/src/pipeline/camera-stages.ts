@@ -23,6 +23,7 @@ import type { RecordStage } from '../record/stage.ts';
 import { createPresenceDetector } from '../trigger/presence.ts';
 import { createSelectStage } from '../trigger/select-stage.ts';
 import type { Stages } from './camera-pipeline.ts';
+import type { ShadowHook } from './inspect-part.ts';
 
 /**
  * A camera's own stages around the shared ones: its line clock (the wall clock, or the frames' for a
@@ -40,6 +41,8 @@ export async function cameraStages(opts: {
   record: RecordStage;
   stateDir: string;
   onLate: (late: LateVerdict) => void;
+  /** Shadow comparison of model updates (the agent's slot and the stage). */
+  shadow?: ShadowHook;
   log: Logger;
 }): Promise<Stages & { encoder?: SteppedScheduler }> {
   const { camera, log } = opts;
@@ -62,6 +65,7 @@ export async function cameraStages(opts: {
     ...(encoder ? { encoder } : {}),
     preprocess: opts.preprocess,
     record: opts.record,
+    ...(opts.shadow ? { shadow: opts.shadow } : {}),
     select: createSelectStage({
       camera: camera.id,
       trigger: camera.trigger,

@@ -1,10 +1,18 @@
 import type { RegionResult, Verdict } from '@sightline/protocol';
 import type { CapturedFrame } from '../capture/index.ts';
 import { type Decision, decideScore, type Thresholds } from '../decide/index.ts';
+import type { ModelSlot } from '../infer/model-slot.ts';
 import { type Inferred, inferFrame } from '../infer/stage.ts';
 import type { PreprocessStage } from '../preprocess/index.ts';
 import type { RegionPlan } from '../recipes/recipe-book.ts';
 import { regionImage } from '../regions/crop.ts';
+import type { ShadowFrame, ShadowStage } from '../update/shadow.ts';
+
+/** Shadow comparison on the whole-frame plan that runs `slot` (the agent's own model, which updates change). */
+export interface ShadowHook {
+  slot: ModelSlot;
+  stage: ShadowStage;
+}
 
 const RANK: Record<Verdict, number> = { ok: 0, uncertain: 1, defect: 2 };
 
@@ -16,6 +24,8 @@ export interface PartOutcome {
   regions?: RegionResult[];
   preprocessMs: number;
   inferMs: number;
+  /** A copy of the frame's input, when this part is one to compare in shadow (run it after act). */
+  shadow?: ShadowFrame;
 }
 
 /**
@@ -27,7 +37,9 @@ export async function inspectRegions(
   plans: readonly RegionPlan[],
   thresholds: Thresholds,
   preprocess: PreprocessStage,
+  shadow?: ShadowHook,
 ): Promise<PartOutcome> {
+  let shadowFrame: ShadowFrame | undefined;
   let deciding: { inferred: Inferred; decision: Decision } | undefined;
   const regions: RegionResult[] = [];
   let preprocessMs = 0;
@@ -39,6 +51,9 @@ export async function inspectRegions(
       : captured;
     const prepared = preprocess(frame, model.manifest.input);
     const inferred = await inferFrame(prepared, model);
+    // Compared only where one plan judges the whole frame with the agent's model: its verdict is the part's.
+    if (shadow && plan.models === shadow.slot && !plan.config && plans.length === 1)
+      shadowFrame = shadow.stage.select(prepared, model.manifest.input);
     const decision = decideScore(
       inferred.score,
       plan.threshold === undefined ? thresholds : { ...thresholds, defect: plan.threshold },
@@ -64,5 +79,11 @@ export async function inspectRegions(
     if (worse) deciding = { inferred, decision };
   }
   if (!deciding) throw new Error('a camera needs at least one region to inspect');
-  return { ...deciding, ...(regions.length ? { regions } : {}), preprocessMs, inferMs };
+  return {
+    ...deciding,
+    ...(regions.length ? { regions } : {}),
+    preprocessMs,
+    inferMs,
+    ...(shadowFrame ? { shadow: shadowFrame } : {}),
+  };
 }

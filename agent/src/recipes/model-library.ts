@@ -17,15 +17,22 @@ export interface ModelLibrary {
  * use the same runtime without measuring again. A model held by several slots is one engine: closing
  * it through one slot is ignored until the library closes (`close` on a slot's engine is a no-op here).
  */
-export function createModelLibrary(config: AgentConfig, log: Logger): ModelLibrary {
+export function createModelLibrary(
+  config: AgentConfig,
+  log: Logger,
+  /** The agent's own model, already loaded (model updates keep it in their slot): `load(undefined)` is it. */
+  agentModel?: ActiveModel,
+): ModelLibrary {
   const byDir = new Map<string, Promise<ActiveModel>>();
   const engines: ActiveModel['engine'][] = [];
-  let runtime: AgentConfig['inference']['runtime'] = config.inference.runtime;
+  let runtime = (agentModel?.engine.runtime ??
+    config.inference.runtime) as AgentConfig['inference']['runtime'];
   // One at a time, so the first model's runtime choice serves the rest.
   let queue: Promise<unknown> = Promise.resolve();
 
   return {
     load(dir) {
+      if (dir === undefined && agentModel) return Promise.resolve(agentModel);
       const key = dir ?? config.model.dir ?? defaultModelDir();
       let loading = byDir.get(key);
       if (!loading) {

@@ -27,6 +27,11 @@ export interface Recipe {
 export interface RecipeBook {
   current(): Recipe;
   all(): readonly Recipe[];
+  /**
+   * The thresholds of the recipes that run the agent's own model, as one policy: model updates and the hub's
+   * desired thresholds set them all; it reads the current recipe's when that is one of them.
+   */
+  agentPolicy(): DecisionPolicy;
   /** Changes over to a recipe by id or PLC index; throws SL_RECIPE_UNKNOWN naming the known ones. */
   change(to: { recipe?: string; index?: number }): Recipe;
   /** Listens to changeovers (not called for a change to the recipe already in force). */
@@ -41,10 +46,15 @@ const captureDelayOf = (camera: CameraConfig) =>
 
 /**
  * Loads every recipe's models up front (through the library, once per directory), so a changeover is
- * instant: the next part triggered runs the new recipe's model, thresholds and regions. Each recipe
- * holds its model in its own slot (infer/model-slot.ts), which model updates swap.
+ * instant: the next part triggered runs the new recipe's model, thresholds and regions. Recipes without a
+ * model of their own share the agent's slot (infer/model-slot.ts), which model updates swap.
  */
-export async function createRecipeBook(config: AgentConfig, library: ModelLibrary): Promise<RecipeBook> {
+export async function createRecipeBook(
+  config: AgentConfig,
+  library: ModelLibrary,
+  /** The slot of the agent's own model: every recipe without a model of its own runs it (model updates swap it). */
+  agentSlot?: ModelSlot,
+): Promise<RecipeBook> {
   const specs = config.recipes.length
     ? config.recipes
     : [{ id: DEFAULT_RECIPE, thresholds: {}, cameras: {} } as AgentConfig['recipes'][number]];
@@ -55,7 +65,7 @@ export async function createRecipeBook(config: AgentConfig, library: ModelLibrar
       defect: spec.thresholds.defect ?? config.thresholds.defect ?? model.manifest.threshold,
       uncertainBand: spec.thresholds.uncertainBand ?? config.thresholds.uncertainBand,
     });
-    const models = createModelSlot(model);
+    const models = !spec.model && agentSlot ? agentSlot : createModelSlot(model);
     const cameras = new Map<string, { regions: RegionPlan[]; captureDelayMs: number }>();
     for (const camera of config.cameras) {
       const own = spec.cameras[camera.id];
@@ -89,9 +99,21 @@ export async function createRecipeBook(config: AgentConfig, library: ModelLibrar
   }
   let current = recipes.find((r) => r.id === config.recipe) ?? (recipes[0] as Recipe);
   const listeners: ((to: Recipe, from: Recipe) => void)[] = [];
+  const onAgentModel = () => recipes.filter((r) => !specs.find((x) => x.id === r.id)?.model);
+  const agentPolicy: DecisionPolicy = {
+    current: () =>
+      (onAgentModel().includes(current) ? current : (onAgentModel()[0] ?? current)).policy.current(),
+    setDefectThreshold: (t) => {
+      for (const r of onAgentModel()) r.policy.setDefectThreshold(t);
+    },
+    set: (t) => {
+      for (const r of onAgentModel()) r.policy.set(t);
+    },
+  };
   return {
     current: () => current,
     all: () => recipes,
+    agentPolicy: () => agentPolicy,
     change(to) {
       const next = recipes.find((r) =>
         to.recipe !== undefined ? r.id === to.recipe : to.index !== undefined && r.index === to.index,

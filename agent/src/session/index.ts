@@ -11,6 +11,10 @@ import {
   encode,
   HUB_CAPABILITIES,
   HubState,
+  ModelDesired,
+  type ModelDesired as ModelDesiredMessage,
+  ModelStatus,
+  type ModelStatus as ModelStatusMessage,
   parseTopic,
   ResultsAck,
   ResultsBatch,
@@ -22,6 +26,7 @@ import {
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { OutboxEntry } from '../outbox/index.ts';
+import type { BundleChannel } from '../update/channel.ts';
 import { nextState, type SessionEvent, type SessionState } from './states.ts';
 
 export { createBrokerClient } from './client.ts';
@@ -34,6 +39,8 @@ export interface SessionOptions {
   /** Builds the birth message for a new session id. */
   birth: (session: string) => BirthMessage;
   onCommand: (name: CommandName, payload: unknown) => void;
+  /** The retained desired model state (validated); again after every reconnect. */
+  onModelDesired?: (desired: ModelDesiredMessage) => void;
   log: Logger;
 }
 
@@ -58,6 +65,10 @@ export interface Session {
   publishEvent(event: Omit<AgentEventMessage, 'ts'>): void;
   /** Publishes the birth again in this session (after a change it announces, like the mode; cmd/rebirth). */
   rebirth(): void;
+  /** Rollout progress (QoS 1); dropped while disconnected (the latest is sent again on reconnect). */
+  publishModelStatus(status: ModelStatusMessage): void;
+  /** Subscriptions to model bundle topics for downloads. */
+  readonly bundles: BundleChannel;
   close(): Promise<void>;
 }
 
@@ -71,6 +82,8 @@ export function createSession(opts: SessionOptions): Session {
   let hubConfirms = false;
   const listeners = new Set<(to: SessionState, from: SessionState) => void>();
   const ackListeners = new Set<(ack: ResultsAck) => void>();
+  const bundleHandlers = new Set<(topic: string, payload: Uint8Array) => void>();
+  const connectHandlers = new Set<() => void>();
   const stateTopic = topics.state(ref);
   const will = (id: string) => ({
     topic: stateTopic,
@@ -100,6 +113,7 @@ export function createSession(opts: SessionOptions): Session {
       qos: 1,
     });
     on('connected');
+    for (const h of connectHandlers) h();
   };
   client.on('connect', onConnect);
   client.on('close', () => on('lost'));
@@ -131,6 +145,18 @@ export function createSession(opts: SessionOptions): Session {
       const decoded = decode(Commands[name], payload);
       if (decoded.ok) opts.onCommand(name, decoded.value);
       else log.warn({ event: 'bad_command', name, err: decoded.error.message }, 'ignoring invalid command');
+    } else if (parsed?.kind === 'model-desired') {
+      // An empty retained message clears the desired state: nothing to do.
+      if (payload.byteLength === 0) return;
+      const decoded = decode(ModelDesired, payload);
+      if (decoded.ok) opts.onModelDesired?.(decoded.value);
+      else
+        log.warn(
+          { event: 'bad_model_desired', err: decoded.error.message },
+          'ignoring invalid desired model state',
+        );
+    } else if (parsed?.kind === 'model-bundle') {
+      for (const h of bundleHandlers) h(topic, payload);
     }
   });
   client.options.will = will(sessionId);
@@ -179,6 +205,26 @@ export function createSession(opts: SessionOptions): Session {
     },
     publishEvent(event) {
       client.publish(topics.events(ref), encode(AgentEvent, { ...event, ts: Date.now() }), { qos: 1 });
+    },
+    publishModelStatus(status) {
+      if (!client.connected) return;
+      client.publish(topics.modelStatus(ref), encode(ModelStatus, status), { qos: 1 });
+    },
+    bundles: {
+      async subscribe(list) {
+        if (client.connected) await client.subscribeAsync([...list], { qos: 1 });
+      },
+      async unsubscribe(list) {
+        if (client.connected) await client.unsubscribeAsync([...list]);
+      },
+      onMessage(handler) {
+        bundleHandlers.add(handler);
+        return () => bundleHandlers.delete(handler);
+      },
+      onConnect(handler) {
+        connectHandlers.add(handler);
+        return () => connectHandlers.delete(handler);
+      },
     },
     async close() {
       on('close');

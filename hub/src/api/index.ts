@@ -37,10 +37,16 @@ export interface ApiOptions {
   now?: () => number;
 }
 
-const HTTP_STATUS: Partial<Record<string, 400 | 404 | 409 | 503>> = {
+const HTTP_STATUS: Partial<Record<string, 400 | 404 | 409 | 422 | 503>> = {
   SL_QUERY_INVALID: 400,
+  SL_REQUEST_INVALID: 400,
+  SL_ROLLOUT_INVALID: 400,
   SL_NOT_FOUND: 404,
+  SL_MODEL_NOT_FOUND: 404,
+  SL_ROLLOUT_NOT_FOUND: 404,
   SL_CONFLICT: 409,
+  SL_ROLLOUT_CONFLICT: 409,
+  SL_BUNDLE_REJECTED: 422,
   SL_QUERY_TIMEOUT: 503,
   SL_STORE_CLOSED: 503,
 };

@@ -35,20 +35,23 @@ export function openApiDocument(docs: readonly RouteDoc[], version: string): obj
             content: { 'application/json': { schema: z.toJSONSchema(d.response, { io: 'output' }) } },
           }
         : { description: d.response.description, content: { [d.response.contentType]: {} } };
+    const requestBody = d.body
+      ? {
+          required: true,
+          content:
+            d.body instanceof z.ZodType
+              ? { 'application/json': { schema: z.toJSONSchema(d.body, { io: 'input' }) } }
+              : { [d.body.contentType]: { schema: { type: 'string', format: 'binary' } } },
+          ...(d.body instanceof z.ZodType ? {} : { description: d.body.description }),
+        }
+      : undefined;
     paths[d.path] ??= {};
     (paths[d.path] as Record<string, object>)[d.method] = {
       summary: d.summary,
       ...(d.description ? { description: d.description } : {}),
       'x-sightline-role': d.role ?? 'viewer',
       parameters,
-      ...(d.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: z.toJSONSchema(d.body, { io: 'input' }) } },
-            },
-          }
-        : {}),
+      ...(requestBody ? { requestBody } : {}),
       responses: {
         200: ok,
         400: { description: 'a bad parameter: `{ error: { code: "SL_QUERY_INVALID", message } }` naming it' },

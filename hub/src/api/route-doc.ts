@@ -22,8 +22,8 @@ export interface RouteDoc {
   /** Path parameters, by the names in `path`. */
   params?: z.ZodObject;
   query?: z.ZodObject;
-  /** JSON request body. */
-  body?: z.ZodType;
+  /** Request body: a JSON schema, or a content type with a description (uploads). */
+  body?: z.ZodType | { contentType: string; description: string };
   /** Whether `format=csv` answers the same table as CSV. */
   csv?: boolean;
   /** 200 response: a JSON body schema, or a content type with a description (streams, files). */

@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import type { EmbeddedBroker } from './index.ts';
 
-/** Hub → agents: commands and desired state, through whichever broker the hub uses. */
+/** Hub → agents (hub state, acks, commands, desired state, model bundles), through whichever broker the hub uses. */
 export interface Downlink {
-  publish(topic: string, payload: string, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  publish(topic: string, payload: string | Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
 }
 
 export function embeddedDownlink(broker: Pick<EmbeddedBroker, 'publish'>): Downlink {

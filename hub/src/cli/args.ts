@@ -3,6 +3,8 @@ import type { HubConfigInput } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 
 export const USAGE = `Usage: sightline-hub run [options]
+       sightline-hub models upload|list …      (model registry of a running hub; see --help of each)
+       sightline-hub rollout start|status|promote|cancel|rollback …
 
 Starts the Sightline hub: MQTT ingest (embedded broker unless --broker-url), DuckDB store,
 HTTP API and dashboard.
@@ -34,7 +36,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help', flags: {} };
   if (positionals[0] !== 'run' || positionals.length > 1) {
-    throw new ConfigError(`unknown command "${positionals.join(' ')}"; the command is "run"\n\n${USAGE}`);
+    throw new ConfigError(
+      `unknown command "${positionals.join(' ')}"; the commands are run, models and rollout\n\n${USAGE}`,
+    );
   }
   const flags: HubConfigInput = {};
   // Strings go to the schema as they are: it turns "8081" into 8081 and names the flag when one is wrong.

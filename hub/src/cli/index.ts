@@ -3,9 +3,19 @@ import { loadHubConfig } from '../config/index.ts';
 import { HubError } from '../errors.ts';
 import { startHub } from '../hub.ts';
 import { parseCli, USAGE } from './args.ts';
+import { rolloutCommand } from './rollout.ts';
 
 /** Runs the CLI; resolves once the hub has started (it then runs until SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number | undefined> {
+  if (argv[0] === 'rollout' || argv[0] === 'models') {
+    try {
+      return await rolloutCommand(argv, { out: (t) => process.stdout.write(t), env: process.env });
+    } catch (err) {
+      const code = err instanceof HubError ? err.code : 'SL_FAILED';
+      process.stderr.write(`sightline-hub: ${code}: ${(err as Error).message}\n`);
+      return code === 'SL_CONFIG_INVALID' ? 2 : 1;
+    }
+  }
   let log = pino({ base: { service: 'sightline-hub' } });
   try {
     const cli = parseCli(argv);

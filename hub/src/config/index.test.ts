@@ -43,6 +43,8 @@ describe('parseHubConfig', () => {
       alarms: { evaluateEveryS: 5 },
       samples: { enabled: true, quotaMB: 2048, maxPartials: 64, maxPartialMB: 256, partialTimeoutS: 600 },
       export: { maxRows: 1_000_000, timeoutS: 120, maxConcurrent: 2 },
+      registry: { trustedKeys: [], chunkBytes: 262144 },
+      rollout: { tickMs: 1000 },
       dashboard: { dir: DEFAULT_DASHBOARD_DIR },
       log: { level: 'info' },
     });
@@ -115,6 +117,12 @@ describe('parseHubConfig', () => {
       'export.maxRows',
       'export.timeoutS',
       'export.maxConcurrent',
+      'registry.dir',
+      'registry.trustedKeys',
+      'registry.chunkBytes',
+      'rollout.dir',
+      'rollout.signingKey',
+      'rollout.tickMs',
       'dashboard.dir',
       'log.level',
     ]);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { RegistryConfig, RolloutConfig } from '../rollout/config.ts';
 
 /** Env and flag values arrive as strings; turn plain digit strings into numbers, leave the rest to fail. */
 const digits = (v: unknown) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v);
@@ -246,6 +247,8 @@ export const HubConfig = z.strictObject({
     'sample images agents send over MQTT: where they are kept and how much disk they may use',
   ),
   export: ExportConfig.prefault({}).describe('limits of GET /api/export'),
+  registry: RegistryConfig.describe('the model registry: signed bundles uploaded by engineers'),
+  rollout: RolloutConfig.describe('staged model rollouts to agents over MQTT'),
   dashboard: z
     .strictObject({
       dir: z

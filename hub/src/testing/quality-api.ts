@@ -45,7 +45,7 @@ export async function startQualityApi(
   const sent: QualityApi['sent'] = [];
   const downlink: Downlink = {
     async publish(topic, payload) {
-      sent.push({ topic, payload: JSON.parse(payload) });
+      sent.push({ topic, payload: JSON.parse(payload.toString()) });
     },
   };
   const log = pino({ level: 'silent' });

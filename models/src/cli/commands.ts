@@ -1,4 +1,5 @@
 import { buildDefaultCommand } from './build-default.ts';
+import { bundleCommand } from './bundle.ts';
 import type { CliCommand } from './command.ts';
 import { evalCommand } from './eval.ts';
 import { importCommand } from './import.ts';
@@ -16,5 +17,6 @@ export const commands: readonly CliCommand[] = [
   keygenCommand,
   signCommand,
   verifyCommand,
+  bundleCommand,
   importCommand,
 ];

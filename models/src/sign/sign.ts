@@ -102,11 +102,8 @@ async function readModel(dir: string): Promise<{ manifest: Manifest; manifestByt
   return { manifest, manifestBytes: new Uint8Array(manifestBytes) };
 }
 
-/** Signs a model directory with an Ed25519 private key (PEM); writes and returns `DIR/model.sig`. */
-export async function signModel(
-  dir: string,
-  privateKeyPem: string,
-): Promise<ModelSignature & { path: string }> {
+/** An Ed25519 private key from PEM; throws SL_KEY_INVALID saying what it is instead. */
+export function ed25519PrivateKey(privateKeyPem: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(privateKeyPem);
@@ -122,6 +119,22 @@ export async function signModel(
       `signing key is ${key.asymmetricKeyType}, expected ed25519 (make one with \`keygen\`)`,
     );
   }
+  return key;
+}
+
+/** Ed25519 public keys from PEM strings or KeyObjects (a private key yields its public half); others are dropped. */
+export function ed25519PublicKeys(keys: ReadonlyArray<string | KeyObject>): KeyObject[] {
+  return keys
+    .map((k) => (typeof k === 'string' ? createPublicKey(k) : k.type === 'private' ? createPublicKey(k) : k))
+    .filter((k) => k.asymmetricKeyType === 'ed25519');
+}
+
+/** Signs a model directory with an Ed25519 private key (PEM); writes and returns `DIR/model.sig`. */
+export async function signModel(
+  dir: string,
+  privateKeyPem: string,
+): Promise<ModelSignature & { path: string }> {
+  const key = ed25519PrivateKey(privateKeyPem);
   const { manifest, manifestBytes } = await readModel(dir);
   const sig: ModelSignature = {
     format: SIGNATURE_FORMAT,

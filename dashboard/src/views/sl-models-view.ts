@@ -1,0 +1,168 @@
+import type {
+  FleetModelsResponse,
+  RegistryEntry,
+  RegistryResponse,
+  RolloutSpecInput,
+  RolloutsResponse,
+} from '@sightline/protocol';
+import { css, html, LitElement, nothing } from 'lit';
+import {
+  fetchFleetModels,
+  fetchRegistry,
+  fetchRollouts,
+  type RolloutAction,
+  rolloutAction,
+  setRolloutThresholds,
+  startRollout,
+  uploadBundle,
+} from '../api/rollout-client.ts';
+import { PollController } from '../controllers/poll-controller.ts';
+import '../elements/sl-registry-table.ts';
+import '../elements/sl-rollout-card.ts';
+import '../elements/sl-rollout-form.ts';
+import '../elements/sl-version-mix.ts';
+
+/**
+ * Models and rollouts: the fleet's version mix, the registry (upload, roll out), and rollouts with per-agent
+ * progress and their shadow comparison. Engineers (`engineer`) get the controls; everyone sees the state.
+ */
+export class SlModelsView extends LitElement {
+  static override properties = {
+    engineer: { type: Boolean },
+    form: { state: true },
+    notice: { state: true },
+  };
+
+  declare engineer: boolean;
+  declare form: RegistryEntry | undefined;
+  declare notice: { text: string; bad: boolean } | undefined;
+
+  readonly #fleet = new PollController<FleetModelsResponse>(this, {
+    load: fetchFleetModels,
+    intervalMs: 2_000,
+  });
+  readonly #registry = new PollController<RegistryResponse>(this, {
+    load: fetchRegistry,
+    intervalMs: 10_000,
+  });
+  readonly #rollouts = new PollController<RolloutsResponse>(this, { load: fetchRollouts, intervalMs: 1_500 });
+
+  constructor() {
+    super();
+    this.engineer = false;
+    this.form = undefined;
+    this.notice = undefined;
+  }
+
+  async #run(what: string, job: () => Promise<unknown>) {
+    try {
+      await job();
+      this.notice = { text: what, bad: false };
+    } catch (err) {
+      this.notice = { text: `${what} failed: ${(err as Error).message}`, bad: true };
+    }
+    await Promise.all([this.#registry.refresh(), this.#rollouts.refresh(), this.#fleet.refresh()]);
+  }
+
+  #onUpload = (e: CustomEvent<File>) =>
+    this.#run(`Uploaded ${e.detail.name}`, async () => {
+      const entry = await uploadBundle(e.detail);
+      if (entry.status !== 'ready') throw new Error(entry.reason ?? 'rejected');
+    });
+  #onStart = (e: CustomEvent<RolloutSpecInput>) =>
+    this.#run(`Rollout of ${e.detail.model.version} started`, async () => {
+      await startRollout({ ...e.detail, by: 'dashboard' });
+      this.form = undefined;
+    });
+  #onThresholds = (e: CustomEvent<{ id: string; defect: number }>) =>
+    this.#run(`Threshold ${e.detail.defect} set`, () =>
+      setRolloutThresholds(
+        e.detail.id,
+        e.detail.defect,
+        'chosen from the shadow comparison on the dashboard',
+      ),
+    );
+  #onAction = (e: CustomEvent<{ id: string; action: RolloutAction }>) =>
+    this.#run(`${e.detail.action} ${e.detail.id}`, () => rolloutAction(e.detail.id, e.detail.action));
+
+  override render() {
+    const fleet = this.#fleet.value;
+    const rollouts = this.#rollouts.value?.rollouts ?? [];
+    return html`
+      ${this.notice ? html`<p class="notice ${this.notice.bad ? 'bad' : ''}" role="status">${this.notice.text}</p>` : nothing}
+      <section aria-labelledby="mix">
+        <h2 id="mix">Fleet version mix</h2>
+        ${fleet ? html`<sl-version-mix .mix=${fleet.mix}></sl-version-mix>` : html`<p class="muted">Loading…</p>`}
+      </section>
+      <section aria-labelledby="registry"
+        @bundle-upload=${this.#onUpload}
+        @roll-out=${(e: CustomEvent<RegistryEntry>) => {
+          this.form = e.detail;
+        }}>
+        <h2 id="registry">Registry</h2>
+        <sl-registry-table .models=${this.#registry.value?.models ?? []} ?engineer=${this.engineer}></sl-registry-table>
+        ${
+          this.form
+            ? html`<sl-rollout-form .model=${this.form} @start-rollout=${this.#onStart} @close-form=${() => {
+                this.form = undefined;
+              }}></sl-rollout-form>`
+            : nothing
+        }
+      </section>
+      <section aria-labelledby="rollouts" @rollout-action=${this.#onAction} @rollout-thresholds=${this.#onThresholds}>
+        <h2 id="rollouts">Rollouts</h2>
+        ${rollouts.length === 0 ? html`<p class="muted">No rollout yet.</p>` : nothing}
+        ${rollouts.slice(0, 10).map((r) => {
+          const entry = this.#registry.value?.models.find(
+            (m) => m.id === r.model.id && m.version === r.model.version,
+          );
+          return html`<sl-rollout-card .rollout=${r} ?engineer=${this.engineer} .manifestThreshold=${entry?.threshold}></sl-rollout-card>`;
+        })}
+      </section>
+    `;
+  }
+
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: 28px;
+    }
+    h2 {
+      font-size: 0.95rem;
+      font-weight: 600;
+      margin: 0 0 12px;
+      color: var(--sl-text-2, #b8c0ca);
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+    }
+    section > sl-rollout-card + sl-rollout-card {
+      display: block;
+      margin-top: 14px;
+    }
+    sl-rollout-form {
+      display: block;
+      margin-top: 12px;
+    }
+    .muted {
+      color: var(--sl-muted, #8792a0);
+    }
+    .notice {
+      margin: 0;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: color-mix(in srgb, var(--sl-good, #5bbf8a) 15%, transparent);
+    }
+    .notice.bad {
+      background: color-mix(in srgb, var(--sl-bad, #e5645b) 18%, transparent);
+    }
+  `;
+}
+
+customElements.define('sl-models-view', SlModelsView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sl-models-view': SlModelsView;
+  }
+}
