@@ -10,7 +10,12 @@ export type HubErrorCode =
   | 'SL_STORE_UNAVAILABLE'
   | 'SL_STORE_REJECTED'
   | 'SL_QUERY_TIMEOUT'
-  | 'SL_STORE_CLOSED';
+  | 'SL_STORE_CLOSED'
+  | 'SL_AUTH_FILE_INVALID'
+  | 'SL_AUTH_FILE_LOCKED'
+  | 'SL_AUTH_UNKNOWN'
+  | 'SL_AUTH_EXISTS'
+  | 'SL_AUTH_INVALID';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

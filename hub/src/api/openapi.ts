@@ -6,19 +6,28 @@ import type { RouteDoc } from './route-doc.ts';
 export function openApiDocument(docs: readonly RouteDoc[], version: string): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const d of docs) {
-    const parameters = d.query
-      ? Object.entries(d.query.shape).map(([name, schema]) => {
-          const s = schema as z.ZodType;
-          const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { description?: string };
-          return {
-            name,
-            in: 'query',
-            required: !s.safeParse(undefined).success,
-            description: json.description ?? s.description,
-            schema: json,
-          };
-        })
-      : [];
+    const parametersOf = (where: 'path' | 'query', shape: z.ZodObject | undefined) =>
+      Object.entries(shape?.shape ?? {}).map(([name, schema]) => {
+        const s = schema as z.ZodType;
+        const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as { description?: string };
+        return {
+          name,
+          in: where,
+          required: where === 'path' || !s.safeParse(undefined).success,
+          description: json.description ?? s.description,
+          schema: json,
+        };
+      });
+    const parameters = [...parametersOf('path', d.params), ...parametersOf('query', d.query)];
+    if (d.csv) {
+      parameters.push({
+        name: 'format',
+        in: 'query',
+        required: false,
+        description: 'csv: the same table as text/csv (one row per item, nested fields flattened with ".")',
+        schema: { type: 'string', enum: ['json', 'csv'] } as never,
+      });
+    }
     const ok =
       d.response instanceof z.ZodType
         ? {
@@ -30,10 +39,22 @@ export function openApiDocument(docs: readonly RouteDoc[], version: string): obj
     (paths[d.path] as Record<string, object>)[d.method] = {
       summary: d.summary,
       ...(d.description ? { description: d.description } : {}),
+      'x-sightline-role': d.role ?? 'viewer',
       parameters,
+      ...(d.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(d.body, { io: 'input' }) } },
+            },
+          }
+        : {}),
       responses: {
         200: ok,
         400: { description: 'a bad parameter: `{ error: { code: "SL_QUERY_INVALID", message } }` naming it' },
+        ...(d.method === 'get'
+          ? {}
+          : { 409: { description: 'not possible in the current state; the message says why' } }),
         503: { description: 'the query ran past its time limit (SL_QUERY_TIMEOUT); retry or ask for less' },
       },
     };

@@ -2,14 +2,30 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { QueryError } from '../errors.ts';
 
+/**
+ * Who may call a route (issue 11 enforces it): viewer reads, qc-lead changes line modes, baselines, ROI inputs,
+ * labels and acknowledges alarms, engineer rolls out models, admin configures the hub (alarm rules, webhooks).
+ * Which roles include which is the auth layer's to decide.
+ */
+export const ROLES = ['viewer', 'qc-lead', 'engineer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
 /** What the OpenAPI description says about one route; each route module exports its own. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI path, e.g. `/api/series`. */
+  /** OpenAPI path, e.g. `/api/series` or `/api/lines/{site}/{line}/mode`. */
   path: string;
   summary: string;
   description?: string;
+  /** The role the route needs (shown as `x-sightline-role`); viewer when absent. */
+  role?: Role;
+  /** Path parameters, by the names in `path`. */
+  params?: z.ZodObject;
   query?: z.ZodObject;
+  /** JSON request body. */
+  body?: z.ZodType;
+  /** Whether `format=csv` answers the same table as CSV. */
+  csv?: boolean;
   /** 200 response: a JSON body schema, or a content type with a description (streams, files). */
   response: z.ZodType | { contentType: string; description: string };
 }
