@@ -1,13 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { encode, HubState, type StoreCounters, topics } from '@sightline/protocol';
 import { type Logger, pino } from 'pino';
 import { createApi } from './api/index.ts';
-import { createConnectPolicy } from './broker/auth.ts';
-import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
+import { type CredentialStore, openCredentialStore } from './auth/credential-store.ts';
+import { authStorageFor } from './auth/index.ts';
+import { type BrokerPolicy, type BrokerPolicyCounters, createBrokerPolicy } from './broker/auth.ts';
+import { createEmbeddedBroker, type EmbeddedBroker, type TlsFiles } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
-import { HubError } from './errors.ts';
+import { ConfigError, HubError } from './errors.ts';
 import { createIngest, type Ingest, type IngestCounts } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
 import { attachMqttSource, type MqttSource } from './ingest/mqtt-source.ts';
@@ -21,7 +25,13 @@ import { createLiveStream } from './stream/index.ts';
  * from them by whoever samples them.
  */
 export interface HubCounters {
-  broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
+  broker: {
+    connected: boolean;
+    mode: 'embedded' | 'external';
+    clients: number | null;
+    /** Embedded broker: connections, publishes and subscriptions refused; messages slowed; connections cut off. */
+    policy: BrokerPolicyCounters | null;
+  };
   /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
   ingest: Readonly<IngestCounts>;
   /** Writer state, backlog, commit lag, commits, failures, dead letters per reason and sender. */
@@ -38,6 +48,8 @@ export interface Hub {
   config: HubConfig;
   store: ResultStore;
   ingest: Ingest;
+  /** Agents' broker credentials and API tokens (`sightline-hub agents` / `tokens` change the same file). */
+  credentials: CredentialStore;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
@@ -57,13 +69,32 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Reads a certificate and key named by the config; a missing file stops start-up naming the key. */
+async function readTls(
+  tls: { cert: string; key: string } | undefined,
+  key: string,
+): Promise<TlsFiles | undefined> {
+  if (!tls) return undefined;
+  const read = (path: string, which: string) =>
+    readFile(path).catch((cause: Error) => {
+      throw new ConfigError(`${key}.${which}: cannot read ${path}: ${cause.message}`, { cause });
+    });
+  return { cert: await read(tls.cert, 'cert'), key: await read(tls.key, 'key') };
+}
+
 async function listen(
   app: { fetch: (req: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls: TlsFiles | undefined,
 ) {
   return new Promise<Server>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+    const server = serve({
+      fetch: app.fetch,
+      hostname: host,
+      port,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+    }) as Server;
     server.once('listening', () => resolve(server));
     server.once('error', (cause: Error) =>
       reject(
@@ -107,6 +138,10 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     });
     undo.push(async () => retention.stop());
 
+    const credentials = await openCredentialStore({ storage: authStorageFor(config) });
+    undo.push(async () => credentials.close());
+    log.info({ credentials: credentials.where }, 'credentials loaded');
+
     const ingest = createIngest({
       store,
       log: log.child({ component: 'ingest' }),
@@ -115,12 +150,30 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     });
 
     let broker: EmbeddedBroker | undefined;
+    let policy: BrokerPolicy | undefined;
     let source: MqttSource | undefined;
     if (config.broker.mode === 'embedded') {
+      if (config.broker.allowAnonymous) {
+        log.warn(
+          { event: 'mqtt_anonymous_allowed' },
+          'broker.allowAnonymous is on: MQTT clients without credentials may publish results for any agent. Use it in a lab only',
+        );
+      }
+      const brokerPolicy = createBrokerPolicy({
+        reservedClientIds: [config.broker.clientId],
+        credentials,
+        allowAnonymous: config.broker.allowAnonymous,
+        limits: config.broker.limits,
+        log: log.child({ component: 'broker' }),
+      });
+      policy = brokerPolicy;
+      const stopRevoking = credentials.onRevoke((r) => brokerPolicy.disconnectAgents(r.agents));
+      undo.push(async () => stopRevoking());
       broker = await createEmbeddedBroker({
         host: config.broker.host,
         port: config.broker.port,
-        policy: createConnectPolicy({ reservedClientIds: [config.broker.clientId] }),
+        policy: brokerPolicy,
+        tls: await readTls(config.broker.tls, 'broker.tls'),
         onUplink: (topic, payload) => ingest.accept(topic, payload),
       });
       const embedded = broker;
@@ -139,6 +192,16 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         count: config.broker.connections,
         clientId: config.broker.clientId,
         protocolVersion: config.broker.protocolVersion,
+        password: config.broker.password ?? (await credentials.hubBrokerPassword()),
+        ...(config.broker.ca
+          ? {
+              ca: await readFile(config.broker.ca).catch((cause: Error) => {
+                throw new ConfigError(`broker.ca: cannot read ${config.broker.ca}: ${cause.message}`, {
+                  cause,
+                });
+              }),
+            }
+          : {}),
       });
       const mqtt = attachMqttSource({
         clients,
@@ -151,7 +214,12 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const mqttUrl = broker?.url ?? (config.broker.url as string);
     const connected = () => (broker ? true : (source?.connected ?? false));
     const counters = async (): Promise<HubCounters> => ({
-      broker: { connected: connected(), mode: config.broker.mode, clients: broker ? broker.clients : null },
+      broker: {
+        connected: connected(),
+        mode: config.broker.mode,
+        clients: broker ? broker.clients : null,
+        policy: policy ? policy.counters() : null,
+      },
       ingest: ingest.counts,
       store: store.status(),
       totals: await store.counters(),
@@ -177,10 +245,26 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         shiftStartMinute: (shiftH ?? 6) * 60 + (shiftM ?? 0),
       },
       dashboardDir: config.dashboard.dir,
+      security: {
+        credentials,
+        anonymous: config.http.anonymous,
+        corsOrigins: config.http.cors.origins,
+        rateLimit: config.http.rateLimit,
+        maxBodyBytes: config.http.maxBodyBytes,
+        https: !!config.http.tls,
+      },
     });
-    const server = await listen(app, config.http.host, config.http.port);
+    if (config.http.anonymous === 'viewer') {
+      log.warn(
+        { event: 'http_anonymous_viewer' },
+        'http.anonymous is viewer: anyone who reaches the hub can read its figures',
+      );
+    }
+    const httpTls = await readTls(config.http.tls, 'http.tls');
+    const server = await listen(app, config.http.host, config.http.port, httpTls);
     undo.push(() => closeServer(server));
-    const httpUrl = `http://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
+    const scheme = httpTls ? 'https' : 'http';
+    const httpUrl = `${scheme}://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
     log.info({ url: httpUrl, dashboard: config.dashboard.dir }, 'HTTP API and dashboard listening');
 
     let closing: Promise<void> | undefined;
@@ -190,6 +274,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       config,
       store,
       ingest,
+      credentials,
       get connected() {
         return connected();
       },
@@ -210,6 +295,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
           await closeServer(server);
           // The broker goes before the store: no message may be acknowledged after the store closed.
           await broker?.close();
+          credentials.close();
           await store.close();
           log.info({ ...ingest.counts }, 'hub stopped');
         })();
