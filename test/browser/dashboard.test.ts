@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startHub } from '@sightline/hub';
 import { type AgentRef, encode, type InspectionResultInput, ResultsBatch, topics } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiJson, apiToken, hubClient } from '../support/credentials.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARD = join(ROOT, 'dashboard');
@@ -92,8 +93,7 @@ describe('dashboard in Chromium against a real hub', () => {
   let dir: string;
 
   const apiLines = async (): Promise<LineRow[]> => {
-    const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=5m`)).json()) as { lines: LineRow[] };
-    return body.lines;
+    return (await apiJson<{ lines: LineRow[] }>(hub, '/api/lines?window=5m')).lines;
   };
   const inspected = async (line: string) => (await apiLines()).find((l) => l.line === line)?.inspected ?? 0;
   const card = (line: string) => page.locator(`sl-line-card[data-line="${line}"]`);
@@ -110,8 +110,8 @@ describe('dashboard in Chromium against a real hub', () => {
       dashboard: { dir: DIST },
       log: { level: 'silent' },
     });
-    // The embedded broker (aedes) speaks MQTT 3.1.1, mqtt.js' default.
-    client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'dashboard-test' });
+    // Results published with the hub's own login stand in for the agents of two lines.
+    client = await hubClient(hub, 'dashboard-test');
     // line-a's first 100 parts ran from 100 s to 50 s ago; the test adds the next 100 later.
     const now = Date.now();
     await publishResults(client, LINE_A, results(0, 100, 7, now - 50_000));
@@ -134,6 +134,16 @@ describe('dashboard in Chromium against a real hub', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    // Signed in: the token cookie the hub's sign-in sets (POST /api/auth/session).
+    await page.context().addCookies([
+      {
+        name: 'sl_token',
+        value: await apiToken(hub),
+        url: hub.httpUrl,
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
   }, 60_000);
 
   afterAll(async () => {

@@ -61,8 +61,10 @@ export interface CredentialStore {
   }>;
   /** Exchanges a sign-in code for a new token, once; null when unknown, used or expired. */
   redeemLink(code: string): Promise<{ secret: string; info: TokenInfo } | null>;
-  /** The hub's own password on an external broker, created on first use. */
+  /** The hub's own broker password (external broker; the hub's login on the embedded one), created on first use. */
   hubBrokerPassword(): Promise<string>;
+  /** The hub's broker password if one was made; undefined otherwise. */
+  hubBrokerPasswordIfSet(): string | undefined;
   /** Calls `listener` with what stopped being valid whenever the credentials change (this process or another). */
   onRevoke(listener: (revoked: Revocations) => void): () => void;
   /** Re-reads the credentials now (the file watch does it by itself). */
@@ -287,6 +289,8 @@ export async function openCredentialStore({
         return d.hub.brokerPassword;
       });
     },
+
+    hubBrokerPasswordIfSet: () => data.hub.brokerPassword,
 
     onRevoke(listener) {
       listeners.add(listener);

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from 'pino';
 import { agentClientId, type CredentialStore } from '../auth/credential-store.ts';
@@ -44,7 +45,7 @@ export interface BrokerPolicy {
 export interface BrokerPolicyOptions {
   /** The hub's own client ids: nobody may use them, nor `id-N`. */
   reservedClientIds: readonly string[];
-  /** Agents' credentials; without them every client is anonymous. */
+  /** Agents' credentials and the hub's own broker password; without them every client is anonymous. */
   credentials?: CredentialStore;
   /** Lets clients without credentials connect (a lab, never a plant): they publish uplink for any agent. */
   allowAnonymous: boolean;
@@ -55,7 +56,7 @@ export interface BrokerPolicyOptions {
 const connectError = (message: string, returnCode: number) =>
   Object.assign(new Error(message), { returnCode }) as unknown as ConnectError;
 
-const whoIs = (p: Principal | undefined) => (p?.kind === 'agent' ? p.id : 'anonymous');
+const whoIs = (p: Principal | undefined) => (p?.kind === 'agent' ? p.id : (p?.kind ?? 'anonymous'));
 
 /** The doctor connects with the agent's credentials beside the running agent: `sl-doctor-{site}-{line}-{agent}-{6 hex}`. */
 const isDoctorId = (clientId: string, agentId: string) =>
@@ -64,6 +65,7 @@ const isDoctorId = (clientId: string, agentId: string) =>
 export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
   const { log, credentials } = opts;
   const reserved = new Set(opts.reservedClientIds);
+  const hubUser = opts.reservedClientIds[0];
   const isReserved = (id: string) => reserved.has(id) || [...reserved].some((r) => id.startsWith(`${r}-`));
   const principals = new WeakMap<Client, Principal>();
   const throttles = new WeakMap<Client, Throttle>();
@@ -95,12 +97,55 @@ export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
 
   const admit = (client: Client, principal: Principal) => {
     principals.set(client, principal);
-    if (opts.limits) throttles.set(client, createThrottle(opts.limits));
+    // The hub's own login is the hub's tooling (benchmarks, bulk replays), not a device to protect others from.
+    if (opts.limits && principal.kind !== 'hub') throttles.set(client, createThrottle(opts.limits));
     if (principal.kind !== 'agent') return;
     const set = byAgent.get(principal.id) ?? new Set();
     for (const c of set) if (c.closed) set.delete(c);
     set.add(client);
     byAgent.set(principal.id, set);
+  };
+
+  /**
+   * The hub's own login (username = its client id, password from the credentials file): tools and tests beside an
+   * embedded hub. It may read and write everything under sl/v1/ and must use a client id `<hub id>-…` other than
+   * the hub's own ids.
+   */
+  const authenticateHub = (
+    client: Client,
+    password: Buffer | undefined,
+    callback: Parameters<AuthenticateHandler>[3],
+  ) => {
+    const remote = remoteOf(client);
+    const expected = credentials?.hubBrokerPasswordIfSet();
+    const given = password === undefined ? Buffer.alloc(0) : Buffer.from(password);
+    const ok =
+      expected !== undefined &&
+      given.length === Buffer.byteLength(expected) &&
+      timingSafeEqual(given, Buffer.from(expected));
+    if (failures.blocked(remote) || !ok) {
+      if (!ok) failures.record(remote);
+      return refuseConnect(
+        client,
+        `bad password for the hub's login "${hubUser}"`,
+        BAD_USERNAME_OR_PASSWORD,
+        callback,
+      );
+    }
+    if (!client.id.startsWith(`${hubUser}-`) || /^\d+$/.test(client.id.slice(`${hubUser}-`.length))) {
+      return refuseConnect(
+        client,
+        `the hub's login must use a client id "${hubUser}-<name>" (not one of the hub's own)`,
+        IDENTIFIER_REJECTED,
+        callback,
+      );
+    }
+    log.info(
+      { event: 'mqtt_hub_login', client: client.id, remote },
+      "a client connected with the hub's login",
+    );
+    admit(client, { kind: 'hub' });
+    callback(null, true);
   };
 
   return {
@@ -109,6 +154,7 @@ export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
     authenticate(client, username, password, callback) {
       const id = client.id;
       const remote = remoteOf(client);
+      if (hubUser !== undefined && username === hubUser) return authenticateHub(client, password, callback);
       if (isReserved(id)) {
         return refuseConnect(
           client,

@@ -245,3 +245,21 @@ describe('rate limit', () => {
     expect(policy.counters().cutOff).toBe(1);
   });
 });
+
+describe("the hub's login", () => {
+  it('reads and writes everything under sl/v1/ with the hub password and a client id of its own', async () => {
+    await start();
+    await expect(
+      connect({ username: 'sightline-hub', password: 'x', clientId: 'sightline-hub-tool' }),
+    ).rejects.toThrow(/Bad username or password/i);
+    const password = await credentials.hubBrokerPassword();
+    await expect(
+      connect({ username: 'sightline-hub', password, clientId: 'sightline-hub-2' }),
+    ).rejects.toThrow(/Identifier rejected/i);
+    const tool = await connect({ username: 'sightline-hub', password, clientId: 'sightline-hub-tool' });
+    expect(await grants(tool, ['sl/v1/#', '#', '$SYS/#'])).toEqual([1, 128, 128]);
+    await tool.publishAsync(topics.command(A1, 'rebirth'), '{}', { qos: 1 });
+    await tool.publishAsync(topics.results(A2), batch(0), { qos: 1 });
+    expect((await store.counters()).results).toBe(3);
+  });
+});
