@@ -3,6 +3,9 @@ import type { HubConfigInput } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 
 export const USAGE = `Usage: sightline-hub run [options]
+       sightline-hub agents add|list|revoke …   (agents' broker credentials; see sightline-hub agents --help)
+       sightline-hub tokens add|link|list|revoke …   (API tokens for people and programs)
+       sightline-hub broker mosquitto|password …   (an external broker's password and ACL files)
 
 Starts the Sightline hub: MQTT ingest (embedded broker unless --broker-url), DuckDB store,
 HTTP API and dashboard.
@@ -34,7 +37,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help', flags: {} };
   if (positionals[0] !== 'run' || positionals.length > 1) {
-    throw new ConfigError(`unknown command "${positionals.join(' ')}"; the command is "run"\n\n${USAGE}`);
+    throw new ConfigError(
+      `unknown command "${positionals.join(' ')}"; the commands are run, agents, tokens and broker\n\n${USAGE}`,
+    );
   }
   const flags: HubConfigInput = {};
   // Strings go to the schema as they are: it turns "8081" into 8081 and names the flag when one is wrong.

@@ -3,9 +3,22 @@ import { loadHubConfig } from '../config/index.ts';
 import { HubError } from '../errors.ts';
 import { startHub } from '../hub.ts';
 import { parseCli, USAGE } from './args.ts';
+import { isManageCommand, manageCommand } from './manage.ts';
 
 /** Runs the CLI; resolves once the hub has started (it then runs until SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number | undefined> {
+  if (isManageCommand(argv)) {
+    try {
+      return await manageCommand(argv, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+      });
+    } catch (err) {
+      const code = err instanceof HubError ? err.code : 'SL_FAILED';
+      process.stderr.write(`sightline-hub: ${code}: ${(err as Error).message}\n`);
+      return code === 'SL_CONFIG_INVALID' ? 2 : 1;
+    }
+  }
   let log = pino({ base: { service: 'sightline-hub' } });
   try {
     const cli = parseCli(argv);
