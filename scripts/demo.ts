@@ -1,6 +1,7 @@
 /**
- * pnpm demo: the hub (embedded broker + DuckDB) and three lines, each with an agent on a synthetic
- * camera running the default model, as separate processes — the way they run in a plant.
+ * pnpm demo: the hub (embedded broker + DuckDB) and three lines, each with an agent on a camera over a
+ * simulated conveyor (parts passing a photo-eye, each with its code label) running the default model, as
+ * separate processes — the way they run in a plant. Results are per part, not per frame.
  *   pnpm demo                 run until Ctrl-C
  *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
  */
@@ -13,11 +14,35 @@ import { parseArgs } from 'node:util';
 const root = resolve(import.meta.dirname, '..');
 const dataDir = join(root, 'data', 'demo');
 const LINES = [
-  { line: 'line-1', defectRate: 0.04, seed: 11 },
-  { line: 'line-2', defectRate: 0.08, seed: 22 },
-  { line: 'line-3', defectRate: 0.15, seed: 33 },
+  { line: 'line-1', defectRate: 0.04, seed: 11, partsPerMin: 120, products: [] },
+  // Two products in runs of 20: results and metrics split by recipe.
+  { line: 'line-2', defectRate: 0.08, seed: 22, partsPerMin: 90, products: ['plate-a', 'plate-b'] },
+  { line: 'line-3', defectRate: 0.15, seed: 33, partsPerMin: 150, products: [] },
 ] as const;
-const FPS = 15;
+/** The cameras run free at this rate; each part is inspected in the frame nearest its photo-eye edge. */
+const FPS = 30;
+
+/** One line's agent: a conveyor camera, its photo-eye as trigger, the plate region, ids from each part's DataMatrix. */
+function agentConfig(l: (typeof LINES)[number], mqttPort: number): string {
+  const runs = l.products.map((recipe) => `{ recipe: ${recipe}, parts: 20 }`).join(', ');
+  return [
+    `site: demo`,
+    `line: ${l.line}`,
+    `agent: ${l.line}-agent`,
+    `broker: { url: "mqtt://127.0.0.1:${mqttPort}" }`,
+    `stateDir: ${JSON.stringify(join(dataDir, 'agents', l.line))}`,
+    ...(l.products.length
+      ? [`recipes:`, ...l.products.map((id, i) => `  - { id: ${id}, index: ${i + 1} }`)]
+      : []),
+    `cameras:`,
+    `  - id: cam0`,
+    `    source: { kind: conveyor, seed: ${l.seed}, defectRate: ${l.defectRate}, partsPerMin: ${l.partsPerMin}, fps: ${FPS}${runs ? `, recipes: [${runs}]` : ''} }`,
+    `    trigger: { kind: conveyor }`,
+    `    regions: [{ name: plate, x: 192, y: 0, w: 256, h: 256 }]`,
+    `    identity: { from: code, code: { region: { x: 192, y: 256, w: 256, h: 64 } } }`,
+    '',
+  ].join('\n');
+}
 
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
@@ -104,6 +129,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 interface LineFigures {
   line: string;
   inspected: number;
+  parts_per_min: number;
   defect_rate: number;
   defect_rate_ci: [number, number];
   true_defect_rate: number | null;
@@ -143,24 +169,15 @@ async function main() {
     waitFor('the hub', 30_000, async () => ((await fetch(`${http}/api/health`)).ok ? true : undefined)),
   ]);
 
-  const summaries = new Map<string, { published: number; truth_defects: number; results: number }>();
+  const summaries = new Map<
+    string,
+    { published: number; truth_defects: number; results: number; parts: { missed: number } }
+  >();
   const agents = await Promise.all(
-    LINES.map(async ({ line, defectRate, seed }) => {
+    LINES.map(async (spec) => {
+      const { line } = spec;
       const config = join(dataDir, `${line}.yaml`);
-      await writeFile(
-        config,
-        [
-          `site: demo`,
-          `line: ${line}`,
-          `agent: ${line}-agent`,
-          `broker: { url: "mqtt://127.0.0.1:${mqttPort}" }`,
-          `stateDir: ${JSON.stringify(join(dataDir, 'agents', line))}`,
-          `cameras:`,
-          `  - id: cam0`,
-          `    source: { kind: synthetic, seed: ${seed}, defectRate: ${defectRate}, fps: ${FPS} }`,
-          '',
-        ].join('\n'),
-      );
+      await writeFile(config, agentConfig(spec, mqttPort));
       const child = run(`agent-${line}`, ['agent/src/cli/index.ts', 'run', '--config', config], (out) => {
         if (out.startsWith('{')) summaries.set(line, JSON.parse(out));
       });
@@ -169,7 +186,7 @@ async function main() {
   );
 
   process.stdout.write(
-    `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 lines at ${FPS} parts/s.\n` +
+    `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 conveyors at ${LINES.map((l) => l.partsPerMin).join(', ')} parts/min, cameras at ${FPS} fps.\n` +
       `Dashboard: ${http}/\n` +
       `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: data/demo/*.log\n`,
   );
@@ -198,12 +215,15 @@ async function main() {
 
   hub.kill('SIGTERM');
   await exited(hub);
-  const lines = LINES.map(({ line, defectRate }) => {
+  const lines = LINES.map(({ line, defectRate, partsPerMin }) => {
     const f = figures.find((l) => l.line === line);
     return {
       line,
       published: published(line),
       stored: f?.inspected ?? 0,
+      missed: summaries.get(line)?.parts.missed ?? null,
+      parts_per_min: f?.parts_per_min ?? 0,
+      configured_parts_per_min: partsPerMin,
       defect_rate: f?.defect_rate ?? 0,
       defect_rate_ci95: f?.defect_rate_ci ?? null,
       true_defect_rate: f?.true_defect_rate ?? null,

@@ -13,9 +13,19 @@ describe('agent.example.yaml', () => {
     expect(config).toMatchObject({ site: 'plant-1', stateDir: '/var/lib/sightline' });
     expect(config.cameras[0]?.source).toEqual({ kind: 'opencv', uri: '/dev/video0', fps: 0, live: 'auto' });
     expect(z.array(ActionConfig).parse(doc.actions)).toEqual([
-      { kind: 'none', on: ['defect'], maxInFlight: 4 },
+      { kind: 'none', on: ['defect'], maxInFlight: 4, delayMs: 0, windowMs: 100 },
     ]);
     expect(SamplesConfig.parse(doc.samples)).toMatchObject({ enabled: false, maxMB: 1024, okShare: 0.01 });
+    expect(config.cameras[0]).toMatchObject({
+      trigger: { kind: 'free-run' },
+      regions: [],
+      identity: { from: 'auto' },
+    });
+    expect(config).toMatchObject({
+      recipes: [],
+      http: { enabled: false, port: 8091 },
+      plc: { enabled: false, port: 1502 },
+    });
   });
 
   it('documents every action kind in parseable form', async () => {

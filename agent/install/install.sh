@@ -80,11 +80,12 @@ if ! command -v pnpm >/dev/null 2>&1; then
 fi
 say "node $(node -v), pnpm $(pnpm --version)"
 
-# --- System packages: OpenCV (cameras, sample JPEGs) and a compiler for its Node addon -------------
+# --- System packages: OpenCV (cameras, sample JPEGs) and a compiler for its Node addon; libgpiod's
+# tools (gpiomon) for GPIO trigger inputs ------------------------------------------------------------
 have_opencv_headers() { [ -f /usr/include/opencv4/opencv2/core.hpp ]; }
 if [ "$APT" = yes ]; then
   need=()
-  for pkg in g++ make python3 pkg-config; do
+  for pkg in g++ make python3 pkg-config gpiod; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ "$JETSON" = yes ] && have_opencv_headers; then

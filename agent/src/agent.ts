@@ -1,23 +1,30 @@
-import { defaultModelDir, loadModel } from '@sightline/models';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { createActions } from './act/index.ts';
-import { createActStage } from './act/stage.ts';
+import { createAction } from './act/index.ts';
 import type { CameraState } from './capture/camera.ts';
 import { createCaptureThread } from './capture/thread/capture-thread.ts';
 import type { AgentConfig } from './config/index.ts';
-import { createDecisionPolicy } from './decide/index.ts';
-import { loadActiveModel } from './infer/active-model.ts';
-import { createModelSlot } from './infer/model-slot.ts';
+import { startInputs } from './inputs.ts';
 import { createFileOutbox, createSeqCounter } from './outbox/index.ts';
 import { type CameraPipeline, startCameraPipeline } from './pipeline/camera-pipeline.ts';
+import { cameraStages } from './pipeline/camera-stages.ts';
 import { sourceFor } from './pipeline/source-for.ts';
 import { createPreprocessStage } from './preprocess/index.ts';
 import { createPublisher } from './publish/publisher.ts';
+import { createModelLibrary } from './recipes/model-library.ts';
+import { createRecipeBook } from './recipes/recipe-book.ts';
 import { createRecorder } from './record/recorder.ts';
 import { createRecordStage } from './record/stage.ts';
 import { birthMessage } from './report/birth.ts';
-import { cameraEvent, diskFullEvent, outboxDropEvent } from './report/events.ts';
+import {
+  cameraEvent,
+  createEventThrottle,
+  diskFullEvent,
+  outboxDropEvent,
+  partsMissedEvent,
+  recipeChangedEvent,
+  rejectsLateEvent,
+} from './report/events.ts';
 import { startStatsReporter } from './report/stats-reporter.ts';
 import { createStatsWindow } from './report/stats-window.ts';
 import { startSampling } from './samples/sampling.ts';
@@ -32,6 +39,10 @@ export interface Agent {
   /** Resolves when every camera's source has ended (finite sources) — never for live cameras. */
   readonly sourcesDone: Promise<void>;
   summary(): AgentSummary;
+  /** Where the local HTTP port listens, when `http.enabled` (http://host:port). */
+  readonly httpUrl?: string;
+  /** Where the PLC handshake listens, when `plc.enabled` (port). */
+  readonly plcPort?: number;
   /** Stops capture, publishes what is pending (up to drainMs), closes the session. */
   stop(drainMs?: number): Promise<AgentSummary>;
 }
@@ -39,34 +50,55 @@ export interface Agent {
 export interface AgentOptions {
   config: AgentConfig;
   log: Logger;
-  /** Stop each synthetic camera after this many frames (tests, benchmarks). */
+  /** Stop each synthetic camera after this many frames — a conveyor after this many parts (tests, benchmarks). */
   frameLimit?: number;
   /** The MQTT client (made with `manualConnect`); default: one for `config.broker`. */
   mqttClient?: MqttClient;
 }
 
 /**
- * Builds the stages from the config and wires them: capture → preprocess → infer → decide → act →
- * record per camera (pipeline/camera-pipeline.ts), publish from the outbox, reports to the session.
+ * Builds the stages from the config and wires them: capture → select → preprocess → infer → decide → act
+ * → record per camera (pipeline/camera-pipeline.ts), publish from the outbox, reports to the session,
+ * trigger inputs and recipe changes from MQTT, HTTP, the PLC and GPIO (inputs.ts).
  */
 export async function startAgent({ config, log, frameLimit, mqttClient }: AgentOptions): Promise<Agent> {
   const ref = { site: config.site, line: config.line, agent: config.agent };
-  const model = await loadActiveModel(config, await loadModel(config.model.dir ?? defaultModelDir()), log);
-  const models = createModelSlot(model);
-  const policy = createDecisionPolicy({
-    defect: config.thresholds.defect ?? model.manifest.threshold,
-    uncertainBand: config.thresholds.uncertainBand,
-  });
+  const library = createModelLibrary(config, log);
+  const recipes = await createRecipeBook(config, library);
+  const current = () => recipes.current();
   const cameraStates = new Map<string, CameraState>(config.cameras.map((c) => [c.id, 'starting']));
   const cameraInfo = () =>
     config.cameras.map((c) => ({ id: c.id, source: c.source.kind, state: cameraStates.get(c.id) }));
+  const pipelines: CameraPipeline[] = [];
+  const route = (kind: Parameters<CameraPipeline['trigger']>[0], camera?: string, part?: string) => {
+    const targets = pipelines.filter((p) =>
+      camera === undefined
+        ? config.cameras.find((c) => c.id === p.camera)?.trigger.kind === kind
+        : p.camera === camera,
+    );
+    if (targets.length === 0)
+      log.warn(
+        { event: 'trigger_unrouted', kind, camera },
+        `no camera takes ${kind} triggers${camera ? ` as ${camera}` : ''}`,
+      );
+    for (const p of targets) p.trigger(kind, part);
+  };
 
   const session = createSession({
     ref,
     client: mqttClient ?? createBrokerClient(config.broker, ref, log),
     log,
-    birth: (id) => birthMessage(id, config, models.current(), policy.current(), cameraInfo()),
-    onCommand: commandHandler({ policy, log }),
+    birth: (id) =>
+      birthMessage(id, config, current().models.current(), current().policy.current(), cameraInfo(), {
+        current: current().id,
+        all: recipes.all().map((r) => r.id),
+      }),
+    onCommand: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
+  });
+  const throttle = createEventThrottle((e) => session.publishEvent(e));
+  recipes.onChange((to, from) => {
+    log.info({ event: 'recipe_changed', recipe: to.id, from: from.id }, `recipe ${from.id} -> ${to.id}`);
+    session.publishEvent(recipeChangedEvent(to.id, from.id));
   });
   const outbox = await createFileOutbox({
     dir: config.stateDir,
@@ -108,15 +140,12 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       session.publishEvent(diskFullEvent(config.stateDir, err));
     },
   });
-  const stages = {
-    preprocess: createPreprocessStage(),
-    models,
-    policy,
-    act: createActStage({
-      actions: createActions(config.actions, log, { onOutcome: (o) => window.action(o.latencyMs) }),
-    }),
-    record: createRecordStage({ recorder, ...(sampling ? { samples: sampling.keeper } : {}), log }),
-  };
+  const preprocess = createPreprocessStage();
+  const record = createRecordStage({ recorder, ...(sampling ? { samples: sampling.keeper } : {}), log });
+  const actions = config.actions.map((c) => ({
+    config: c,
+    action: createAction(c, log, { onOutcome: (o) => window.action(o.latencyMs) }),
+  }));
 
   const captureThread = createCaptureThread({
     onBundleFailed: (err) =>
@@ -125,22 +154,69 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         'capture thread runs through tsx (more memory): bundling it failed',
       ),
   });
-  const pipelines: CameraPipeline[] = config.cameras.map((camera) =>
-    startCameraPipeline({
-      camera: camera.id,
-      source: sourceFor(camera, model.manifest.input, captureThread, frameLimit),
-      stallTimeoutMs: camera.stallTimeoutMs,
-      stages,
+  const inputs = await startInputs({ config, recipes, route, pipelines, log });
+  for (const camera of config.cameras) {
+    const source = sourceFor(
+      camera,
+      current().models.current().manifest.input,
+      captureThread,
+      config,
+      frameLimit,
+    );
+    const stages = await cameraStages({
+      camera,
+      source,
+      recipes,
+      actions,
+      preprocess,
+      record,
+      stateDir: config.stateDir,
       log,
-      onStateChange: (id, from, to, error) => {
-        cameraStates.set(id, to);
-        const event = cameraEvent(id, from, to, error);
-        if (event) session.publishEvent(event);
+      onLate: (late) => {
+        log.warn(
+          { event: 'reject_late', ...late },
+          `camera ${late.camera}: verdict too late for the reject window`,
+        );
+        throttle.raise(`late:${late.camera}`, (n) => rejectsLateEvent(late.camera, n, late.by, late.unit));
       },
-    }),
-  );
+    });
+    if (stages.encoder) inputs.encoders.set(camera.id, stages.encoder);
+    pipelines.push(
+      startCameraPipeline({
+        camera: camera.id,
+        source,
+        stallTimeoutMs: camera.stallTimeoutMs,
+        stages,
+        identifyFrames: camera.identity.from === 'code' || camera.identity.from === 'counter',
+        log,
+        onInspection: (i) => inputs.inspected(i),
+        onMissed: (m) => {
+          log.warn(
+            {
+              event: 'part_missed',
+              camera: camera.id,
+              why: m.why,
+              trigger_ts: m.trigger.ts,
+              part: m.trigger.part,
+            },
+            'part missed',
+          );
+          inputs.missed(camera.id);
+          throttle.raise(`missed:${camera.id}:${m.why}`, (n) =>
+            partsMissedEvent(camera.id, n, m.why, m.trigger.part),
+          );
+        },
+        onStateChange: (id, from, to, error) => {
+          cameraStates.set(id, to);
+          const event = cameraEvent(id, from, to, error);
+          if (event) session.publishEvent(event);
+        },
+      }),
+    );
+  }
 
-  const summary = () => summarise(pipelines, counts, publisher, outbox, sampling);
+  const triggered = config.cameras.some((c) => c.trigger.kind !== 'free-run');
+  const summary = () => summarise(pipelines, counts, publisher, outbox, sampling, current().id);
   const stats = startStatsReporter({
     intervalMs: config.statsIntervalS * 1000,
     window,
@@ -150,9 +226,12 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       return {
         captured: s.frames,
         drops: s.dropped_by,
-        runtime: models.current().engine.runtime,
+        runtime: current().models.current().engine.runtime,
         outbox: { depth: s.outbox_depth, dropped: s.outbox_dropped },
         cameras: cameraInfo(),
+        // Part counts where a trigger picks the parts; a free-running camera's coverage is its frames'.
+        ...(triggered ? { parts: s.parts } : {}),
+        recipe: s.recipe,
       };
     },
   });
@@ -161,13 +240,17 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
   return {
     sourcesDone: Promise.all(pipelines.map((p) => p.done)).then(() => undefined),
     summary,
+    ...(inputs.httpUrl ? { httpUrl: inputs.httpUrl } : {}),
+    ...(inputs.plcPort !== undefined ? { plcPort: inputs.plcPort } : {}),
     stop(drainMs = 10_000) {
       stopped ??= (async () => {
+        await inputs.close();
         await Promise.all(pipelines.map((p) => p.stop()));
         await captureThread.close();
-        await stages.record.flush();
+        await record.flush();
         await recorder.flush();
-        await stages.act.close();
+        await Promise.all(pipelines.map((p) => p.close()));
+        throttle.flush();
         stats.stop();
         const drained = await publisher.drain(drainMs);
         if (!drained) log.warn({ event: 'drain_timeout', depth: outbox.depth() }, 'results left unpublished');
@@ -175,7 +258,7 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         publisher.stop();
         await session.close();
         await outbox.close();
-        await models.close();
+        await library.close();
         return summary();
       })();
       return stopped;

@@ -6,7 +6,11 @@ export type AgentErrorCode =
   | 'SL_CAMERA_STALLED'
   | 'SL_OPENCV_MISSING'
   | 'SL_MODEL_LOAD_FAILED'
-  | 'SL_STATE_DIR';
+  | 'SL_STATE_DIR'
+  | 'SL_RECIPE_UNKNOWN'
+  | 'SL_TRIGGER_UNAVAILABLE'
+  | 'SL_PLC_FAILED'
+  | 'SL_HTTP_FAILED';
 
 export class AgentError extends Error {
   override readonly name = 'AgentError';

@@ -16,6 +16,10 @@ export interface AgentSummary {
   truth_defects: number;
   outbox_depth: number;
   outbox_dropped: number;
+  /** Parts announced (by a trigger, or free-running frames), inspected, missed (no usable frame), and verdicts too late for their reject window. */
+  parts: { triggered: number; inspected: number; missed: number; late: number };
+  /** The recipe in force. */
+  recipe: string;
   /** With samples on: saved, uploaded, and still waiting to be sent. */
   samples?: { saved: number; uploaded: number; pending: number };
 }
@@ -26,14 +30,19 @@ export function summarise(
   publisher: Publisher,
   outbox: Outbox,
   sampling: Sampling | undefined,
+  recipe: string,
 ): AgentSummary {
   const each = pipelines.map((p) => p.counts());
+  const parts = { triggered: 0, inspected: 0, missed: 0, late: 0 };
+  for (const c of each) for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] += c.parts[k];
   const dropped = sumDrops(each.map((c) => c.dropped));
   return {
     ...counts,
     frames: each.reduce((n, c) => n + c.captured, 0),
     dropped: totalDrops(dropped),
     dropped_by: dropped,
+    parts,
+    recipe,
     published: publisher.published(),
     outbox_depth: outbox.depth(),
     outbox_dropped: outbox.dropped(),

@@ -129,6 +129,27 @@ export const StoredResult = z.object({
   replayed: z.boolean(),
   truth: z.enum(['ok', 'defect']).nullable(),
   image: z.string().nullable(),
+  part: z.string().nullable().describe('part id (triggered inspection), searchable: /api/results?part='),
+  recipe: z.string().nullable().describe('product recipe in force for the part'),
+});
+
+/** One product (recipe) of a line over a window. */
+export const RecipeMetrics = z.object({
+  recipe: z.string().describe('recipe id; "" for results that named none'),
+  inspected: z.number(),
+  defects: z.number(),
+  uncertain: z.number(),
+  defect_rate: z.number().describe('defects / inspected'),
+  defect_rate_ci: interval.describe('Wilson 95 % interval of defect_rate'),
+  truth_n: z.number(),
+  true_defect_rate: z.number().nullable(),
+  share: z.number().describe("this recipe's share of the line's inspected parts"),
+});
+
+export const RecipesResponse = z.object({
+  window_s: z.number(),
+  now: ms,
+  lines: z.array(z.object({ site: z.string(), line: z.string(), recipes: z.array(RecipeMetrics) })),
 });
 
 export const ResultsResponse = z.object({
@@ -184,6 +205,8 @@ export type LineCoverage = z.infer<typeof LineCoverage>;
 export type AgentCoverage = z.infer<typeof AgentCoverage>;
 export type CoverageResponse = z.infer<typeof CoverageResponse>;
 export type StoredResult = z.infer<typeof StoredResult>;
+export type RecipeMetrics = z.infer<typeof RecipeMetrics>;
+export type RecipesResponse = z.infer<typeof RecipesResponse>;
 export type ResultsResponse = z.infer<typeof ResultsResponse>;
 export type StoreCounters = z.infer<typeof StoreCounters>;
 export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -149,6 +149,48 @@ describe('committed JSON Schema files', () => {
   });
 });
 
+describe('part fields (triggered inspection)', () => {
+  const part = {
+    ...result,
+    part: { id: 'P000123', from: 'code' },
+    trigger: { kind: 'gpio', ts: 1_700_000_000_000 - 40, delay: 38.5 },
+    recipe: 'plate-a',
+    regions: [
+      { name: 'left', verdict: 'ok', score: 0.1, threshold: 0.5 },
+      { name: 'right', verdict: 'defect', score: 0.93, threshold: 0.5 },
+    ],
+  };
+
+  it('decodes a result with part, trigger, recipe and regions, and one without them', () => {
+    const withPart = decode(uplinkSchemas.results, JSON.stringify({ session: 's', results: [part] }));
+    expect(withPart.ok && withPart.value.results[0]?.part).toEqual({ id: 'P000123', from: 'code' });
+    expect(withPart.ok && withPart.value.results[0]?.regions?.[1]?.verdict).toBe('defect');
+    const plain = decode(uplinkSchemas.results, JSON.stringify({ session: 's', results: [result] }));
+    expect(plain.ok && plain.value.results[0]?.part).toBeUndefined();
+  });
+
+  it('names the bad field of a part', () => {
+    const bad = decode(
+      uplinkSchemas.results,
+      JSON.stringify({ session: 's', results: [{ ...part, part: { id: '', from: 'code' } }] }),
+    );
+    expect(!bad.ok && bad.error.message).toMatch(/results\[0\]\.part\.id/);
+    const badFrom = decode(
+      uplinkSchemas.results,
+      JSON.stringify({ session: 's', results: [{ ...part, part: { id: 'x', from: 'guess' } }] }),
+    );
+    expect(!badFrom.ok && badFrom.error.message).toMatch(/results\[0\]\.part\.from/);
+  });
+
+  it('a recipe command names the recipe or its index', () => {
+    expect(decode(Commands.recipe, '{"recipe":"plate-b"}').ok).toBe(true);
+    expect(decode(Commands.recipe, '{"index":2}').ok).toBe(true);
+    const none = decode(Commands.recipe, '{}');
+    expect(!none.ok && none.error.message).toMatch(/name the recipe/);
+    expect(decode(Commands.trigger, '{"camera":"cam0","part":"P7"}').ok).toBe(true);
+  });
+});
+
 describe('depth limit', () => {
   it('refuses a payload nested deeper than MAX_JSON_DEPTH before parsing it, ignoring brackets in strings', () => {
     const detail = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;

@@ -121,6 +121,8 @@ export const messageSchemas = {
   'cmd/rebirth': m.Commands.rebirth,
   'cmd/capture': m.Commands.capture,
   'cmd/set-threshold': m.Commands['set-threshold'],
+  'cmd/trigger': m.Commands.trigger,
+  'cmd/recipe': m.Commands.recipe,
 } as const;
 
 /** JSON Schema (draft 2020-12) of every message, keyed as in `messageSchemas`. */

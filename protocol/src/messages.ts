@@ -25,6 +25,44 @@ export const Box = z.object({
   score: fraction.optional(),
 });
 
+/** Where a part's id came from: the trigger (PLC, MES), a code read in the image, or the agent's counter. */
+export const PartIdSource = z.enum(['trigger', 'code', 'counter']);
+
+/** The part a result is about (triggered inspection). */
+export const PartRef = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .describe('part id: serial, lot/part from the PLC or MES, a read code, or a counter'),
+  from: PartIdSource.describe('where the id came from'),
+});
+
+/** What started a part's inspection. */
+export const TriggerRef = z.object({
+  kind: z
+    .string()
+    .min(1)
+    .max(32)
+    .describe('free-run, gpio, mqtt, http, plc, presence, conveyor (simulated photo-eye)'),
+  ts: timestamp.describe('trigger time (the photo-eye edge, the command, the best-placed frame)'),
+  delay: z
+    .number()
+    .finite()
+    .describe("capture delay, ms: the chosen frame's capture time minus the trigger time"),
+});
+
+/** One inspection region's own outcome (a part's verdict combines them: any defect is a defect). */
+export const RegionResult = z.object({
+  name: z.string().min(1).max(64),
+  verdict: Verdict,
+  score: z.number().finite(),
+  threshold: z.number().finite(),
+  model: ModelRef.optional().describe("the region's model, when it is not the result's"),
+  classes: z.record(z.string(), z.number().finite()).optional(),
+  boxes: z.array(Box).max(64).optional().describe('in region pixels'),
+});
+
 /** One inspection result (DESIGN.md "One inspection result"). */
 export const InspectionResult = z.object({
   seq: z.number().int().nonnegative().describe('per-agent sequence number, monotonic across restarts'),
@@ -45,6 +83,16 @@ export const InspectionResult = z.object({
     .enum(['ok', 'defect'])
     .optional()
     .describe('ground truth, when the source knows it (synthetic sources, labelled replays)'),
+  part: PartRef.optional().describe(
+    'the part inspected (triggered inspection): its id and where it came from',
+  ),
+  trigger: TriggerRef.optional().describe('what started the inspection, when, and the capture delay'),
+  recipe: z.string().min(1).max(64).optional().describe('the product recipe in force for this part'),
+  regions: z
+    .array(RegionResult)
+    .max(32)
+    .optional()
+    .describe("each inspection region's outcome, when the camera has regions"),
 });
 
 export const ResultsBatch = z.object({
@@ -67,6 +115,8 @@ export const Birth = z.object({
   thresholds: z.object({ defect: z.number().finite(), uncertainBand: z.number().nonnegative().optional() }),
   capabilities: z.array(z.string().max(64)).max(64),
   runtime: z.string().max(64).optional().describe('inference runtime in use, e.g. "onnxruntime-web"'),
+  recipe: z.string().min(1).max(64).optional().describe('the product recipe in force'),
+  recipes: z.array(z.string().min(1).max(64)).max(256).optional().describe('the recipes this agent knows'),
 });
 
 export const AgentState = z.object({
@@ -98,6 +148,16 @@ export const Stats = z.object({
     .optional()
     .describe('latency percentiles per pipeline stage'),
   runtime: z.string().max(64).optional().describe('inference runtime in use'),
+  parts: z
+    .object({
+      triggered: z.number().int().nonnegative().describe('parts announced by a trigger since start'),
+      inspected: z.number().int().nonnegative(),
+      missed: z.number().int().nonnegative().describe('triggers with no usable frame'),
+      late: z.number().int().nonnegative().describe('verdicts that came too late for their reject window'),
+    })
+    .optional()
+    .describe('parts since start (triggered inspection)'),
+  recipe: z.string().min(1).max(64).optional().describe('the product recipe in force'),
   outbox: z.object({
     depth: z.number().int().nonnegative(),
     dropped: z.number().int().nonnegative().describe('results dropped by the on-full policy'),
@@ -115,6 +175,8 @@ export const EventKind = z.enum([
   'disk_full',
   'outbox_overflow',
   'config_changed',
+  'part_missed',
+  'reject_late',
 ]);
 
 export const AgentEvent = z.object({
@@ -185,6 +247,20 @@ export const Commands = {
   rebirth: z.object({ id: z.string().max(64).optional() }),
   capture: z.object({ id: z.string().max(64).optional(), camera: z.string().max(64).optional() }),
   'set-threshold': z.object({ id: z.string().max(64).optional(), threshold: z.number().finite() }),
+  /** A part to inspect now (the PLC or MES through the broker). */
+  trigger: z.object({
+    id: z.string().max(64).optional(),
+    camera: z.string().min(1).max(64).optional().describe('default: every camera whose trigger kind is mqtt'),
+    part: z.string().min(1).max(128).optional().describe('the part id, when the sender knows it'),
+  }),
+  /** Product changeover. */
+  recipe: z
+    .object({
+      id: z.string().max(64).optional(),
+      recipe: z.string().min(1).max(64).optional().describe('recipe id'),
+      index: z.number().int().nonnegative().max(65535).optional().describe("or the recipe's PLC index"),
+    })
+    .refine((c) => c.recipe !== undefined || c.index !== undefined, 'name the recipe (recipe) or its index'),
 } as const;
 export type CommandName = keyof typeof Commands;
 
@@ -204,3 +280,6 @@ export type ModelStatus = z.infer<typeof ModelStatus>;
 export type HubState = z.infer<typeof HubState>;
 export type SampleMeta = z.infer<typeof SampleMeta>;
 export type ModelDesired = z.infer<typeof ModelDesired>;
+export type PartRef = z.infer<typeof PartRef>;
+export type TriggerRef = z.infer<typeof TriggerRef>;
+export type RegionResult = z.infer<typeof RegionResult>;

@@ -10,6 +10,12 @@ export interface ActionContext {
   /** Frame id. */
   frame: string;
   seq?: number;
+  /** The part's id, recipe and trigger time (epoch ms), for triggered inspection. */
+  part?: string;
+  recipe?: string;
+  triggerTs?: number;
+  /** When the action was due on the line clock (epoch ms, or an encoder count with delayCounts). */
+  due?: number;
 }
 
 /** How one trigger went. `latencyMs` runs from the trigger to the action taking effect. */

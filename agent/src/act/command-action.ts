@@ -10,6 +10,8 @@ export function actionEnv(ctx: ActionContext): Record<string, string> {
     SL_CAMERA: ctx.camera,
     SL_FRAME: ctx.frame,
     ...(ctx.seq === undefined ? {} : { SL_SEQ: String(ctx.seq) }),
+    ...(ctx.part === undefined ? {} : { SL_PART: ctx.part }),
+    ...(ctx.recipe === undefined ? {} : { SL_RECIPE: ctx.recipe }),
   };
 }
 

@@ -8,6 +8,43 @@ const common = {
     .default(['defect'])
     .describe('verdicts that trigger the action')
     .meta({ examples: [['defect'], ['defect', 'uncertain']] }),
+  camera: z
+    .string()
+    .optional()
+    .describe("only this camera's parts (default: every camera's)")
+    .meta({ examples: ['cam0'] }),
+  delayMs: z
+    .number()
+    .min(0)
+    .max(600_000)
+    .default(0)
+    .describe(
+      "fire this long after the part's trigger (camera to reject gate at line speed), ms; 0 = at the verdict",
+    ),
+  delayCounts: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "fire after the camera's encoder (cameras[].encoder) advanced this many counts since the trigger, instead of delayMs: right whatever the belt speed",
+    ),
+  windowMs: z
+    .number()
+    .positive()
+    .max(60_000)
+    .default(100)
+    .describe(
+      'the part is in front of the gate this long after its due time; a verdict after that is too late: not fired, counted and raised (reject_late)',
+    ),
+  windowCounts: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'the same window in encoder counts (with delayCounts; default: windowMs at the measured speed)',
+    ),
   maxInFlight: z
     .number()
     .int()

@@ -3,6 +3,9 @@ import type { HttpActionConfig } from './config.ts';
 
 /** POSTs `{ verdict, score, camera, frame, seq, ts }`; succeeds on a 2xx answer within the timeout. */
 export function httpRunner(config: HttpActionConfig, now: () => number = Date.now): ActionRunner {
+  // Node loads and compiles its fetch machinery on first use (tens of ms): do it now, not on the first
+  // reject. An aborted request never reaches the network.
+  void fetch(config.url, { signal: AbortSignal.abort() }).catch(() => undefined);
   return async (ctx) => {
     const start = performance.now();
     try {

@@ -12,8 +12,15 @@ import {
 } from '@sightline/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputKey } from '../preprocess/index.ts';
+import { ConveyorSourceConfig } from './conveyor/config.ts';
 import type { FrameSource } from './frame-source.ts';
-import { createFolderSource, createOpenCvSource, createSyntheticSource, loadOpenCv } from './index.ts';
+import {
+  createFolderSource,
+  createFrameSource,
+  createOpenCvSource,
+  createSyntheticSource,
+  loadOpenCv,
+} from './index.ts';
 import { createThreadedSource } from './thread/threaded-source.ts';
 
 const FRAMES = 6;
@@ -51,6 +58,13 @@ interface Case {
 }
 const synthetic = { seed: 2, defectRate: 0.3, width: 64, height: 64 };
 const { manifest } = await loadModel(defaultModelDir());
+const conveyor = ConveyorSourceConfig.parse({
+  kind: 'conveyor',
+  seed: 5,
+  defectRate: 0.3,
+  clock: 'simulated',
+  capture: 'triggered',
+});
 const cases: Record<string, Case> = {
   'synthetic, unpaced': {
     make: () => createSyntheticSource({ ...synthetic, fps: 0, limit: FRAMES }),
@@ -74,6 +88,16 @@ const cases: Record<string, Case> = {
   },
   'opencv (video file)': {
     make: () => createOpenCvSource({ uri: join(dir, 'line.avi'), camera: 'cam0' }),
+    live: false,
+    frames: FRAMES,
+  },
+  'conveyor (simulated clock, triggered camera)': {
+    make: () => createFrameSource('cam0', conveyor, FRAMES),
+    live: false,
+    frames: FRAMES,
+  },
+  'capture thread (conveyor)': {
+    make: () => createThreadedSource({ camera: 'cam0', source: conveyor, limit: FRAMES }),
     live: false,
     frames: FRAMES,
   },

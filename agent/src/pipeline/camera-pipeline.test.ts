@@ -5,11 +5,14 @@ import type { ActStage } from '../act/stage.ts';
 import type { CapturedFrame, FrameSource } from '../capture/index.ts';
 import { createDecisionPolicy } from '../decide/index.ts';
 import type { InferenceEngine } from '../infer/engine.ts';
-import { type ActiveModel, createModelSlot } from '../infer/model-slot.ts';
+import { type ActiveModel, createModelSlot, type ModelSlot } from '../infer/model-slot.ts';
+import { createRealClock } from '../line/clock.ts';
 import { createMemoryOutbox } from '../outbox/memory-outbox.ts';
 import { createPreprocessStage } from '../preprocess/index.ts';
+import type { Recipe, RecipeBook } from '../recipes/recipe-book.ts';
 import { createRecorder } from '../record/recorder.ts';
 import { createRecordStage, type RecordStage } from '../record/stage.ts';
+import { createSelectStage } from '../trigger/select-stage.ts';
 import { type Stages, startCameraPipeline } from './camera-pipeline.ts';
 import type { Inspection } from './inspection.ts';
 
@@ -71,18 +74,40 @@ function source(levels: number[], live: boolean): FrameSource & { reads: number 
   };
 }
 
+/** A one-recipe book around a model slot, as the agent makes without `recipes:`. */
+function bookOf(models: ModelSlot): RecipeBook {
+  const recipe: Recipe = {
+    id: 'default',
+    models,
+    policy: createDecisionPolicy({ defect: 0.5, uncertainBand: 0 }),
+    camera: () => ({ regions: [{ name: 'frame', models }], captureDelayMs: 0 }),
+  };
+  return { current: () => recipe, all: () => [recipe], change: () => recipe, onChange: () => undefined };
+}
+
 function stagesWith(e: InferenceEngine, record?: RecordStage) {
   const outbox = createMemoryOutbox();
   let seq = 0;
   const acted: string[] = [];
   const act: ActStage = {
     act: (i: Inspection) => acted.push(`${i.captured.id}:${i.decision.verdict}`),
-    close: async () => undefined,
+    late: () => 0,
+    pending: () => 0,
+    close: async () => 0,
   };
+  const models = createModelSlot(model(e));
+  const clock = createRealClock();
   const stages: Stages = {
     preprocess: createPreprocessStage(),
-    models: createModelSlot(model(e)),
-    policy: createDecisionPolicy({ defect: 0.5, uncertainBand: 0 }),
+    select: createSelectStage({
+      camera: 'cam0',
+      trigger: { kind: 'free-run' },
+      recipes: bookOf(models),
+      clock,
+      log,
+    }),
+    clock,
+    identity: { identify: async () => ({ id: 'x', from: 'counter' }), noReads: () => 0 },
     act,
     record:
       record ??
@@ -97,7 +122,7 @@ function stagesWith(e: InferenceEngine, record?: RecordStage) {
         log,
       }),
   };
-  return { stages, outbox, acted };
+  return { stages, outbox, acted, models };
 }
 
 const start = (src: FrameSource, stages: Stages) =>
@@ -183,10 +208,10 @@ describe('camera pipeline', () => {
     let release!: () => void;
     let gate = new Promise<void>((r) => (release = r));
     let runs = 0;
-    const { stages, outbox } = stagesWith(engine({ gate: () => gate, onRun: () => runs++ }));
+    const { stages, outbox, models } = stagesWith(engine({ gate: () => gate, onRun: () => runs++ }));
     const p = start(source([10, 20, 30], false), stages);
     while (runs === 0) await new Promise((r) => setTimeout(r, 5));
-    await stages.models.swap(model(engine(), '2'));
+    await models.swap(model(engine(), '2'));
     const first = release;
     gate = Promise.resolve();
     first();

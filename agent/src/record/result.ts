@@ -3,11 +3,13 @@ import type { Inspection } from '../pipeline/inspection.ts';
 
 /** The result message for one inspection, before the recorder gives it its `seq`. */
 export function resultOf(
-  { camera, captured, inferred, decision, latency }: Inspection,
+  { camera, captured, inferred, decision, latency, part, trigger, recipe, regions, truth }: Inspection,
   image?: string,
 ): Omit<InspectionResultInput, 'seq'> {
+  const known = truth ?? captured.truth;
   return {
-    ts: captured.ts,
+    // Whole ms on the wire; a simulated clock's frame times are fractional.
+    ts: Math.round(captured.ts),
     frame: captured.id,
     camera,
     model: inferred.model,
@@ -18,6 +20,18 @@ export function resultOf(
     ...(image ? { image } : {}),
     ...(inferred.classes ? { classes: inferred.classes } : {}),
     ...(inferred.boxes ? { boxes: inferred.boxes } : {}),
-    ...(captured.truth ? { truth: captured.truth } : {}),
+    ...(known ? { truth: known } : {}),
+    ...(part ? { part } : {}),
+    ...(trigger
+      ? {
+          trigger: {
+            kind: trigger.kind,
+            ts: Math.round(trigger.ts),
+            delay: Math.round(trigger.delay * 10) / 10,
+          },
+        }
+      : {}),
+    ...(recipe ? { recipe } : {}),
+    ...(regions ? { regions } : {}),
   };
 }

@@ -12,6 +12,7 @@ export function birthMessage(
   model: ActiveModel,
   thresholds: Thresholds,
   cameras: CameraInfo[],
+  recipes?: { current: string; all: string[] },
 ): Birth {
   return {
     session,
@@ -28,7 +29,12 @@ export function birthMessage(
       ...config.actions.map((a) => `action:${a.kind}`),
       ...(config.samples.enabled ? ['samples'] : []),
       ...(config.samples.enabled && config.samples.upload.enabled ? ['sample-upload'] : []),
+      'recipe',
+      ...new Set(config.cameras.map((c) => `trigger:${c.trigger.kind}`)),
+      ...(config.plc.enabled ? ['plc:modbus-tcp'] : []),
+      ...(config.http.enabled ? ['http'] : []),
     ],
     runtime: model.engine.runtime,
+    ...(recipes ? { recipe: recipes.current, recipes: recipes.all.slice(0, 256) } : {}),
   };
 }

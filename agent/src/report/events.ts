@@ -57,3 +57,69 @@ export function diskFullEvent(stateDir: string, err: Error): RaisedEvent {
     message: `cannot write to the outbox in ${stateDir}: ${err.message}. Free disk space or check the state directory.`,
   };
 }
+
+/** Parts of one camera that got no usable frame, since the last such event. */
+export function partsMissedEvent(camera: string, count: number, why: string, last?: string): RaisedEvent {
+  return {
+    kind: 'part_missed',
+    severity: 'warning',
+    message: `camera ${camera}: ${count} part(s) triggered with no usable frame (${why}); they were not inspected. Check the camera's frame rate, the trigger's captureDelayMs and maxOffsetMs, and that the camera is running.`,
+    detail: { camera, count, why, ...(last ? { part: last } : {}) },
+  };
+}
+
+/** Verdicts too late for their reject window, since the last such event. */
+export function rejectsLateEvent(camera: string, count: number, worstBy: number, unit: string): RaisedEvent {
+  return {
+    kind: 'reject_late',
+    severity: 'critical',
+    message: `camera ${camera}: ${count} verdict(s) came after the part had passed the reject gate (up to ${Math.round(worstBy)} ${unit} past the window); those parts were not acted on. Lengthen the delay (move the gate further down), or lower the line speed.`,
+    detail: { camera, count, worst_by: worstBy, unit },
+  };
+}
+
+/** A product changeover. */
+export function recipeChangedEvent(to: string, from: string): RaisedEvent {
+  return {
+    kind: 'config_changed',
+    severity: 'info',
+    message: `recipe changed from ${from} to ${to}`,
+    detail: { recipe: to, from },
+  };
+}
+
+/**
+ * Events that can come once per part (missed, late) are gathered per key and raised at most once per
+ * `intervalMs`, with their count, so a bad minute is one alarm, not thousands.
+ */
+export function createEventThrottle(publish: (event: RaisedEvent) => void, intervalMs = 10_000) {
+  const pending = new Map<string, { count: number; make: (count: number) => RaisedEvent }>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    for (const { count, make } of pending.values()) publish(make(count));
+    pending.clear();
+  };
+  return {
+    raise(key: string, make: (count: number) => RaisedEvent) {
+      const entry = pending.get(key);
+      if (entry) {
+        entry.count += 1;
+        entry.make = make;
+        return;
+      }
+      if (!timer) {
+        // The first one goes out at once; the rest of the interval's are gathered.
+        publish(make(1));
+        timer = setTimeout(flush, intervalMs);
+        timer.unref?.();
+        return;
+      }
+      pending.set(key, { count: 1, make });
+    },
+    flush() {
+      clearTimeout(timer);
+      flush();
+    },
+  };
+}

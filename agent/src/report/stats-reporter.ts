@@ -10,6 +10,8 @@ export interface StatsSnapshot {
   runtime: string;
   outbox: { depth: number; dropped: number };
   cameras: CameraInfo[];
+  parts?: { triggered: number; inspected: number; missed: number; late: number };
+  recipe?: string;
 }
 
 /** Builds one stats message (without the session id, which the session adds). */
@@ -29,6 +31,8 @@ export async function statsMessage(
     runtime: snapshot.runtime,
     outbox: snapshot.outbox,
     cameras: snapshot.cameras,
+    ...(snapshot.parts ? { parts: snapshot.parts } : {}),
+    ...(snapshot.recipe ? { recipe: snapshot.recipe } : {}),
     ...window.sample(snapshot.captured),
   };
 }

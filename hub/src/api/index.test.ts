@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LinesResponse, ResultsResponse, SeriesResponse } from '@sightline/protocol';
+import type { LinesResponse, RecipesResponse, ResultsResponse, SeriesResponse } from '@sightline/protocol';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeBirth, makeResult, makeStats } from '../store/fixtures.ts';
@@ -197,11 +197,15 @@ describe('GET /api/openapi.json', () => {
       '/api/health',
       '/api/lines',
       '/api/openapi.json',
+      '/api/recipes',
       '/api/results',
       '/api/series',
       '/api/stream',
     ]);
     expect(doc.paths['/api/series']?.get.parameters.map((p) => p.name)).toContain('bucket');
+    expect(doc.paths['/api/results']?.get.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['part', 'recipe']),
+    );
     const schema = doc.paths['/api/series']?.get.responses['200']?.content?.['application/json']?.schema;
     expect(Object.keys(schema?.properties ?? {})).toContain('points');
   });
@@ -280,5 +284,37 @@ describe('dashboard', () => {
   it('says to run pnpm build when the dashboard is missing', async () => {
     const res = await api(join(dir, 'missing')).request('/');
     expect(await res.text()).toContain('pnpm build');
+  });
+});
+
+describe('products and parts', () => {
+  it('GET /api/recipes splits each line by recipe with rates and shares; /api/results?part= finds a part', async () => {
+    await store.insertResults(
+      { ...ref, line: 'line-9' },
+      's9',
+      [
+        makeResult(1, {
+          ts: T0 - 5000,
+          recipe: 'plate-a',
+          part: { id: 'P-1', from: 'code' },
+          verdict: 'defect',
+        }),
+        makeResult(2, { ts: T0 - 4000, recipe: 'plate-a', part: { id: 'P-2', from: 'code' } }),
+        makeResult(3, { ts: T0 - 3000, recipe: 'plate-b', part: { id: 'P-3', from: 'code' } }),
+        makeResult(4, { ts: T0 - 2000, recipe: 'plate-b', part: { id: 'P-4', from: 'code' } }),
+      ],
+      T0,
+    );
+    const body = await json<RecipesResponse>(api().request('/api/recipes?window=60'));
+    const line9 = body.lines.find((l) => l.line === 'line-9');
+    expect(line9?.recipes.map((r) => [r.recipe, r.inspected, r.defects, r.share])).toEqual([
+      ['plate-a', 2, 1, 0.5],
+      ['plate-b', 2, 0, 0.5],
+    ]);
+    expect(line9?.recipes[0]?.defect_rate).toBe(0.5);
+    const found = await json<ResultsResponse>(api().request('/api/results?part=P-3'));
+    expect(found.results.map((r) => [r.line, r.seq, r.part, r.recipe])).toEqual([
+      ['line-9', 3, 'P-3', 'plate-b'],
+    ]);
   });
 });

@@ -1,8 +1,14 @@
-import { CoverageResponse, type LineCoverage, LinesResponse } from '@sightline/protocol';
+import { CoverageResponse, type LineCoverage, LinesResponse, RecipesResponse } from '@sightline/protocol';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { byLine, coverageOf, coverageRatio, deriveLineMetrics } from '../metrics/index.ts';
-import type { ResultStore } from '../store/index.ts';
+import {
+  byLine,
+  coverageOf,
+  coverageRatio,
+  deriveLineMetrics,
+  deriveRecipeMetrics,
+} from '../metrics/index.ts';
+import type { RecipeCounts, ResultStore } from '../store/index.ts';
 import { parseQuery, type RouteDoc } from './route-doc.ts';
 import { windowParam } from './window.ts';
 
@@ -18,6 +24,15 @@ export const lineDocs: RouteDoc[] = [
       'Counts over results with capture time in (now − window, now], shadow results apart: rate with its Wilson 95 % interval, throughput from run time, coverage from agent stats, latency. Whole minutes come from the rollups, the partial minutes at the edges from raw rows.',
     query: LinesQuery,
     response: LinesResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/recipes',
+    summary: 'Per-line metrics split by product (recipe) over a window ending now',
+    description:
+      "Each line's parts per recipe: rate with its Wilson 95 % interval, true rate where results carried truth, share of the line's parts. Whole minutes come from the per-recipe rollup, the partial minutes at the edges from raw rows.",
+    query: LinesQuery,
+    response: RecipesResponse,
   },
   {
     method: 'get',
@@ -38,6 +53,24 @@ export function lineRoutes({ store, now }: { store: ResultStore; now: () => numb
       window_s: window,
       now: at,
       lines: counts.map(deriveLineMetrics).sort(byLine),
+    };
+    return c.json(body);
+  });
+
+  app.get('/api/recipes', async (c) => {
+    const { window } = parseQuery(LinesQuery, c);
+    const at = now();
+    const byLineKey = new Map<string, RecipeCounts[]>();
+    for (const r of await store.recipeCounts({ start: at - window * 1000, end: at })) {
+      const key = `${r.site}/${r.line}`;
+      byLineKey.set(key, [...(byLineKey.get(key) ?? []), r]);
+    }
+    const body: RecipesResponse = {
+      window_s: window,
+      now: at,
+      lines: [...byLineKey.values()]
+        .map((rs) => ({ site: rs[0]?.site ?? '', line: rs[0]?.line ?? '', recipes: deriveRecipeMetrics(rs) }))
+        .sort(byLine),
     };
     return c.json(body);
   });

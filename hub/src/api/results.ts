@@ -13,6 +13,13 @@ const ResultsQuery = z.object({
   line: z.string().optional(),
   agent: z.string().optional(),
   verdict: z.enum(['ok', 'defect', 'uncertain']).optional(),
+  part: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('exactly this part id: every result of the part (traceability)'),
+  recipe: z.string().min(1).max(64).optional().describe('only this product (recipe)'),
   limit: intParam(100, 1, MAX_RESULTS_PAGE, `page size, 1-${MAX_RESULTS_PAGE}`),
   after: z.string().optional().describe('`next` of the previous page'),
 });

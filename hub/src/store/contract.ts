@@ -162,6 +162,52 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       ).toEqual([]);
     });
 
+    it("splits a line's counts by recipe, folded or not, and finds every result of a part by its id", async () => {
+      const t0 = 1_700_000_040_000; // 40 s into a minute: results land in two minutes
+      const part = (
+        seq: number,
+        ts: number,
+        recipe: string | undefined,
+        verdict: 'ok' | 'defect',
+        id: string,
+      ) =>
+        makeResult(seq, {
+          ts,
+          verdict,
+          truth: verdict,
+          part: { id, from: 'code' },
+          ...(recipe === undefined ? {} : { recipe }),
+        });
+      await store.insertResults(
+        A,
+        's1',
+        [part(1, t0, 'plate-a', 'ok', 'P1'), part(2, t0 + 5_000, 'plate-a', 'defect', 'P2')],
+        1,
+      );
+      // A later batch folds the earlier one into the rollups; this one stays raw (the tail).
+      await store.insertResults(A, 's1', [part(3, t0 + 30_000, 'plate-b', 'ok', 'P3')], 2);
+      await store.insertResults(B, 's2', [part(1, t0 + 31_000, 'plate-b', 'defect', 'P4')], 3);
+      await store.insertResults(C, 's3', [part(1, t0 + 32_000, undefined, 'ok', 'P2')], 4);
+      const counts = await store.recipeCounts({ start: t0 - 60_000, end: t0 + 60_000 });
+      expect(counts.map((c) => [c.line, c.recipe, c.n, c.defects, c.truth_n, c.truth_defects])).toEqual([
+        ['line-1', 'plate-a', 2, 1, 2, 1],
+        ['line-1', 'plate-b', 2, 1, 2, 1],
+        ['line-2', '', 1, 0, 1, 0],
+      ]);
+      // Only the edge of the window: the partial minute holds A's first two parts.
+      const edge = await store.recipeCounts({ start: t0 - 1, end: t0 + 10_000 });
+      expect(edge.map((c) => [c.recipe, c.n])).toEqual([['plate-a', 2]]);
+      const p2 = (await store.results({ limit: 10, part: 'P2' })).results;
+      expect(p2.map((r) => [r.agent, r.line, r.recipe, r.verdict])).toEqual([
+        ['cam-3', 'line-2', null, 'ok'],
+        ['cam-1', 'line-1', 'plate-a', 'defect'],
+      ]);
+      expect((await store.results({ limit: 10, recipe: 'plate-b' })).results.map((r) => r.part)).toEqual([
+        'P4',
+        'P3',
+      ]);
+    });
+
     it('keeps the latest birth, state and stats per agent; lists known lines as idle', async () => {
       await store.recordBirth(A, makeBirth('s1', 1), 10);
       await store.recordBirth(A, makeBirth('s2', 2), 20);

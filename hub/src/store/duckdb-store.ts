@@ -8,7 +8,13 @@ import { createDims } from './dims.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createReaders } from './readers.ts';
 import { createReads } from './reads.ts';
-import { EFFECTIVE_RUN_MS, FOLD_TEMP_TABLES, LINE_SUMS, rawAggregateSql } from './rollup-sql.ts';
+import {
+  EFFECTIVE_RUN_MS,
+  FOLD_TEMP_TABLES,
+  LINE_SUMS,
+  rawAggregateSql,
+  recipeAggregateSql,
+} from './rollup-sql.ts';
 import { migrate } from './schema.ts';
 import { createSeqIndex } from './seq-index.ts';
 import type { CommitNotice, InsertOutcome, ResultStore } from './types.ts';
@@ -123,7 +129,7 @@ async function loadState(conn: DuckDBConnection) {
 async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   await conn.run(
-    'DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM rollup_line_class_minute',
+    'DELETE FROM rollup_agent_minute; DELETE FROM rollup_line_minute; DELETE FROM rollup_line_class_minute; DELETE FROM rollup_line_recipe_minute',
   );
   // In minute order, as ingest's folds append them: queries prune row groups by minute (zone maps).
   await conn.run(
@@ -136,6 +142,9 @@ async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await conn.run(`INSERT INTO rollup_line_class_minute
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER FROM results
     WHERE verdict = 1 AND NOT shadow AND top_class IS NOT NULL GROUP BY ALL`);
+  await conn.run(
+    `INSERT INTO rollup_line_recipe_minute BY NAME ${recipeAggregateSql('true')} ORDER BY minute`,
+  );
   await conn.run("UPDATE counters SET value = 0 WHERE name = 'rollups_stale'");
   await conn.run(`UPDATE counters SET value = greatest(
       (SELECT max(batch) FROM results), (SELECT max(batch) FROM agent_stats), (SELECT value FROM counters WHERE name = 'batch'), 0)

@@ -31,6 +31,7 @@ export async function foldTail(
     await sql.run(FOLD_SQL.updateLines, bounds);
     await sql.run(FOLD_SQL.insertLines, bounds);
     await sql.run(FOLD_SQL.classes, span);
+    await sql.run(FOLD_SQL.recipes, span);
   }
   const merged = staged.merged();
   const agents = new Set([...state.unfoldedAgents, ...merged.keys()]);

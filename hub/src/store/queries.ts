@@ -4,6 +4,7 @@ import {
   LATENCY_BOUNDS_MS,
   LINE_SUMS,
   rawAggregateSql,
+  recipeAggregateSql,
   SUM_COLUMNS,
 } from './rollup-sql.ts';
 
@@ -62,6 +63,20 @@ export const WINDOW_LINES_SQL = `
   FROM lines l LEFT JOIN per_line USING (line_id) LEFT JOIN active USING (line_id)
   ORDER BY l.site, l.line`;
 
+/**
+ * Per (line, recipe) counts over the window (start, end] ($1, $2): whole minutes [$3, $4) from the recipe rollup,
+ * the edges and the unfolded tail from raw rows, as WINDOW_LINES_SQL takes them.
+ */
+export const WINDOW_RECIPES_SQL = `
+  SELECT l.site, l.line, m.recipe, sum(n) AS n, sum(defects) AS defects, sum(uncertain) AS uncertain,
+    sum(truth_n) AS truth_n, sum(truth_defects) AS truth_defects
+  FROM (
+    SELECT line_id, recipe, n, defects, uncertain, truth_n, truth_defects
+    FROM rollup_line_recipe_minute WHERE minute >= $3 AND minute < $4
+    ${WINDOW_RAW.map((where) => `UNION ALL BY NAME ${recipeAggregateSql(`(${where})`)}`).join('\n    ')}
+  ) m JOIN lines l USING (line_id)
+  GROUP BY ALL ORDER BY l.site, l.line, m.recipe`;
+
 /** One line's buckets of $4 minutes from minute $2 to $3 (exclusive), aligned to minute offset $5. */
 export const SERIES_SQL = `
   SELECT ((minute - $5) // $4) * $4 + $5 AS bucket, ${sums()}, ${extremes()}
@@ -115,11 +130,13 @@ export const EVENTS_SQL = `
 export const RESULTS_PAGE_SQL = `
   SELECT r.agent_id, r.seq, r.ts, r.device_ts, r.received_ts, r.clock, r.frame, r.camera, m.id AS model_id,
     m.version AS model_version, r.verdict, r.score, r.threshold, r.latency_total, r.shadow, r.replayed, r.truth,
-    r.image
+    r.image, r.part, r.recipe
   FROM results r JOIN models m USING (model_key)
   WHERE r.ts >= $4 AND (r.ts, r.agent_id, r.seq) < ($1, $2, $3)
     AND ($5::INTEGER[] IS NULL OR list_contains($5::INTEGER[], r.agent_id))
     AND ($6::UTINYINT IS NULL OR r.verdict = $6)
+    AND ($8::VARCHAR IS NULL OR r.part = $8)
+    AND ($9::VARCHAR IS NULL OR r.recipe = $9)
   ORDER BY r.ts DESC, r.agent_id DESC, r.seq DESC LIMIT $7`;
 
 export const LATENCY_LE_COLUMNS = LATENCY_BOUNDS_MS.map((b) => `lat_le_${b}`);

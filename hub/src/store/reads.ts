@@ -11,6 +11,7 @@ import {
   SERIES_CLASSES_SQL,
   SERIES_SQL,
   WINDOW_LINES_SQL,
+  WINDOW_RECIPES_SQL,
 } from './queries.ts';
 import type { Readers, Row } from './readers.ts';
 import { jsonOrNull, num } from './result-rows.ts';
@@ -24,7 +25,15 @@ const MINUTE = 60_000;
 
 type Reads = Pick<
   ResultStore,
-  'counters' | 'lineCounts' | 'agentCounts' | 'series' | 'agents' | 'deadLetters' | 'events' | 'results'
+  | 'counters'
+  | 'lineCounts'
+  | 'recipeCounts'
+  | 'agentCounts'
+  | 'series'
+  | 'agents'
+  | 'deadLetters'
+  | 'events'
+  | 'results'
 >;
 
 /** The store's read side: every query on the read pool, names resolved through the in-memory dictionaries. */
@@ -64,6 +73,8 @@ export function createReads(deps: {
       replayed: Boolean(row.replayed),
       truth: row.truth === null ? null : num(row.truth) === 1 ? 'defect' : 'ok',
       image: row.image === null ? null : String(row.image),
+      part: row.part === null || row.part === undefined ? null : String(row.part),
+      recipe: row.recipe === null || row.recipe === undefined ? null : String(row.recipe),
     };
   };
 
@@ -77,6 +88,21 @@ export function createReads(deps: {
       const m0 = Math.ceil((start + 1) / MINUTE);
       const m1 = Math.max(m0, Math.floor((end + 1) / MINUTE));
       return (await query(WINDOW_LINES_SQL, [start, end, m0, m1])).map(lineCountsOf);
+    },
+
+    async recipeCounts({ start, end }) {
+      const m0 = Math.ceil((start + 1) / MINUTE);
+      const m1 = Math.max(m0, Math.floor((end + 1) / MINUTE));
+      return (await query(WINDOW_RECIPES_SQL, [start, end, m0, m1])).map((row) => ({
+        site: String(row.site),
+        line: String(row.line),
+        recipe: String(row.recipe),
+        n: num(row.n),
+        defects: num(row.defects),
+        uncertain: num(row.uncertain),
+        truth_n: num(row.truth_n),
+        truth_defects: num(row.truth_defects),
+      }));
     },
 
     async agentCounts(fromMinute, toMinute) {
@@ -152,7 +178,7 @@ export function createReads(deps: {
       );
     },
 
-    async results({ site, line, agent, verdict, limit, after }) {
+    async results({ site, line, agent, verdict, part, recipe, limit, after }) {
       let agentIds: number[] | null = null;
       if (site !== undefined || line !== undefined || agent !== undefined) {
         agentIds = [];
@@ -182,6 +208,8 @@ export function createReads(deps: {
           agentIds === null ? null : `[${agentIds.join(',')}]`,
           verdictCode,
           limit,
+          part ?? null,
+          recipe ?? null,
         ]);
         if (rows.length >= limit || since === Number.MIN_SAFE_INTEGER) break;
       }

@@ -62,9 +62,18 @@ export function appendResultRow(
   else a.appendUTinyInt(TRUTH_CODE[r.truth]);
   optionalVarchar(a, r.verdict === 'defect' ? (topClass(r.classes) ?? undefined) : undefined);
   optionalVarchar(a, r.image);
-  // Fields without a column of their own (class scores, boxes) are kept as JSON text.
-  const extra = r.classes || r.boxes ? JSON.stringify({ classes: r.classes, boxes: r.boxes }) : undefined;
+  // Fields without a column of their own (class scores, boxes, the trigger, regions) are kept as JSON text.
+  const more = {
+    classes: r.classes,
+    boxes: r.boxes,
+    trigger: r.trigger,
+    regions: r.regions,
+    part_from: r.part?.from,
+  };
+  const extra = Object.values(more).some((v) => v !== undefined) ? JSON.stringify(more) : undefined;
   optionalVarchar(a, extra);
+  optionalVarchar(a, r.part?.id);
+  optionalVarchar(a, r.recipe);
   a.endRow();
 }
 

@@ -111,6 +111,13 @@ const insertNewSql = (table: string, increments: string, key: string) => `
     ANTI JOIN (SELECT ${key}, minute FROM ${table} WHERE minute BETWEEN $1 AND $2) AS r
       USING (${key}, minute)`;
 
+/** Per (line, recipe, minute) counts of the raw rows matching `where`: the recipe rollup's one definition. */
+export const recipeAggregateSql = (where: string) => `
+    SELECT line_id, coalesce(recipe, '') AS recipe, (ts // 60000)::INTEGER AS minute, count(*)::UINTEGER AS n,
+      count(*) FILTER (WHERE verdict = 1)::UINTEGER AS defects, count(*) FILTER (WHERE verdict = 2)::UINTEGER AS uncertain,
+      count(truth)::UINTEGER AS truth_n, count(*) FILTER (WHERE truth = 1)::UINTEGER AS truth_defects
+    FROM results WHERE NOT shadow AND ${where} GROUP BY ALL`;
+
 /**
  * Statements that fold the raw tail (batch in ($1, $2]) into the rollups. The merges take the touched minutes'
  * bounds ($1, $2 there), so they read only those rollup row groups (zone maps).
@@ -150,6 +157,7 @@ export const FOLD_SQL = {
     SELECT line_id, (ts // 60000)::INTEGER, top_class, count(*)::UINTEGER
     FROM results WHERE batch > $1 AND batch <= $2 AND verdict = 1 AND NOT shadow AND top_class IS NOT NULL
     GROUP BY ALL`,
+  recipes: `INSERT INTO rollup_line_recipe_minute BY NAME ${recipeAggregateSql('batch > $1 AND batch <= $2')}`,
 } as const;
 
 /** Temp tables the fold stages increments in (created once per writer connection). */

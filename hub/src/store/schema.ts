@@ -177,6 +177,23 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE dead_letters SET stored_bytes = strlen(payload) + strlen(error) + strlen(topic);
   INSERT INTO counters VALUES ('conflicts', 0), ('dead_letters_evicted', 0), ('batch', 0), ('folded', 0), ('rollups_stale', 1);
   `,
+  // 3: parts — each result's part id (traceability) and recipe; per-minute counts per line and recipe, folded at
+  // ingest, filled here from the rows already folded (the tail is folded with the next batch).
+  `
+  ALTER TABLE results ADD COLUMN part VARCHAR;
+  ALTER TABLE results ADD COLUMN recipe VARCHAR;
+  CREATE TABLE rollup_line_recipe_minute (
+    line_id INTEGER NOT NULL, recipe VARCHAR NOT NULL, minute INTEGER NOT NULL,
+    n UINTEGER NOT NULL, defects UINTEGER NOT NULL, uncertain UINTEGER NOT NULL,
+    truth_n UINTEGER NOT NULL, truth_defects UINTEGER NOT NULL
+  );
+  INSERT INTO rollup_line_recipe_minute
+    SELECT line_id, '', (ts // 60000)::INTEGER, count(*)::UINTEGER,
+      count(*) FILTER (WHERE verdict = 1)::UINTEGER, count(*) FILTER (WHERE verdict = 2)::UINTEGER,
+      count(truth)::UINTEGER, count(*) FILTER (WHERE truth = 1)::UINTEGER
+    FROM results WHERE NOT shadow AND batch <= (SELECT value FROM counters WHERE name = 'folded')
+    GROUP BY ALL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

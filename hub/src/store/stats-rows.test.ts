@@ -20,6 +20,30 @@ describe('statsIncrement', () => {
     expect(statsIncrement(cur, prev)).toMatchObject({ run_ms: 2000, frames_dropped: 3, frames_captured: 20 });
   });
 
+  it('with triggered inspection counts parts, not frames: coverage is parts inspected of parts announced', () => {
+    const parts = (triggered: number, inspected: number, missed: number) => ({
+      triggered,
+      inspected,
+      missed,
+      late: 0,
+    });
+    const prev = { ...makeStats('s', 100_000, 30), uptime_s: 100, parts: parts(200, 199, 1) };
+    const cur = { ...makeStats('s', 105_000, 30), uptime_s: 105, parts: parts(210, 208, 2) };
+    expect(statsIncrement(cur, prev)).toEqual({
+      frames_captured: 10,
+      frames_inspected: 9,
+      frames_dropped: 1,
+      run_ms: 5000,
+    });
+    // After a restart the totals start again: all of them are new.
+    const restarted = { ...makeStats('s2', 200_000, 30), uptime_s: 3, parts: parts(4, 4, 0) };
+    expect(statsIncrement(restarted, cur)).toMatchObject({
+      frames_captured: 4,
+      frames_inspected: 4,
+      frames_dropped: 0,
+    });
+  });
+
   it('counts no run time while every camera is stopped', () => {
     const cur = {
       ...makeStats('s', 5000, 0),

@@ -29,6 +29,19 @@ export function statsIncrement(stats: Stats, previous: Stats | undefined): Stats
     stats.cameras.length === 0
       ? stats.fps.in > 0
       : stats.cameras.some((c) => (c.state ?? 'running') === 'running');
+  // Triggered inspection: coverage is parts inspected of parts announced (missed parts are what it misses), not
+  // the share of frames that were parts. The agent's part counts are running totals, like `dropped`.
+  if (stats.parts) {
+    const before = previous?.parts && stats.uptime_s >= previous.uptime_s ? previous.parts : undefined;
+    const delta = (k: 'triggered' | 'inspected' | 'missed') =>
+      Math.max(0, (stats.parts?.[k] ?? 0) - (before && (stats.parts?.[k] ?? 0) >= before[k] ? before[k] : 0));
+    return {
+      frames_captured: delta('triggered'),
+      frames_inspected: delta('inspected'),
+      frames_dropped: delta('missed'),
+      run_ms: cameraRunning ? intervalMs : 0,
+    };
+  }
   return {
     frames_captured: stats.fps.in * seconds,
     frames_inspected: stats.fps.processed * seconds,

@@ -80,6 +80,9 @@ export interface ResultsQuery {
   line?: string;
   agent?: string;
   verdict?: 'ok' | 'defect' | 'uncertain';
+  /** Exactly this part id (traceability): every result of the part, whichever line or agent saw it. */
+  part?: string;
+  recipe?: string;
   limit: number;
   /** Continue after this result (keyset paging); newest first when absent. */
   after?: ResultsCursor;
@@ -109,6 +112,21 @@ export interface StoredResult {
   replayed: boolean;
   truth: 'ok' | 'defect' | null;
   image: string | null;
+  part: string | null;
+  recipe: string | null;
+}
+
+/** Counts of one line's parts of one recipe over a window. */
+export interface RecipeCounts {
+  site: string;
+  line: string;
+  /** "" for results that named no recipe. */
+  recipe: string;
+  n: number;
+  defects: number;
+  uncertain: number;
+  truth_n: number;
+  truth_defects: number;
 }
 
 export interface ResultsPage {
@@ -181,6 +199,8 @@ export interface ResultStore {
   counters(): Promise<StoreCounters>;
   /** Per-line counts over (start, end], sorted by site then line; known lines idle in the range included. */
   lineCounts(range: TimeRange): Promise<LineCounts[]>;
+  /** Per (line, recipe) counts over (start, end], sorted by site, line, recipe; only pairs with results. */
+  recipeCounts(range: TimeRange): Promise<RecipeCounts[]>;
   /** Per-agent counts over whole minutes (coverage, per-agent figures). */
   agentCounts(fromMinute: number, toMinute: number): Promise<AgentCounts[]>;
   /** One line's buckets; empty buckets are left out. Unknown line: []. */
@@ -191,7 +211,7 @@ export interface ResultStore {
   deadLetters(query: { limit: number }): Promise<DeadLetter[]>;
   /** Newest first. */
   events(query: { limit: number }): Promise<StoredEvent[]>;
-  /** A page of results, newest first, filtered by site, line, agent and verdict. */
+  /** A page of results, newest first, filtered by site, line, agent, verdict, part id and recipe. */
   results(query: ResultsQuery): Promise<ResultsPage>;
   /** Deletes raw results and stats captured before `before` (ms); rollups stay. Returns rows removed. */
   prune(before: number): Promise<number>;

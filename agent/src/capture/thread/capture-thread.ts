@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AgentError, type AgentErrorCode } from '../../errors.ts';
+import { zxingWasmPath } from '../../identity/zxing.ts';
 import { cameraThreadBundle, TSX_ENTRY } from './bundle.ts';
 import type { CaptureReply, CaptureRequest, ThreadCamera } from './messages.ts';
 
@@ -44,7 +45,12 @@ export function createCaptureThread(opts: { onBundleFailed?: (err: Error) => voi
       opts.onBundleFailed?.(err);
       return TSX_ENTRY;
     });
-    const w = new Worker(entry, { stderr: false, resourceLimits: RESOURCE_LIMITS });
+    const w = new Worker(entry, {
+      stderr: false,
+      resourceLimits: RESOURCE_LIMITS,
+      // The bundle lives in the temp dir and cannot resolve packages: hand it what it reads from disk.
+      workerData: { zxingWasm: zxingWasmPath() },
+    });
     generation += 1;
     const gone = (why: string) => {
       if (worker && current === w) worker = undefined;

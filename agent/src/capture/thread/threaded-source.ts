@@ -10,7 +10,7 @@ import { type CaptureThread, createCaptureThread } from './capture-thread.ts';
  * worker threads (V8 aborts when such a thread ends); its reads and decodes already run in libuv's pool.
  */
 export function canThread(source: SourceConfig): boolean {
-  return source.kind === 'synthetic';
+  return source.kind === 'synthetic' || source.kind === 'conveyor';
 }
 
 export interface ThreadedSourceOptions {
@@ -61,6 +61,7 @@ export function createThreadedSource(opts: ThreadedSourceOptions): FrameSource {
   return {
     kind: probe.kind,
     live: probe.live,
+    ...(probe.simulated ? { simulated: true } : {}),
     async open() {
       await call('open');
     },
