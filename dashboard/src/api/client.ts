@@ -1,11 +1,15 @@
 import { ApiError } from './errors.ts';
+import { TOKEN_KEY } from './sign-in-link.ts';
 import type { ApiErrorBody, HealthResponse, LinesResponse, TimeWindow } from './types.ts';
 
 /** Fetches one hub URL as JSON; every failure becomes an ApiError a person can act on. */
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    const token = globalThis.localStorage?.getItem(TOKEN_KEY);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    response = await fetch(url, { signal, headers });
   } catch (cause) {
     if (signal?.aborted) throw cause;
     throw new ApiError(
