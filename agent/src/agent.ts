@@ -93,7 +93,14 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
         current: current().id,
         all: recipes.all().map((r) => r.id),
       }),
-    onCommand: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
+    onCommand: (name, payload) => onCommand(name, payload),
+  });
+  const onCommand = commandHandler({
+    recipes,
+    trigger: (camera, part) => route('mqtt', camera, part),
+    announce: (event) => session.publishEvent(event),
+    rebirth: () => session.rebirth(),
+    log,
   });
   const throttle = createEventThrottle((e) => session.publishEvent(e));
   recipes.onChange((to, from) => {

@@ -130,8 +130,20 @@ export const AgentConfig = z
           .string()
           .regex(/^(mqtts?|wss?|tcp):\/\//, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
           .default('mqtt://127.0.0.1:1883'),
-        username: z.string().optional(),
-        password: z.string().optional(),
+        username: z
+          .string()
+          .optional()
+          .describe('broker user: SITE/LINE/AGENT as `sightline-hub agents add` printed it'),
+        password: z
+          .string()
+          .optional()
+          .describe('the secret `sightline-hub agents add` printed (keep this file mode 0640)'),
+        ca: z
+          .string()
+          .optional()
+          .describe(
+            "CA certificate (PEM) the broker's certificate must chain to, for mqtts:// or wss:// (default: the system's CAs); certificates are always verified",
+          ),
         protocolVersion: z
           .union([z.literal('auto'), z.literal(4), z.literal(5)])
           .default('auto')

@@ -47,6 +47,8 @@ export interface Session {
   publishSamplePart(sha256: string, chunk: SampleChunk, payload: Uint8Array | string): Promise<void>;
   publishStats(stats: Omit<StatsMessage, 'session'>): void;
   publishEvent(event: Omit<AgentEventMessage, 'ts'>): void;
+  /** Publishes the birth again (same session), so the hub sees a changed setting (threshold, recipe, mode). */
+  rebirth(): void;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,10 @@ export function createSession(opts: SessionOptions): Session {
     publishStats(stats) {
       if (!client.connected) return;
       client.publish(topics.stats(ref), encode(Stats, { ...stats, session: sessionId }), { qos: 0 });
+    },
+    rebirth() {
+      if (client.connected)
+        client.publish(topics.birth(ref), encode(Birth, opts.birth(sessionId)), { qos: 1 });
     },
     publishEvent(event) {
       client.publish(topics.events(ref), encode(AgentEvent, { ...event, ts: Date.now() }), { qos: 1 });
