@@ -252,6 +252,13 @@ export const AgentConfig = z
           .describe('serve POST /trigger, POST /recipe and GET /status for the PLC or MES'),
         host: z.string().default('127.0.0.1').describe('listen address; 0.0.0.0 to accept the line network'),
         port: z.number().int().min(0).max(65535).default(8091),
+        token: z
+          .string()
+          .min(16)
+          .optional()
+          .describe(
+            'bearer token the PLC or MES must send (Authorization: Bearer <token>); required when host is not loopback. Make one with: openssl rand -base64 32',
+          ),
       })
       .default({ enabled: false, host: '127.0.0.1', port: 8091 }),
     plc: z
@@ -287,6 +294,13 @@ export const AgentConfig = z
     // Settings that parse alone but cannot work together: each names its key and the fix.
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: 'custom', path, message });
+    // A port on the line network that triggers parts and changes recipes must not be open to anyone there.
+    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(c.http.host);
+    if (c.http.enabled && !loopback && !c.http.token)
+      issue(
+        ['http', 'token'],
+        `required when http.host is ${c.http.host} (not loopback): anyone on the line network could trigger parts and change recipes; make one with \`openssl rand -base64 32\` and give it to the PLC or MES`,
+      );
     const cameraIds = new Set(c.cameras.map((cam) => cam.id));
     const recipeIds = new Set(c.recipes.map((r) => r.id));
     c.cameras.forEach((cam, i) => {
