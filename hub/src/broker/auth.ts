@@ -123,8 +123,9 @@ export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
       expected !== undefined &&
       given.length === Buffer.byteLength(expected) &&
       timingSafeEqual(given, Buffer.from(expected));
-    if (failures.blocked(remote) || !ok) {
-      if (!ok) failures.record(remote);
+    const key = `${remote}|${hubUser}`;
+    if (failures.blocked(key) || !ok) {
+      if (!ok) failures.record(key);
       return refuseConnect(
         client,
         `bad password for the hub's login "${hubUser}"`,
@@ -163,10 +164,12 @@ export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
           callback,
         );
       }
-      if (failures.blocked(remote)) {
+      // Per address and user: guessing one agent's secret from behind a plant's NAT locks out only that guess.
+      const key = `${remote}|${username ?? ''}`;
+      if (failures.blocked(key)) {
         return refuseConnect(
           client,
-          `too many failed sign-ins from ${remote}; refused for a minute without checking`,
+          `too many failed sign-ins for "${(username ?? '').slice(0, 200)}" from ${remote}; refused for a minute without checking`,
           NOT_AUTHORIZED,
           callback,
         );
@@ -201,7 +204,7 @@ export function createBrokerPolicy(opts: BrokerPolicyOptions): BrokerPolicy {
       verify.then(
         (ref) => {
           if (!ref) {
-            failures.record(remote);
+            failures.record(key);
             return refuseConnect(
               client,
               `bad username or password for "${username.slice(0, 200)}" (unknown, revoked, or a wrong secret)`,

@@ -1,6 +1,6 @@
 /**
- * Failed sign-ins per remote address: after `max` within `windowMs` the address is refused without checking for
- * the rest of the window, so guessing costs an attacker time and the hub no scrypt derivations.
+ * Failed sign-ins per key (remote address and user name): after `max` within `windowMs` the key is refused without
+ * checking for the rest of the window, so guessing costs an attacker time and the hub no scrypt derivations.
  */
 export function createFailureLimiter({ max = 10, windowMs = 60_000, now = Date.now } = {}) {
   const seen = new Map<string, { count: number; since: number }>();
