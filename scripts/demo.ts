@@ -10,6 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type AgentCredentials, createFileStorage, openCredentialStore } from '@sightline/hub';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = join(root, 'data', 'demo');
@@ -23,13 +24,13 @@ const LINES = [
 const FPS = 30;
 
 /** One line's agent: a conveyor camera, its photo-eye as trigger, the plate region, ids from each part's DataMatrix. */
-function agentConfig(l: (typeof LINES)[number], mqttPort: number): string {
+function agentConfig(l: (typeof LINES)[number], mqttPort: number, creds: AgentCredentials): string {
   const runs = l.products.map((recipe) => `{ recipe: ${recipe}, parts: 20 }`).join(', ');
   return [
     `site: demo`,
     `line: ${l.line}`,
     `agent: ${l.line}-agent`,
-    `broker: { url: "mqtt://127.0.0.1:${mqttPort}" }`,
+    `broker: { url: "mqtt://127.0.0.1:${mqttPort}", username: ${creds.username}, password: ${creds.password} }`,
     `stateDir: ${JSON.stringify(join(dataDir, 'agents', l.line))}`,
     ...(l.products.length
       ? [`recipes:`, ...l.products.map((id, i) => `  - { id: ${id}, index: ${i + 1} }`)]
@@ -151,6 +152,19 @@ async function main() {
   const mqttPort = await freePort(Number(values['mqtt-port']));
   const http = `http://127.0.0.1:${httpPort}`;
 
+  // Credentials, as `sightline-hub agents add` and `tokens link` make them, in the hub's credentials file: one
+  // broker identity per agent, a token for this script's own reads, a one-time sign-in link for the browser.
+  const credentials = await openCredentialStore({ storage: createFileStorage(join(dataDir, 'auth.json')) });
+  const agentCreds = new Map<string, AgentCredentials>();
+  for (const { line } of LINES) {
+    agentCreds.set(line, await credentials.addAgent({ site: 'demo', line, agent: `${line}-agent` }));
+  }
+  const token = (await credentials.addToken({ role: 'viewer', name: 'pnpm demo', days: 1 })).secret;
+  const link = await credentials.addLink({ role: 'admin', name: 'demo user', minutes: 60, tokenDays: 7 });
+  credentials.close();
+  const api = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${http}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+
   const hub = run('hub', [
     'hub/src/cli/index.ts',
     'run',
@@ -177,7 +191,9 @@ async function main() {
     LINES.map(async (spec) => {
       const { line } = spec;
       const config = join(dataDir, `${line}.yaml`);
-      await writeFile(config, agentConfig(spec, mqttPort));
+      await writeFile(config, agentConfig(spec, mqttPort, agentCreds.get(line) as AgentCredentials), {
+        mode: 0o600,
+      });
       const child = run(`agent-${line}`, ['agent/src/cli/index.ts', 'run', '--config', config], (out) => {
         if (out.startsWith('{')) summaries.set(line, JSON.parse(out));
       });
@@ -187,7 +203,8 @@ async function main() {
 
   process.stdout.write(
     `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 conveyors at ${LINES.map((l) => l.partsPerMin).join(', ')} parts/min, cameras at ${FPS} fps.\n` +
-      `Dashboard: ${http}/\n` +
+      `Dashboard: ${http}/#signin=${link.code}\n` +
+      `  (a one-time sign-in link, valid 1 h; another: node hub/bin/sightline-hub.js tokens link --db data/demo/sightline.duckdb --role admin --name you)\n` +
       `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: data/demo/*.log\n`,
   );
 
@@ -203,14 +220,14 @@ async function main() {
   const published = (line: string) => summaries.get(line)?.published ?? 0;
   // Wait until the hub has stored everything the agents say the broker acknowledged.
   const figures = await waitFor('the hub to store every published result', 15_000, async () => {
-    const body = (await (await fetch(`${http}/api/lines?window=24h`)).json()) as { lines: LineFigures[] };
+    const body = await api<{ lines: LineFigures[] }>('/api/lines?window=24h');
     const all = LINES.every(
       ({ line }) => (body.lines.find((l) => l.line === line)?.inspected ?? 0) >= published(line),
     );
     return all ? body.lines : undefined;
   }).catch(async (err: Error) => {
     process.stderr.write(`${err.message}\n`);
-    return ((await (await fetch(`${http}/api/lines?window=24h`)).json()) as { lines: LineFigures[] }).lines;
+    return (await api<{ lines: LineFigures[] }>('/api/lines?window=24h')).lines;
   });
 
   hub.kill('SIGTERM');

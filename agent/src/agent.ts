@@ -103,14 +103,21 @@ export async function startAgent({ config, log, frameLimit, mqttClient }: AgentO
       }),
       mode: mode.current(),
     }),
-    onCommand: withModeCommands({
-      mode,
-      rebirth: () => session.rebirth(),
-      announce: (from, to) => session.publishEvent(modeChangedEvent(to, from)),
-      log,
-      next: commandHandler({ recipes, trigger: (camera, part) => route('mqtt', camera, part), log }),
-    }),
+    onCommand: (name, payload) => onCommand(name, payload),
     onModelDesired: (d) => desired.put(d),
+  });
+  const onCommand = withModeCommands({
+    mode,
+    rebirth: () => session.rebirth(),
+    announce: (from, to) => session.publishEvent(modeChangedEvent(to, from)),
+    log,
+    next: commandHandler({
+      recipes,
+      trigger: (camera, part) => route('mqtt', camera, part),
+      announce: (event) => session.publishEvent(event),
+      rebirth: () => session.rebirth(),
+      log,
+    }),
   });
   const throttle = createEventThrottle((e) => session.publishEvent(e));
   recipes.onChange((to, from) => {

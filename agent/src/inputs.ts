@@ -77,6 +77,7 @@ export async function startInputs(opts: {
 
   if (config.http.enabled) {
     const app = createAgentApp({
+      ...(config.http.token ? { token: config.http.token } : {}),
       recipes,
       trigger: (camera, part) => {
         const takes = config.cameras.some(

@@ -1,4 +1,5 @@
 import type { StoreCounters } from '@sightline/protocol';
+import type { BrokerPolicyCounters } from './broker/auth.ts';
 import type { AckCounts } from './ingest/acks.ts';
 import type { IngestCounts } from './ingest/index.ts';
 import type { SampleCounts } from './samples/index.ts';
@@ -10,7 +11,13 @@ import type { StoreStatus } from './store/index.ts';
  * from them by whoever samples them.
  */
 export interface HubCounters {
-  broker: { connected: boolean; mode: 'embedded' | 'external'; clients: number | null };
+  broker: {
+    connected: boolean;
+    mode: 'embedded' | 'external';
+    clients: number | null;
+    /** Embedded broker: connections, publishes and subscriptions refused; messages slowed; connections cut off. */
+    policy: BrokerPolicyCounters | null;
+  };
   /** Messages handled since start: stored per channel, results inserted/duplicates, dead letters, refusals. */
   ingest: Readonly<IngestCounts>;
   /** End-to-end acks published to agents after commits (and those that could not go out), since start. */

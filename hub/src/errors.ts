@@ -22,7 +22,12 @@ export type HubErrorCode =
   | 'SL_ROLLOUT_NOT_FOUND'
   | 'SL_ROLLOUT_CONFLICT'
   | 'SL_ROLLOUT_INVALID'
-  | 'SL_ROLLOUT_KEY';
+  | 'SL_ROLLOUT_KEY'
+  | 'SL_AUTH_FILE_INVALID'
+  | 'SL_AUTH_FILE_LOCKED'
+  | 'SL_AUTH_UNKNOWN'
+  | 'SL_AUTH_EXISTS'
+  | 'SL_AUTH_INVALID';
 
 export class HubError extends Error {
   override readonly name: string = 'HubError';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -45,7 +45,23 @@ describe('startHub', () => {
       expect.arrayContaining(['/api/samples', '/api/samples/{sha256}/label', '/api/export', '/metrics']),
     );
 
-    const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 });
+    // Nobody gets in without credentials: agents from `agents add`, people with tokens.
+    await expect(mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(
+      /Not authorized/,
+    );
+    expect((await fetch(`${hub.httpUrl}/api/lines`)).status).toBe(401);
+    const creds = await hub.credentials.addAgent(ref);
+    const { secret } = await hub.credentials.addToken({ role: 'viewer', name: 'test' });
+    const headers = { authorization: `Bearer ${secret}` };
+    expect(existsSync(join(dir, 'a', 'auth.json'))).toBe(true);
+
+    const agent = await mqtt.connectAsync(hub.mqttUrl, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      username: creds.username,
+      password: creds.password,
+      clientId: creds.clientId,
+    });
     const batch = [1, 2, 3, 4].map((seq) =>
       makeResult(seq, { ts: Date.now() - 10_000 + seq * 1000, verdict: seq === 4 ? 'defect' : 'ok' }),
     );
@@ -54,7 +70,7 @@ describe('startHub', () => {
     });
     await agent.endAsync();
     const lines = await waitFor('the batch in /api/lines', async () => {
-      const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=1m`)).json()) as {
+      const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=1m`, { headers })).json()) as {
         lines: Array<{ inspected: number }>;
       };
       return body.lines[0]?.inspected === 4 ? body.lines : undefined;

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { topics } from '@sightline/protocol';
@@ -9,14 +11,16 @@ import { createAlarmEvaluator } from './alarms/evaluator.ts';
 import { alarmRoutes } from './alarms/routes.ts';
 import { createWebhooks } from './alarms/webhooks.ts';
 import { createApi } from './api/index.ts';
-import { createConnectPolicy } from './broker/auth.ts';
+import { type CredentialStore, openCredentialStore } from './auth/credential-store.ts';
+import { authStorageFor } from './auth/index.ts';
+import { type BrokerPolicy, createBrokerPolicy } from './broker/auth.ts';
 import { clientDownlink, type Downlink, embeddedDownlink } from './broker/downlink.ts';
 import { hubStatePayload } from './broker/hub-state.ts';
-import { createEmbeddedBroker, type EmbeddedBroker } from './broker/index.ts';
+import { createEmbeddedBroker, type EmbeddedBroker, type TlsFiles } from './broker/index.ts';
 import { type HubConfig, type HubConfigInput, parseHubConfig } from './config/index.ts';
 import type { HubCounters } from './counters.ts';
 import { edgeRoutes, type HubSamples, openSamples } from './edges.ts';
-import { HubError } from './errors.ts';
+import { ConfigError, HubError } from './errors.ts';
 import { createAckPublisher } from './ingest/acks.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { connectIngestClients } from './ingest/mqtt-clients.ts';
@@ -59,6 +63,8 @@ export interface Hub {
   samples?: HubSamples;
   /** Model rollouts: start, follow, promote, cancel, roll back; thresholds; the fleet's models. */
   rollouts: Orchestrator;
+  /** Agents' broker credentials and API tokens (`sightline-hub agents` / `tokens` change the same file). */
+  credentials: CredentialStore;
   /** True while the hub can receive: always with the embedded broker, while connected to an external one. */
   readonly connected: boolean;
   counters(): Promise<HubCounters>;
@@ -78,13 +84,32 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Reads a certificate and key named by the config; a missing file stops start-up naming the key. */
+async function readTls(
+  tls: { cert: string; key: string } | undefined,
+  key: string,
+): Promise<TlsFiles | undefined> {
+  if (!tls) return undefined;
+  const read = (path: string, which: string) =>
+    readFile(path).catch((cause: Error) => {
+      throw new ConfigError(`${key}.${which}: cannot read ${path}: ${cause.message}`, { cause });
+    });
+  return { cert: await read(tls.cert, 'cert'), key: await read(tls.key, 'key') };
+}
+
 async function listen(
   app: { fetch: (req: Request) => Response | Promise<Response> },
   host: string,
   port: number,
+  tls: TlsFiles | undefined,
 ) {
   return new Promise<Server>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+    const server = serve({
+      fetch: app.fetch,
+      hostname: host,
+      port,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+    }) as Server;
     server.once('listening', () => resolve(server));
     server.once('error', (cause: Error) =>
       reject(
@@ -133,6 +158,10 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const samples = await openSamples(config, store, log.child({ component: 'samples' }));
     if (samples) undo.push(() => samples.close());
 
+    const credentials = await openCredentialStore({ storage: authStorageFor(config) });
+    undo.push(async () => credentials.close());
+    log.info({ credentials: credentials.where }, 'credentials loaded');
+
     // Acks go out through whichever broker link exists once it does (it is made below, after ingest).
     let downlink: Downlink | undefined;
     const acks = createAckPublisher({
@@ -153,12 +182,30 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     });
 
     let broker: EmbeddedBroker | undefined;
+    let policy: BrokerPolicy | undefined;
     let source: MqttSource | undefined;
     if (config.broker.mode === 'embedded') {
+      if (config.broker.allowAnonymous) {
+        log.warn(
+          { event: 'mqtt_anonymous_allowed' },
+          'broker.allowAnonymous is on: MQTT clients without credentials may publish results for any agent. Use it in a lab only',
+        );
+      }
+      const brokerPolicy = createBrokerPolicy({
+        reservedClientIds: [config.broker.clientId],
+        credentials,
+        allowAnonymous: config.broker.allowAnonymous,
+        limits: config.broker.limits,
+        log: log.child({ component: 'broker' }),
+      });
+      policy = brokerPolicy;
+      const stopRevoking = credentials.onRevoke((r) => brokerPolicy.disconnectAgents(r.agents));
+      undo.push(async () => stopRevoking());
       broker = await createEmbeddedBroker({
         host: config.broker.host,
         port: config.broker.port,
-        policy: createConnectPolicy({ reservedClientIds: [config.broker.clientId] }),
+        policy: brokerPolicy,
+        tls: await readTls(config.broker.tls, 'broker.tls'),
         onUplink: (topic, payload) => ingest.accept(topic, payload),
       });
       const embedded = broker;
@@ -175,6 +222,16 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         count: config.broker.connections,
         clientId: config.broker.clientId,
         protocolVersion: config.broker.protocolVersion,
+        password: config.broker.password ?? (await credentials.hubBrokerPassword()),
+        ...(config.broker.ca
+          ? {
+              ca: await readFile(config.broker.ca).catch((cause: Error) => {
+                throw new ConfigError(`broker.ca: cannot read ${config.broker.ca}: ${cause.message}`, {
+                  cause,
+                });
+              }),
+            }
+          : {}),
       });
       const mqtt = attachMqttSource({
         clients,
@@ -188,7 +245,12 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
     const mqttUrl = broker?.url ?? (config.broker.url as string);
     const connected = () => (broker ? true : (source?.connected ?? false));
     const counters = async (): Promise<HubCounters> => ({
-      broker: { connected: connected(), mode: config.broker.mode, clients: broker ? broker.clients : null },
+      broker: {
+        connected: connected(),
+        mode: config.broker.mode,
+        clients: broker ? broker.clients : null,
+        policy: policy ? policy.counters() : null,
+      },
       ingest: ingest.counts,
       acks: acks.counts,
       store: store.status(),
@@ -259,10 +321,26 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
         { app: alarmRoutes({ book: alarms, ledger }), docs: alarmDocs },
         { app: reportRoutes({ store, ledger, roi }), docs: reportDocs },
       ],
+      security: {
+        credentials,
+        anonymous: config.http.anonymous,
+        corsOrigins: config.http.cors.origins,
+        rateLimit: config.http.rateLimit,
+        maxBodyBytes: config.http.maxBodyBytes,
+        https: !!config.http.tls,
+      },
     });
-    const server = await listen(app, config.http.host, config.http.port);
+    if (config.http.anonymous === 'viewer') {
+      log.warn(
+        { event: 'http_anonymous_viewer' },
+        'http.anonymous is viewer: anyone who reaches the hub can read its figures',
+      );
+    }
+    const httpTls = await readTls(config.http.tls, 'http.tls');
+    const server = await listen(app, config.http.host, config.http.port, httpTls);
     undo.push(() => closeServer(server));
-    const httpUrl = `http://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
+    const scheme = httpTls ? 'https' : 'http';
+    const httpUrl = `${scheme}://${urlHost(config.http.host)}:${(server.address() as AddressInfo).port}`;
     hubUrl = httpUrl;
     log.info({ url: httpUrl, dashboard: config.dashboard.dir }, 'HTTP API and dashboard listening');
 
@@ -279,6 +357,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
       ingest,
       samples,
       rollouts: rollouts.orchestrator,
+      credentials,
       get connected() {
         return connected();
       },
@@ -304,6 +383,7 @@ export async function startHub(input: HubConfigInput = {}, options: StartHubOpti
           await broker?.close();
           ledger.close();
           await samples?.close();
+          credentials.close();
           await store.close();
           log.info({ ...ingest.counts }, 'hub stopped');
         })();

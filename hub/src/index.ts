@@ -6,7 +6,18 @@ export {
   type RouteDoc,
   storeOnlyStatus,
 } from './api/index.ts';
-export { createConnectPolicy } from './broker/auth.ts';
+export { createFileStorage, createMemoryStorage } from './auth/auth-file.ts';
+export {
+  type AgentCredentials,
+  type AgentInfo,
+  agentClientId,
+  type CredentialStore,
+  openCredentialStore,
+  parseAgentId,
+  type TokenInfo,
+} from './auth/credential-store.ts';
+export { authStorageFor } from './auth/index.ts';
+export { type BrokerPolicy, createBrokerPolicy } from './broker/auth.ts';
 export { createEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './broker/index.ts';
 export {
   ENV_KEYS,

@@ -109,6 +109,11 @@ describe('decode', () => {
     ).toBe(false);
     expect(decode(Commands['set-threshold'], JSON.stringify({ threshold: 0.7 })).ok).toBe(true);
     expect(decode(Commands['set-threshold'], JSON.stringify({ threshold: 'x' })).ok).toBe(false);
+    // Bounded: a threshold is a score in [0, 1]; 1e300 would silence every defect.
+    for (const threshold of ['1e300', '-0.1', '1.0001', 'NaN']) {
+      expect(decode(Commands['set-threshold'], `{"threshold":${threshold}}`).ok).toBe(false);
+    }
+    expect(decode(Commands['set-threshold'], '{"threshold":1,"by":"lena"}').ok).toBe(true);
   });
 });
 

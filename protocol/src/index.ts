@@ -1,5 +1,6 @@
 export * from './api.ts';
 export * from './api-alarms.ts';
+export * from './api-auth.ts';
 export * from './api-roi.ts';
 export * from './codec.ts';
 export * from './errors.ts';

@@ -284,14 +284,30 @@ export const ResultsAck = z.object({
     .describe('seqs of result messages the hub refused and kept as dead letters: not stored, do not resend'),
 });
 
+/**
+ * Who asked for a command: the hub fills it from the signed-in person (or the program's token name), so the
+ * agent can report every change with its author. Only the hub may publish commands (broker ACL).
+ */
+const by = z
+  .string()
+  .min(1)
+  .max(128)
+  .optional()
+  .describe('who asked: the person or program, as the hub knows them');
+
 /** Command payloads by command name (topic `.../cmd/{name}`). */
 export const Commands = {
-  rebirth: z.object({ id: z.string().max(64).optional() }),
-  capture: z.object({ id: z.string().max(64).optional(), camera: z.string().max(64).optional() }),
-  'set-threshold': z.object({ id: z.string().max(64).optional(), threshold: z.number().finite() }),
+  rebirth: z.object({ id: z.string().max(64).optional(), by }),
+  capture: z.object({ id: z.string().max(64).optional(), by, camera: z.string().max(64).optional() }),
+  'set-threshold': z.object({
+    id: z.string().max(64).optional(),
+    by,
+    threshold: z.number().min(0).max(1).describe('defect threshold: a score in [0, 1]'),
+  }),
   /** A part to inspect now (the PLC or MES through the broker). */
   trigger: z.object({
     id: z.string().max(64).optional(),
+    by,
     camera: z.string().min(1).max(64).optional().describe('default: every camera whose trigger kind is mqtt'),
     part: z.string().min(1).max(128).optional().describe('the part id, when the sender knows it'),
   }),
@@ -299,6 +315,7 @@ export const Commands = {
   recipe: z
     .object({
       id: z.string().max(64).optional(),
+      by,
       recipe: z.string().min(1).max(64).optional().describe('recipe id'),
       index: z.number().int().nonnegative().max(65535).optional().describe("or the recipe's PLC index"),
     })

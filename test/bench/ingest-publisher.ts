@@ -41,10 +41,14 @@ for (let m = 0; m < messages; m++) {
   ]);
 }
 
+// Against the hub's embedded broker: its own login (SL_BENCH_MQTT_USERNAME / _PASSWORD), which may publish for
+// many agents over one connection, as these publishers do.
+const username = process.env.SL_BENCH_MQTT_USERNAME;
 const client = await mqtt.connectAsync(url as string, {
   protocolVersion,
-  clientId: `bench-pub-${index}-${process.pid}`,
+  clientId: username ? `${username}-bench-pub-${index}` : `bench-pub-${index}-${process.pid}`,
   reconnectPeriod: 1000,
+  ...(username ? { username, password: process.env.SL_BENCH_MQTT_PASSWORD } : {}),
 });
 const started = performance.now();
 let next = 0;

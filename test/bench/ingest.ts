@@ -31,7 +31,13 @@ const AGENTS = Number(values.agents);
 const BATCH = 50;
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-function publishers(url: string, totalResults: number, perMessage: number, protocolVersion: 4 | 5) {
+function publishers(
+  url: string,
+  totalResults: number,
+  perMessage: number,
+  protocolVersion: 4 | 5,
+  login: Record<string, string> = {},
+) {
   const messages = Math.ceil(totalResults / perMessage / PUBLISHERS);
   const children: ChildProcess[] = [];
   const done = Array.from({ length: PUBLISHERS }, (_, i) => {
@@ -49,7 +55,7 @@ function publishers(url: string, totalResults: number, perMessage: number, proto
         String(protocolVersion),
         `m${perMessage}`,
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...login } },
     );
     children.push(child);
     let out = '';
@@ -94,7 +100,14 @@ async function passthrough(url: string, protocolVersion: 4 | 5): Promise<number>
 
 async function throughHub(hub: Hub, url: string, total: number, perMessage: number, protocolVersion: 4 | 5) {
   const before = (await hub.store.counters()).results;
-  const run = publishers(url, total, perMessage, protocolVersion);
+  const login: Record<string, string> =
+    hub.config.broker.mode === 'embedded'
+      ? {
+          SL_BENCH_MQTT_USERNAME: hub.config.broker.clientId,
+          SL_BENCH_MQTT_PASSWORD: await hub.credentials.hubBrokerPassword(),
+        }
+      : {};
+  const run = publishers(url, total, perMessage, protocolVersion, login);
   const rate = await timed(
     run.expected,
     async () => hub.store.status().commits && (await hub.store.counters()).results - before,

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnAgent } from '../support/agent-process.ts';
+import { agentBroker } from '../support/credentials.ts';
 import { storedResults, useTestHub } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -16,7 +17,7 @@ describe('an agent where onnxruntime-node is not installed', () => {
         site: 'test',
         line: 'line-lean',
         agent: 'lean',
-        broker: { url: hub.mqttUrl },
+        broker: await agentBroker(hub, { site: 'test', line: 'line-lean', agent: 'lean' }),
         stateDir: join(dir, 'lean'),
         inference: { runtime: 'auto' },
         publish: { batchSize: 10, batchMs: 20 },

@@ -7,6 +7,7 @@ import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { startHub } from '@sightline/hub';
 import type { LinesResponse, RecipesResponse, ResultsResponse } from '@sightline/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { agentBroker, apiJson } from '../support/credentials.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -33,13 +34,13 @@ describe('parts through the hub', () => {
     });
     cleanups.push(() => hub.close());
     const agents = await Promise.all(
-      LINES.map((l) =>
+      LINES.map(async (l) =>
         startAgent({
           config: parseAgentConfig({
             site: 'test',
             line: l.line,
             agent: `${l.line}-agent`,
-            broker: { url: hub.mqttUrl },
+            broker: await agentBroker(hub, { site: 'test', line: l.line, agent: `${l.line}-agent` }),
             stateDir: join(dir, l.line),
             publish: { batchSize: 25, batchMs: 20 },
             inference: { runtime: 'onnxruntime-node' },
@@ -78,7 +79,7 @@ describe('parts through the hub', () => {
       expect(s.published).toBe(PARTS);
     }
     const lines = await waitFor('every part to be stored', 20_000, async () => {
-      const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=24h`)).json()) as LinesResponse;
+      const body = await apiJson<LinesResponse>(hub, '/api/lines?window=24h');
       return LINES.every((l) => body.lines.find((r) => r.line === l.line)?.inspected === PARTS)
         ? body.lines
         : undefined;
@@ -90,7 +91,7 @@ describe('parts through the hub', () => {
       expect(row?.defects).toBeGreaterThan(0);
     }
     // Split by product: conv-b ran plate-a and plate-b in runs of 10, so 30 parts each.
-    const recipes = (await (await fetch(`${hub.httpUrl}/api/recipes?window=24h`)).json()) as RecipesResponse;
+    const recipes = await apiJson<RecipesResponse>(hub, '/api/recipes?window=24h');
     const byRecipe = (line: string) => recipes.lines.find((r) => r.line === line)?.recipes;
     expect(byRecipe('conv-a')?.map((r) => [r.recipe, r.inspected])).toEqual([['default', PARTS]]);
     const b = byRecipe('conv-b');
@@ -100,9 +101,7 @@ describe('parts through the hub', () => {
     ]);
     for (const r of b ?? []) expect(r.defect_rate).toBe(r.true_defect_rate);
     // Traceability: a part's result found by the id read from its code.
-    const found = (await (
-      await fetch(`${hub.httpUrl}/api/results?part=P32-000017`)
-    ).json()) as ResultsResponse;
+    const found = await apiJson<ResultsResponse>(hub, '/api/results?part=P32-000017');
     expect(found.results.map((r) => [r.line, r.part, r.recipe])).toEqual([
       ['conv-b', 'P32-000017', 'plate-b'],
     ]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub } from '@sightline/hub';
 import { afterEach, describe, expect, it } from 'vitest';
+import { apiJson } from '../support/credentials.ts';
 import { finishFleet, type LineSpec, startFleet } from '../support/fleet.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { waitFor } from '../support/wait.ts';
@@ -41,6 +42,7 @@ async function runPipeline(broker: { mode: 'embedded' } | { mode: 'external'; ur
   });
   cleanups.push(() => hub.close());
   const agents = await startFleet({
+    hub,
     brokerUrl: hub.mqttUrl,
     stateDir: join(dir, 'agents'),
     lines: LINES,
@@ -49,7 +51,7 @@ async function runPipeline(broker: { mode: 'embedded' } | { mode: 'external'; ur
   const summaries = await finishFleet(agents);
 
   const lines = await waitFor('every published result to be stored', 20_000, async () => {
-    const body = (await (await fetch(`${hub.httpUrl}/api/lines?window=24h`)).json()) as { lines: LineRow[] };
+    const body = await apiJson<{ lines: LineRow[] }>(hub, '/api/lines?window=24h');
     const done = LINES.every((l) => body.lines.find((r) => r.line === l.line)?.inspected === FRAMES);
     return done ? body.lines : undefined;
   });

@@ -1,7 +1,7 @@
 import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { type AgentEvent, topics } from '@sightline/protocol';
-import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
+import { agentBroker, hubClient } from '../support/credentials.ts';
 import { storedResults, useTestHub } from '../support/hub.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
@@ -13,14 +13,14 @@ describe('a camera that dies mid-run', () => {
   it('is reported and reconnected while the second camera keeps publishing', async () => {
     const { hub, dir } = ctx;
     const events: AgentEvent[] = [];
-    const watcher = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4 });
+    const watcher = await hubClient(hub, 'watcher');
     watcher.on('message', (_t, payload) => events.push(JSON.parse(payload.toString()) as AgentEvent));
     await watcher.subscribeAsync(topics.events(ref), { qos: 1 });
 
     const agent = await startAgent({
       config: parseAgentConfig({
         ...ref,
-        broker: { url: hub.mqttUrl },
+        broker: await agentBroker(hub, ref),
         stateDir: `${dir}/agent`,
         publish: { batchSize: 10, batchMs: 50 },
         cameras: [

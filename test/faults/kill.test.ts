@@ -1,8 +1,8 @@
 import { readOutbox } from '@sightline/agent';
 import { encode, HubState, topics } from '@sightline/protocol';
-import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { spawnAgent } from '../support/agent-process.ts';
+import { agentBroker, hubClient } from '../support/credentials.ts';
 import { storedCount, storedResults, useTestHub } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -15,7 +15,7 @@ describe('kill -9 of the agent mid-stream', () => {
       site: 'test',
       line: 'line-k',
       agent: 'killed',
-      broker: { url: hub.mqttUrl },
+      broker: await agentBroker(hub, { site: 'test', line: 'line-k', agent: 'killed' }),
       stateDir: `${dir}/agent`,
       publish: { batchSize: 20, batchMs: 20 },
       cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 9, fps: 0 } }],
@@ -23,7 +23,8 @@ describe('kill -9 of the agent mid-stream', () => {
     const first = await spawnAgent(dir, config);
     await waitFor('100 stored results', 60_000, async () => (await storedCount(hub)) >= 100);
     // The hub announces it is away (as its will would): the agent keeps inspecting into its outbox.
-    const control = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4 });
+    // (With the hub's own login: nobody else may publish the hub's state.)
+    const control = await hubClient(hub, 'control');
     await control.publishAsync(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), {
       qos: 1,
       retain: true,

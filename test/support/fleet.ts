@@ -1,4 +1,6 @@
 import { type Agent, type AgentSummary, parseAgentConfig, startAgent } from '@sightline/agent';
+import type { Hub } from '@sightline/hub';
+import { agentBroker } from './credentials.ts';
 import { quietLog } from './quiet-log.ts';
 
 export interface LineSpec {
@@ -9,6 +11,8 @@ export interface LineSpec {
 
 /** Starts one agent per line on an unpaced synthetic camera that stops after `frames` parts. */
 export async function startFleet(opts: {
+  /** The hub that provisions the agents' credentials. */
+  hub: Hub;
   brokerUrl: string;
   stateDir: string;
   lines: readonly LineSpec[];
@@ -16,13 +20,16 @@ export async function startFleet(opts: {
   protocolVersion?: 'auto' | 4 | 5;
 }): Promise<Agent[]> {
   return Promise.all(
-    opts.lines.map(({ line, defectRate, seed }) =>
+    opts.lines.map(async ({ line, defectRate, seed }) =>
       startAgent({
         config: parseAgentConfig({
           site: 'test',
           line,
           agent: `${line}-agent`,
-          broker: { url: opts.brokerUrl, protocolVersion: opts.protocolVersion ?? 'auto' },
+          broker: {
+            ...(await agentBroker(opts.hub, { site: 'test', line, agent: `${line}-agent` }, opts.brokerUrl)),
+            protocolVersion: opts.protocolVersion ?? 'auto',
+          },
           stateDir: `${opts.stateDir}/${line}`,
           publish: { batchSize: 25, batchMs: 20 },
           cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed, defectRate, fps: 0 } }],

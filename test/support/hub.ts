@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Hub, startHub } from '@sightline/hub';
 import { afterAll, beforeAll } from 'vitest';
+import { apiJson } from './credentials.ts';
 import { type Mosquitto, startMosquitto } from './mosquitto.ts';
 
 export interface StoredRow {
@@ -36,8 +37,11 @@ export async function storedResults(hub: Hub, agent: string): Promise<StoredRow[
   const rows: StoredRow[] = [];
   let after: string | null = null;
   do {
-    const url = `${hub.httpUrl}/api/results?agent=${agent}&limit=1000${after ? `&after=${after}` : ''}`;
-    const page = (await (await fetch(url)).json()) as { results: StoredRow[]; next: string | null };
+    const path: string = `/api/results?agent=${agent}&limit=1000${after ? `&after=${after}` : ''}`;
+    const page: { results: StoredRow[]; next: string | null } = await apiJson<{
+      results: StoredRow[];
+      next: string | null;
+    }>(hub, path);
     rows.push(...page.results);
     after = page.next;
   } while (after);
@@ -45,7 +49,7 @@ export async function storedResults(hub: Hub, agent: string): Promise<StoredRow[
 }
 
 export async function storedCount(hub: Hub): Promise<number> {
-  const body = (await (await fetch(`${hub.httpUrl}/api/health`)).json()) as { store: { results: number } };
+  const body = await apiJson<{ store: { results: number } }>(hub, '/api/health');
   return body.store.results;
 }
 

@@ -43,6 +43,17 @@ describe('agent config', () => {
     }
   });
 
+  it('wants a token for an HTTP port open to the line network', () => {
+    const open = { ...minimal, http: { enabled: true, host: '0.0.0.0' } };
+    expect(() => parseAgentConfig(open)).toThrow(
+      /http\.token: required when http\.host is 0\.0\.0\.0 .*openssl rand/,
+    );
+    expect(
+      parseAgentConfig({ ...open, http: { ...open.http, token: 'x'.repeat(32) } }).http.token,
+    ).toHaveLength(32);
+    expect(parseAgentConfig({ ...minimal, http: { enabled: true } }).http.host).toBe('127.0.0.1');
+  });
+
   describe('from a YAML file', () => {
     let dir: string;
     afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -131,8 +131,20 @@ export const AgentConfig = z
           .string()
           .regex(/^(mqtts?|wss?|tcp):\/\//, 'expected an mqtt://, mqtts://, ws:// or wss:// URL')
           .default('mqtt://127.0.0.1:1883'),
-        username: z.string().optional(),
-        password: z.string().optional(),
+        username: z
+          .string()
+          .optional()
+          .describe('broker user: SITE/LINE/AGENT as `sightline-hub agents add` printed it'),
+        password: z
+          .string()
+          .optional()
+          .describe('the secret `sightline-hub agents add` printed (keep this file mode 0640)'),
+        ca: z
+          .string()
+          .optional()
+          .describe(
+            "CA certificate (PEM) the broker's certificate must chain to, for mqtts:// or wss:// (default: the system's CAs); certificates are always verified",
+          ),
         protocolVersion: z
           .union([z.literal('auto'), z.literal(4), z.literal(5)])
           .default('auto')
@@ -261,6 +273,13 @@ export const AgentConfig = z
           .describe('serve POST /trigger, POST /recipe and GET /status for the PLC or MES'),
         host: z.string().default('127.0.0.1').describe('listen address; 0.0.0.0 to accept the line network'),
         port: z.number().int().min(0).max(65535).default(8091),
+        token: z
+          .string()
+          .min(16)
+          .optional()
+          .describe(
+            'bearer token the PLC or MES must send (Authorization: Bearer <token>); required when host is not loopback. Make one with: openssl rand -base64 32',
+          ),
       })
       .default({ enabled: false, host: '127.0.0.1', port: 8091 }),
     plc: z
@@ -305,6 +324,13 @@ export const AgentConfig = z
     // Settings that parse alone but cannot work together: each names its key and the fix.
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: 'custom', path, message });
+    // A port on the line network that triggers parts and changes recipes must not be open to anyone there.
+    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(c.http.host);
+    if (c.http.enabled && !loopback && !c.http.token)
+      issue(
+        ['http', 'token'],
+        `required when http.host is ${c.http.host} (not loopback): anyone on the line network could trigger parts and change recipes; make one with \`openssl rand -base64 32\` and give it to the PLC or MES`,
+      );
     const cameraIds = new Set(c.cameras.map((cam) => cam.id));
     const recipeIds = new Set(c.recipes.map((r) => r.id));
     c.cameras.forEach((cam, i) => {

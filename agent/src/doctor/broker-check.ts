@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decode, HubState, topics } from '@sightline/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { AgentConfig } from '../config/index.ts';
+import { brokerTlsOptions } from '../session/tls.ts';
 import { type Check, errorMessage, fail, pass, TimeoutError } from './check.ts';
 
 type BrokerConfig = AgentConfig['broker'];
@@ -81,16 +82,22 @@ export function explainConnectError(
       fix: "grant this agent's user access on the broker, or check the credentials",
     };
   }
+  if (code === 2 || code === 0x85) {
+    return {
+      detail: `the broker refuses this client id${username ? ` for user "${username}"` : ''}`,
+      fix: 'site, line and agent in this file must be the ones the credentials were made for (`sightline-hub agents list` on the hub)',
+    };
+  }
   if (code === 1 || code === 0x84) {
     return {
       detail: 'the broker does not speak the configured MQTT protocol version',
       fix: 'set broker.protocolVersion: auto (or 4 for MQTT 3.1.1 brokers)',
     };
   }
-  if (typeof code === 'string' && /CERT|TLS|SSL/.test(code)) {
+  if (typeof code === 'string' && /CERT|TLS|SSL|SIGNATURE|ISSUER/.test(code)) {
     return {
       detail: `TLS: ${code}: ${errorMessage(err)}`,
-      fix: "check the hub's certificate and the device's clock",
+      fix: "set broker.ca to the CA certificate that signed the broker's certificate, use the name the certificate was made for in broker.url, and check the device's clock",
     };
   }
   return { detail: errorMessage(err), fix: 'check broker.url and that the hub is running' };
@@ -121,14 +128,23 @@ async function readHubState(client: MqttClient, waitMs: number): Promise<HubStat
 /** Connects with the agent's URL and credentials, then looks for the hub's retained state. */
 export async function probeBroker(
   broker: BrokerConfig,
-  opts: { agent: string; timeoutMs: number; hubWaitMs: number },
+  opts: { agent: { site: string; line: string; agent: string }; timeoutMs: number; hubWaitMs: number },
 ): Promise<BrokerProbe> {
+  const { site, line, agent } = opts.agent;
+  let tls: IClientOptions;
+  try {
+    tls = brokerTlsOptions(broker);
+  } catch (err) {
+    return { checks: [fail('broker', errorMessage(err), 'set broker.ca to a readable PEM file')] };
+  }
   const options: IClientOptions = {
-    // Never the agent's own client id: that would disconnect a running agent.
-    clientId: `sl-doctor-${opts.agent}-${randomBytes(3).toString('hex')}`,
+    // Never the agent's own client id: that would disconnect a running agent. The hub's broker accepts this one
+    // beside it for the same credentials (sl-doctor-{site}-{line}-{agent}-{6 hex}).
+    clientId: `sl-doctor-${site}-${line}-${agent}-${randomBytes(3).toString('hex')}`,
     clean: true,
     ...(broker.username === undefined ? {} : { username: broker.username }),
     ...(broker.password === undefined ? {} : { password: broker.password }),
+    ...tls,
   };
   const versions: (4 | 5)[] = broker.protocolVersion === 'auto' ? [5, 4] : [broker.protocolVersion];
   const start = performance.now();

@@ -66,7 +66,7 @@ export async function runDoctor(config: AgentConfig, deps: DoctorDeps): Promise<
   }
 
   const broker = await probeBroker(config.broker, {
-    agent: config.agent,
+    agent: { site: config.site, line: config.line, agent: config.agent },
     timeoutMs: deps.brokerTimeoutMs ?? 5000,
     hubWaitMs: deps.hubWaitMs ?? 1000,
   });

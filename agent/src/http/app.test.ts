@@ -62,3 +62,21 @@ describe('agent HTTP API', () => {
     expect(await (await app.request('/status')).json()).toEqual({ recipe: 'plate-b' });
   });
 });
+
+describe('agent HTTP API with http.token', () => {
+  it('refuses requests without the bearer token, and bodies over 16 KiB', async () => {
+    const app = createAgentApp({
+      recipes: book(),
+      trigger: () => true,
+      status: () => ({ ok: 1 }),
+      token: 'a-long-line-network-token',
+    });
+    expect((await app.request('/status')).status).toBe(401);
+    const wrong = { authorization: 'Bearer a-long-line-network-tokeX' };
+    expect((await app.request('/trigger', { method: 'POST', headers: wrong, body: '{}' })).status).toBe(401);
+    const right = { authorization: 'Bearer a-long-line-network-token' };
+    expect((await app.request('/trigger', { method: 'POST', headers: right, body: '{}' })).status).toBe(202);
+    const big = await app.request('/trigger', { method: 'POST', headers: right, body: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+  });
+});

@@ -1,5 +1,7 @@
 import { Commands } from '@sightline/protocol';
 import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
 import type { RecipeBook } from '../recipes/recipe-book.ts';
 
 /**
@@ -11,8 +13,13 @@ export function createAgentApp(deps: {
   recipes: RecipeBook;
   trigger: (camera?: string, part?: string) => boolean;
   status: () => unknown;
+  /** http.token: every request must carry it as a bearer token (compared in constant time by hono's bearerAuth). */
+  token?: string;
 }) {
   const app = new Hono();
+  if (deps.token) app.use('*', bearerAuth({ token: deps.token }));
+  // Commands are a few hundred bytes; nothing bigger is read.
+  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: 'body over 16 KiB' }, 413) }));
   const body = async (c: { req: { json(): Promise<unknown> } }) => c.req.json().catch(() => ({}));
   app.post('/trigger', async (c) => {
     const parsed = Commands.trigger.safeParse(await body(c));

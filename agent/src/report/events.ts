@@ -99,6 +99,22 @@ export function modeChangedEvent(to: Mode, from: Mode): RaisedEvent {
   };
 }
 
+/** A defect threshold changed by a command from the hub, with who asked (the hub names the person). */
+export function thresholdChangedEvent(c: {
+  recipe: string;
+  from: number;
+  to: number;
+  by?: string;
+}): RaisedEvent {
+  const who = c.by ?? 'the hub';
+  return {
+    kind: 'config_changed',
+    severity: 'info',
+    message: `defect threshold of recipe ${c.recipe} changed from ${c.from} to ${c.to} by ${who}`,
+    detail: { setting: 'thresholds.defect', recipe: c.recipe, from: c.from, to: c.to, by: who },
+  };
+}
+
 /**
  * Events that can come once per part (missed, late) are gathered per key and raised at most once per
  * `intervalMs`, with their count, so a bad minute is one alarm, not thousands.

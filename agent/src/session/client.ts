@@ -2,6 +2,7 @@ import type { AgentRef } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config/index.ts';
+import { brokerTlsOptions } from './tls.ts';
 
 /**
  * The agent's MQTT client for the configured broker, not yet connected (`manualConnect`): the session
@@ -18,6 +19,7 @@ export function createBrokerClient(broker: AgentConfig['broker'], ref: AgentRef,
     connectTimeout: 10_000,
     ...(broker.username === undefined ? {} : { username: broker.username }),
     ...(broker.password === undefined ? {} : { password: broker.password }),
+    ...brokerTlsOptions(broker),
   });
   client.on('error', (err) => {
     // [MQTT-3.2.2-5] CONNACK return code 1 / v5 reason 0x84: the broker does not speak this protocol level.

@@ -11,6 +11,7 @@ export const healthDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/health',
     summary: 'Hub health: broker link, store counters, ingest backlog and commit lag',
+    role: 'public',
     description:
       '`degraded` (with reasons) while the broker is unreachable, the store cannot write, or the oldest write waits longer than 5 s.',
     response: HealthResponse,

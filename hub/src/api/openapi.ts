@@ -77,6 +77,7 @@ export const openApiDoc: RouteDoc = {
   method: 'get',
   path: '/api/openapi.json',
   summary: 'This description',
+  role: 'public',
   response: { contentType: 'application/json', description: 'OpenAPI 3.1 document' },
 };
 

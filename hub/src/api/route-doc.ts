@@ -17,8 +17,8 @@ export interface RouteDoc {
   path: string;
   summary: string;
   description?: string;
-  /** The role the route needs (shown as `x-sightline-role`); viewer when absent. */
-  role?: Role;
+  /** The role the route needs (shown as `x-sightline-role`); viewer when absent; public: no token needed. */
+  role?: Role | 'public';
   /** Path parameters, by the names in `path`. */
   params?: z.ZodObject;
   query?: z.ZodObject;

@@ -6,7 +6,7 @@ import { StoreUnavailableError } from '../errors.ts';
 import { createIngest } from '../ingest/index.ts';
 import { makeResult } from '../store/fixtures.ts';
 import { createDuckDbStore } from '../store/index.ts';
-import { createConnectPolicy } from './auth.ts';
+import { createBrokerPolicy } from './auth.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './index.ts';
 
 let broker: EmbeddedBroker | undefined;
@@ -106,7 +106,7 @@ describe('embedded broker in front of ingest', () => {
   });
 
   it("refuses a client that claims the hub's client id", async () => {
-    const policy = createConnectPolicy({ reservedClientIds: ['sightline-hub'] });
+    const policy = createBrokerPolicy({ reservedClientIds: ['sightline-hub'], allowAnonymous: true, log });
     broker = await createEmbeddedBroker({ port: 0, policy });
     for (const clientId of ['sightline-hub', 'sightline-hub-3']) {
       const attempt = mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, clientId });

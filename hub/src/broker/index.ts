@@ -1,17 +1,26 @@
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { Aedes } from 'aedes';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AedesOptions } from 'aedes';
 import { HubError } from '../errors.ts';
-import type { ConnectPolicy } from './auth.ts';
+import type { BrokerPolicy } from './auth.ts';
 import { createUplinkHook, type UplinkHandler } from './uplink-hook.ts';
+
+/** PEM certificate chain and key: the broker then speaks MQTT over TLS (`mqtts://`) only. */
+export interface TlsFiles {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
 
 export interface EmbeddedBrokerOptions {
   /** Interface to listen on; loopback by default so nothing is exposed by accident. */
   host?: string;
   /** TCP port; 0 picks a free one (the real port is reported). */
   port: number;
-  /** Who may connect (see auth.ts); anyone when absent. */
-  policy?: ConnectPolicy;
+  /** Who may connect and what each client may publish and subscribe (auth.ts); anyone, anything when absent. */
+  policy?: BrokerPolicy;
+  /** Serve MQTT over TLS with this certificate and key. */
+  tls?: TlsFiles;
   /**
    * Takes every message published under `sl/v1/`: the broker acknowledges a QoS 1 message (PUBACK) only once
    * this resolves, and refuses it (drops the connection, no PUBACK) when it rejects. Absent: a plain broker.
@@ -22,7 +31,7 @@ export interface EmbeddedBrokerOptions {
 }
 
 export interface EmbeddedBroker {
-  /** `mqtt://host:port` with the real port. */
+  /** `mqtt://host:port` (`mqtts://` with TLS) with the real port. */
   url: string;
   port: number;
   /**
@@ -42,19 +51,31 @@ export async function createEmbeddedBroker({
   host = '127.0.0.1',
   port,
   policy,
+  tls,
   onUplink,
   socketBufferBytes = 1024 * 1024,
 }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker({
-    ...(policy ? { preConnect: policy.preConnect, authenticate: policy.authenticate } : {}),
-    ...(onUplink ? { authorizePublish: createUplinkHook(onUplink) } : {}),
+    ...(policy
+      ? {
+          preConnect: policy.preConnect,
+          authenticate: policy.authenticate,
+          authorizeSubscribe: policy.authorizeSubscribe,
+        }
+      : {}),
+    ...authorizePublish(policy, onUplink),
   });
   const sockets = new Set<Socket>();
-  const server = createServer({ highWaterMark: socketBufferBytes }, (socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     broker.handle(socket);
-  });
+  };
+  const server: Server = tls
+    ? createTlsServer({ cert: tls.cert, key: tls.key, highWaterMark: socketBufferBytes }, onSocket)
+    : createServer({ highWaterMark: socketBufferBytes }, onSocket);
+  // A client that drops the TLS handshake (or speaks plain MQTT to it) is its own problem, not the broker's.
+  server.on('tlsClientError', () => undefined);
   try {
     server.listen(port, host);
     await once(server, 'listening');
@@ -71,7 +92,7 @@ export async function createEmbeddedBroker({
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `mqtt://${urlHost}:${real}`,
+    url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${real}`,
     port: real,
     protocolVersion: 4,
     publish(topic, payload, { qos, retain }) {
@@ -101,6 +122,28 @@ export async function createEmbeddedBroker({
         await serverClosed;
       })();
       return closing;
+    },
+  };
+}
+
+/** The policy checks and paces a PUBLISH first; then the uplink hook holds its PUBACK until ingest committed it. */
+function authorizePublish(
+  policy: BrokerPolicy | undefined,
+  onUplink: UplinkHandler | undefined,
+): Partial<AedesOptions> {
+  const uplink = onUplink ? createUplinkHook(onUplink) : undefined;
+  if (!policy) return uplink ? { authorizePublish: uplink } : {};
+  return {
+    authorizePublish(client, packet, callback) {
+      // No client: a will aedes publishes on behalf of a broker instance that is gone, not a connection's message.
+      if (!client) return uplink ? uplink(client, packet, callback) : callback(null);
+      const bytes =
+        typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
+      policy.admitPublish(client, packet.topic, bytes, (error) => {
+        if (error) return callback(error);
+        if (uplink) uplink(client, packet, callback);
+        else callback(null);
+      });
     },
   };
 }

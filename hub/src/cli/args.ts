@@ -5,6 +5,9 @@ import { ConfigError } from '../errors.ts';
 export const USAGE = `Usage: sightline-hub run [options]
        sightline-hub models upload|list …      (model registry of a running hub; see --help of each)
        sightline-hub rollout start|status|promote|cancel|rollback …
+       sightline-hub agents add|list|revoke …   (agents' broker credentials; see sightline-hub agents --help)
+       sightline-hub tokens add|link|list|revoke …   (API tokens for people and programs)
+       sightline-hub broker mosquitto|password …   (an external broker's password and ACL files)
 
 Starts the Sightline hub: MQTT ingest (embedded broker unless --broker-url), DuckDB store,
 HTTP API and dashboard.
@@ -37,7 +40,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (values.help || positionals.length === 0) return { command: 'help', flags: {} };
   if (positionals[0] !== 'run' || positionals.length > 1) {
     throw new ConfigError(
-      `unknown command "${positionals.join(' ')}"; the commands are run, models and rollout\n\n${USAGE}`,
+      `unknown command "${positionals.join(' ')}"; the commands are run, models, rollout, agents, tokens and broker\n\n${USAGE}`,
     );
   }
   const flags: HubConfigInput = {};

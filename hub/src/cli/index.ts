@@ -3,13 +3,20 @@ import { loadHubConfig } from '../config/index.ts';
 import { HubError } from '../errors.ts';
 import { startHub } from '../hub.ts';
 import { parseCli, USAGE } from './args.ts';
+import { isManageCommand, manageCommand } from './manage.ts';
 import { rolloutCommand } from './rollout.ts';
 
 /** Runs the CLI; resolves once the hub has started (it then runs until SIGINT/SIGTERM). */
 export async function main(argv: readonly string[]): Promise<number | undefined> {
-  if (argv[0] === 'rollout' || argv[0] === 'models') {
+  const rollout = argv[0] === 'rollout' || argv[0] === 'models';
+  if (rollout || isManageCommand(argv)) {
     try {
-      return await rolloutCommand(argv, { out: (t) => process.stdout.write(t), env: process.env });
+      return rollout
+        ? await rolloutCommand(argv, { out: (t) => process.stdout.write(t), env: process.env })
+        : await manageCommand(argv, {
+            out: (t) => process.stdout.write(t),
+            err: (t) => process.stderr.write(t),
+          });
     } catch (err) {
       const code = err instanceof HubError ? err.code : 'SL_FAILED';
       process.stderr.write(`sightline-hub: ${code}: ${(err as Error).message}\n`);

@@ -29,8 +29,23 @@ describe('parseHubConfig', () => {
         protocolVersion: 5,
         clientId: 'sightline-hub',
         connections: 8,
+        allowAnonymous: false,
+        limits: {
+          messagesPerSecond: 100,
+          bytesPerSecond: 4 * 1024 * 1024,
+          burstSeconds: 2,
+          cutOffSeconds: 30,
+        },
       },
-      http: { host: '127.0.0.1', port: 8080 },
+      http: {
+        host: '127.0.0.1',
+        port: 8080,
+        cors: { origins: [] },
+        maxBodyBytes: 1024 * 1024,
+        rateLimit: { requestsPerSecond: 20, burst: 200 },
+        anonymous: 'refuse',
+      },
+      auth: {},
       store: {
         path: './data/sightline.duckdb',
         retentionDays: 90,
@@ -94,8 +109,20 @@ describe('parseHubConfig', () => {
       'broker.protocolVersion',
       'broker.clientId',
       'broker.connections',
+      'broker.allowAnonymous',
+      'broker.tls',
+      'broker.ca',
+      'broker.password',
+      'broker.limits',
       'http.host',
       'http.port',
+      'http.tls',
+      'http.publicUrl',
+      'http.cors',
+      'http.maxBodyBytes',
+      'http.rateLimit',
+      'http.anonymous',
+      'auth.file',
       'store.path',
       'store.retentionDays',
       'store.readers',
@@ -141,7 +168,7 @@ describe('loadHubConfig', () => {
       env: { SL_HUB_HTTP_PORT: '9001', SL_HUB_DB: '/tmp/from-env.duckdb', UNRELATED: 'x' },
       flags: { store: { path: '/tmp/from-flag.duckdb' } },
     });
-    expect(c.http).toEqual({ host: '0.0.0.0', port: 9001 });
+    expect(c.http).toMatchObject({ host: '0.0.0.0', port: 9001 });
     expect(c.store.path).toBe('/tmp/from-flag.duckdb');
     expect(c.broker).toMatchObject({ mode: 'embedded', port: 1999 });
   });

@@ -13,6 +13,8 @@ export const ENV_KEYS = {
   SL_HUB_BROKER_URL: ['broker', 'url'],
   SL_HUB_DB: ['store', 'path'],
   SL_HUB_SAMPLES_DIR: ['samples', 'dir'],
+  SL_HUB_AUTH_FILE: ['auth', 'file'],
+  SL_HUB_BROKER_PASSWORD: ['broker', 'password'],
   SL_HUB_DASHBOARD_DIR: ['dashboard', 'dir'],
   SL_HUB_LOG_LEVEL: ['log', 'level'],
 } as const;

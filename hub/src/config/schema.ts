@@ -24,6 +24,21 @@ const host = (what: string) =>
     .describe(what)
     .meta({ examples: ['127.0.0.1', '0.0.0.0'] });
 
+const pemFile = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .describe(what)
+    .meta({ examples: ['/etc/sightline/tls/hub.crt'] });
+
+/** A certificate chain and its private key, both PEM files. */
+const TlsConfig = z
+  .strictObject({
+    cert: pemFile('PEM certificate (chain) the server presents'),
+    key: pemFile('PEM private key of that certificate (keep it readable by the hub only)'),
+  })
+  .optional();
+
 /** The built dashboard next to this package in the workspace: <repo>/dashboard/dist. */
 export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
@@ -67,6 +82,53 @@ export const BrokerConfig = z
         "MQTT connections to an external broker, sharing the uplink through a shared subscription ($share/…); MQTT.js handles one message at a time per connection, and every connection's in-flight message joins one group commit",
       )
       .meta({ examples: [8] }),
+    allowAnonymous: z
+      .boolean()
+      .default(false)
+      .describe(
+        'embedded broker: let clients without credentials connect (they may publish uplink for any agent, never downlink). For a lab only: logged as a warning at start and on every such connection',
+      )
+      .meta({ examples: [false] }),
+    tls: TlsConfig.describe(
+      'embedded broker: serve MQTT over TLS (mqtts://) with this certificate and key; agents verify it against their broker.ca',
+    ),
+    ca: pemFile(
+      'external broker: CA certificate(s) to verify an mqtts:// or wss:// broker with (default: the system CAs)',
+    ).optional(),
+    password: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "external broker: the hub's password (its username is broker.clientId, and clientId-N for its other connections); default: the one in the credentials file, which `sightline-hub broker mosquitto` exports",
+      ),
+    limits: z
+      .strictObject({
+        messagesPerSecond: z
+          .preprocess(digits, z.number().min(0))
+          .default(100)
+          .describe('messages per second one connection may publish on average; 0: no limit')
+          .meta({ examples: [100] }),
+        bytesPerSecond: z
+          .preprocess(digits, z.number().min(0))
+          .default(4 * 1024 * 1024)
+          .describe('payload bytes per second one connection may publish on average; 0: no limit')
+          .meta({ examples: [4194304] }),
+        burstSeconds: z
+          .preprocess(digits, z.number().min(0))
+          .default(2)
+          .describe('seconds of traffic at the full rate a connection may send at once before it is slowed')
+          .meta({ examples: [2] }),
+        cutOffSeconds: z
+          .preprocess(digits, z.number().positive())
+          .default(30)
+          .describe('a connection whose messages would wait longer than this is cut off')
+          .meta({ examples: [30] }),
+      })
+      .prefault({})
+      .describe(
+        'embedded broker: per-connection publish rate; a connection above it is slowed (its socket is read later), one far above it is cut off. An agent usually sends 5-20 messages a second',
+      ),
   })
   .transform((b, ctx) => {
     const mode = b.mode ?? (b.url ? 'external' : 'embedded');
@@ -145,8 +207,74 @@ export const HubConfig = z.strictObject({
     .strictObject({
       host: host('interface the HTTP API and dashboard listen on'),
       port: port(8080, 'TCP port of the HTTP API and dashboard'),
+      tls: TlsConfig.describe('serve HTTPS with this certificate and key'),
+      publicUrl: z
+        .string()
+        .regex(/^https?:\/\/./, 'expected an http:// or https:// URL')
+        .optional()
+        .describe(
+          'the URL people open the dashboard at, for sign-in links (`sightline-hub tokens link`); default: from http.host and http.port',
+        )
+        .meta({ examples: ['https://hub.plant.local:8443'] }),
+      cors: z
+        .strictObject({
+          origins: z
+            .array(
+              z
+                .string()
+                .regex(/^https?:\/\/[^/]+$/, 'expected an origin like https://mes.plant.local (no path)'),
+            )
+            .default([])
+            .describe(
+              'other web origins allowed to call the API from a browser; the dashboard itself needs none. Never a wildcard',
+            ),
+        })
+        .prefault({})
+        .describe('cross-origin browser access (CORS): only the origins listed'),
+      maxBodyBytes: z
+        .preprocess(digits, z.int().min(1024))
+        .default(1024 * 1024)
+        .describe('larger request bodies are refused with 413 (model uploads have their own limit)')
+        .meta({ examples: [1048576] }),
+      rateLimit: z
+        .strictObject({
+          requestsPerSecond: z
+            .preprocess(digits, z.number().min(0))
+            .default(20)
+            .describe(
+              'requests per second one token (or one address without a token) may make on average; 0: no limit',
+            ),
+          burst: z
+            .preprocess(digits, z.int().min(1))
+            .default(200)
+            .describe(
+              'requests one token may make at once before the limit applies (answered 429 with Retry-After)',
+            ),
+        })
+        .prefault({})
+        .describe('per-token request rate (per address for requests without a token)'),
+      anonymous: z
+        .enum(['refuse', 'viewer'])
+        .default('refuse')
+        .describe(
+          'requests without a token: refuse (401), or let them read as a viewer (a wall display on a closed network; logged as a warning at start)',
+        )
+        .meta({ examples: ['refuse'] }),
     })
     .prefault({}),
+  auth: z
+    .strictObject({
+      file: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'credentials file (agents\' broker secrets and API tokens, hashed; mode 0600): default auth.json beside store.path, or kept in memory when the store is ":memory:"',
+        )
+        .meta({ examples: ['/var/lib/sightline/auth.json'] }),
+    })
+    .prefault({})
+    .describe('who may connect: agents (`sightline-hub agents`) and people (`sightline-hub tokens`)'),
   store: z
     .strictObject({
       path: z

@@ -12,6 +12,10 @@ export interface IngestClientOptions {
   /** Fixed ids (`id`, `id-1`, …): with clean: false the broker queues QoS 1 messages for them while the hub is down. */
   clientId: string;
   protocolVersion: 4 | 5;
+  /** The hub's broker password; each connection's username is its client id (Mosquitto's use_username_as_clientid binds them). */
+  password?: string;
+  /** CA certificate(s) to verify an mqtts:// broker with. */
+  ca?: Buffer;
   reconnectPeriodMs?: number;
   now?: () => number;
 }
@@ -22,9 +26,12 @@ export interface IngestClientOptions {
  */
 export function connectIngestClients(o: IngestClientOptions): MqttClient[] {
   const now = o.now ?? Date.now;
-  return Array.from({ length: o.count }, (_, i) =>
-    mqtt.connect(o.url, {
-      clientId: i === 0 ? o.clientId : `${o.clientId}-${i}`,
+  return Array.from({ length: o.count }, (_, i) => {
+    const clientId = i === 0 ? o.clientId : `${o.clientId}-${i}`;
+    return mqtt.connect(o.url, {
+      clientId,
+      ...(o.password ? { username: clientId, password: o.password } : {}),
+      ...(o.ca ? { ca: o.ca, rejectUnauthorized: true } : {}),
       clean: false,
       protocolVersion: o.protocolVersion,
       reconnectPeriod: o.reconnectPeriodMs ?? 1000,
@@ -42,6 +49,6 @@ export function connectIngestClients(o: IngestClientOptions): MqttClient[] {
           }
         : {}),
       ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_S } } : {}),
-    }),
-  );
+    });
+  });
 }

@@ -6,7 +6,7 @@ import { prometheusRoutes } from './index.ts';
 
 function counters(store: ResultStore, messages: number): HubCounters {
   return {
-    broker: { connected: true, mode: 'external', clients: null },
+    broker: { connected: true, mode: 'external', clients: null, policy: null },
     ingest: {
       messages,
       byChannel: { results: messages - 2, birth: 2 },

@@ -1,0 +1,56 @@
+import type { Hub } from '@sightline/hub';
+import type { AgentRef } from '@sightline/protocol';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/**
+ * Credentials for tests, made the way `sightline-hub agents add` and `tokens add` make them: every test runs
+ * against a hub with authentication on.
+ */
+
+/** An agent's `broker` config section for this hub: its URL and fresh credentials. */
+export async function agentBroker(hub: Hub, ref: AgentRef, url = hub.mqttUrl) {
+  const creds = await hub.credentials.addAgent(ref, { rotate: true });
+  return { url, username: creds.username, password: creds.password };
+}
+
+const tokens = new WeakMap<Hub, Promise<string>>();
+
+/** An admin bearer token for this hub, made once. */
+export function apiToken(hub: Hub): Promise<string> {
+  let token = tokens.get(hub);
+  if (!token) {
+    token = hub.credentials.addToken({ role: 'admin', name: 'test' }).then((t) => t.secret);
+    tokens.set(hub, token);
+  }
+  return token;
+}
+
+/** fetch() against the hub's API with the test's admin token. */
+export async function apiFetch(hub: Hub, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = {
+    ...(init.headers as Record<string, string>),
+    authorization: `Bearer ${await apiToken(hub)}`,
+  };
+  return fetch(`${hub.httpUrl}${path}`, { ...init, headers });
+}
+
+/** The API's JSON answer at `path`, or an error naming the status. */
+export async function apiJson<T>(hub: Hub, path: string): Promise<T> {
+  const res = await apiFetch(hub, path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * An MQTT client with the hub's own login (username = the hub's client id, the hub's broker password): it may read
+ * and write anything under sl/v1/ on the embedded broker, as a tool beside the hub would.
+ */
+export async function hubClient(hub: Hub, name: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(hub.mqttUrl, {
+    protocolVersion: 4,
+    username: hub.config.broker.clientId,
+    password: await hub.credentials.hubBrokerPassword(),
+    clientId: `${hub.config.broker.clientId}-${name}`,
+    ...opts,
+  });
+}
