@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CapturedFrame, FrameSource, LineSignals } from '../frame-source.ts';
+import { type CapturedFrame, type FrameSource, type LineSignals, monotonicMs } from '../frame-source.ts';
 import { type BeltOptions, createBelt, PART_SIZE } from './belt.ts';
 import { type CodeFormat, createScene } from './scene.ts';
 
@@ -128,6 +128,7 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
       return {
         id,
         ts: ts(t),
+        at: monotonicMs(),
         frame: image,
         captureMs: performance.now() - begin,
         signals,
