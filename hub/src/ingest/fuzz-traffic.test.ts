@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRng } from '@sightline/models';
 import { type AgentRef, ResultsAck, topics } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
@@ -15,18 +16,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const good: AgentRef = { site: 'plant-f', line: 'line-1', agent: 'good-cam' };
 const broken: AgentRef = { site: 'plant-f', line: 'line-2', agent: 'broken-cam' };
-
-/** Mulberry32: the same seed makes the same payloads, so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One hostile results payload: random bytes, invalid UTF-8, deep nesting, wrong types or absurd numbers. */
 function hostile(next: () => number, i: number): Buffer {
@@ -94,7 +83,7 @@ describe('ingest under hostile traffic', () => {
       const before = (await hub.store.counters()).deadLetters;
       const hostileCount = 1000;
       const goodCount = 200;
-      const next = random(8);
+      const next = createRng(8); // the same seed makes the same payloads, so a failure can be replayed
       const hostileSent = (async () => {
         for (let i = 0; i < hostileCount; i++)
           await brokenClient.publishAsync(topics.results(broken), hostile(next, i), { qos: 1 });
