@@ -93,11 +93,16 @@ export class SlApp extends LitElement {
     }
   }
 
-  /** Until the hub has said who this is, or when it asks for a token, no page asks it for anything. */
+  /**
+   * The page by URL, once the hub has said who this is; with a kept token it loads meanwhile (a refused one shows
+   * the form), and controls wait for the role. Without a token, nothing asks the hub until the sign-in settles.
+   */
   #main() {
     switch (this.auth.kind) {
       case 'checking':
-        return html`<section class="state" aria-busy="true"><h2>Signing in…</h2></section>`;
+        return this.link.auth.token()
+          ? this.#page()
+          : html`<section class="state" aria-busy="true"><h2>Signing in…</h2></section>`;
       case 'required':
         return html`<sl-sign-in .reason=${this.auth.reason}
           @sign-in=${(e: CustomEvent<string>) => void this.link.signIn.withToken(e.detail)}></sl-sign-in>`;
