@@ -6,9 +6,15 @@
  * flight), publishes one result stamped now, and answers with its capture time and the time the broker
  * acknowledged it (= stored: the embedded broker acknowledges after the commit); `resume` lets the line go on.
  */
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 
-const [url, linesArg, agentsArg] = process.argv.slice(2);
+const [url, linesArg, agentsArg, loginsPath] = process.argv.slice(2);
+/** Each simulated agent's broker login by `line/agent`, made by the bench as `sightline-hub agents add` makes them. */
+const logins = JSON.parse(readFileSync(loginsPath as string, 'utf8')) as Record<
+  string,
+  { username: string; password: string }
+>;
 const LINES = Number(linesArg);
 const AGENTS = Number(agentsArg);
 const SITE = 'bench';
@@ -44,8 +50,12 @@ function result(a: SimAgent, ts: number) {
 async function connect(line: string, agent: string, index: number): Promise<SimAgent> {
   const session = `bench-${process.pid}-${index}`;
   const ref = { line, agent };
+  const login = logins[`${line}/${agent}`];
+  if (!login) throw new Error(`no broker login for ${line}/${agent}`);
   const client = await mqtt.connectAsync(url as string, {
     clientId: `sl-${SITE}-${line}-${agent}`,
+    username: login.username,
+    password: login.password,
     reconnectPeriod: 1000,
     will: {
       topic: `${base(ref)}/state`,

@@ -52,9 +52,12 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await fleet?.close();
   }, 60_000);
 
-  it('shows every line live with the figures the hub computes', async () => {
-    await page.goto(`${fleet.hub.httpUrl}/?window=1h`);
+  it('signs in from a sign-in link and shows every line live with the figures the hub computes', async () => {
+    // As a QC lead would: the link from `sightline-hub tokens link` opens the dashboard signed in.
+    await page.goto(fleet.signInLink('qc-lead', '/?window=1h'));
     await tile('line-a').locator('.rate').waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.locator('sl-account .who').getAttribute('data-role')).toBe('qc-lead');
     for (const line of ['line-a', 'line-b']) {
       await waitFor(
         `${line} running`,
@@ -99,19 +102,17 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await steps.getByText('In pilot since').waitFor({ timeout: 15_000 });
     // The agent switches to pilot (cmd/set-mode) and its pilot results build up a baseline sample.
     await waitFor('60 pilot results on line-a', 60_000, async () => {
-      const body = (await (await fetch(`${fleet.hub.httpUrl}/api/lines?window=1h`)).json()) as {
-        lines: Array<{ line: string; pilot: { inspected: number } }>;
-      };
+      const body = await fleet.json<{ lines: Array<{ line: string; pilot: { inspected: number } }> }>(
+        '/api/lines?window=1h',
+      );
       return (body.lines.find((l) => l.line === 'line-a')?.pilot.inspected ?? 0) >= 60;
     });
     await steps.getByRole('button', { name: 'Freeze baseline' }).click();
     const baseN = steps.locator('[data-figure="base-n"]');
     await baseN.waitFor({ timeout: 15_000 });
-    const baseline = (
-      (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-a/baseline`)).json()) as {
-        baseline: { n: number; p_base: number };
-      }
-    ).baseline;
+    const { baseline } = await fleet.json<{ baseline: { n: number; p_base: number } }>(
+      `/api/lines/${SITE}/line-a/baseline`,
+    );
     expect(baseline.n).toBeGreaterThanOrEqual(40);
     expect(await baseN.textContent()).toBe(int(baseline.n));
 
@@ -132,13 +133,11 @@ describe('dashboard in Chromium, real hub and agents', () => {
 
     await steps.getByText('Go live: agents act on their verdicts').click();
     await steps.getByText('Live since').waitFor({ timeout: 15_000 });
-    const mode = (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-a/mode`)).json()) as {
-      go_live_ts: number;
-    };
+    const mode = await fleet.json<{ go_live_ts: number }>(`/api/lines/${SITE}/line-a/mode`);
     // Give the agent 3 s to switch back to live before picking results to audit.
     const liveSince = mode.go_live_ts + 3_000;
     // An audit of live decisions: 3 confirmed, 1 false reject, 1 missed defect → π = 3/4, ρ = 3/4.
-    await labelResults(fleet.hub.httpUrl, { site: SITE, line: 'line-a' }, liveSince, {
+    await labelResults(fleet.api, { site: SITE, line: 'line-a' }, liveSince, {
       confirmed_defect: 3,
       false_reject: 1,
       missed_defect: 1,
@@ -172,9 +171,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
 
   it('shows a new defect image within 2 s, and a label moves π', async (ctx) => {
     const samples = async () => {
-      const res = await fetch(
-        `${fleet.hub.httpUrl}/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`,
-      );
+      const res = await fleet.api(`/api/samples?site=${SITE}&line=line-b&verdict=defect&limit=1`);
       return res.ok
         ? ((await res.json()) as { samples: Array<{ sha256: string; seq: number }> }).samples
         : null;
@@ -203,10 +200,10 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await gallery.keyboard.press('f');
     const pi = gallery.locator('sl-gallery-view [data-figure="pi"]');
     await waitFor('π to read 50 %', 15_000, async () => (await pi.textContent())?.trim() === '50.0 %');
-    const audit = (await (await fetch(`${fleet.hub.httpUrl}/api/lines/${SITE}/line-b/audit`)).json()) as {
+    const audit = await fleet.json<{
       counts: { confirmed_defect: number; false_reject: number };
       pi: { value: number };
-    };
+    }>(`/api/lines/${SITE}/line-b/audit`);
     expect(audit.counts).toMatchObject({ confirmed_defect: 1, false_reject: 1 });
     expect(audit.pi.value).toBe(0.5);
     await gallery.screenshot({ path: join(SCREENSHOTS, 'gallery-labelled-1440x900.png'), fullPage: true });
@@ -265,7 +262,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await deep.locator('sl-agent-table tr[data-agent="line-b-cam"][data-status="offline"]').waitFor();
     await deep.locator('sl-agent-table tr[data-agent="line-a-cam"][data-status="online"]').waitFor();
 
-    for (const path of ['/alarms', `/roi?site=${SITE}&line=line-a`, '/gallery']) {
+    for (const path of ['/alarms', `/roi?site=${SITE}&line=line-a`, '/gallery', '/models']) {
       await deep.goto(`${fleet.hub.httpUrl}${path}`);
       await deep.locator('main h2').first().waitFor();
     }
@@ -317,6 +314,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
       ['gallery', '/gallery', 'main h2'],
       ['roi', `/roi?site=${SITE}&line=line-a`, 'sl-mode-steps'],
       ['alarms', '/alarms', 'sl-alarm-list'],
+      ['models', '/models', 'sl-version-mix'],
     ] as const;
     for (const [width, height] of [
       [1440, 900],

@@ -1,6 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Hub, startHub } from '@sightline/hub';
+import { agentClientId, type Hub, startHub } from '@sightline/hub';
 import {
   type AgentRef,
   AgentState,
@@ -12,13 +12,15 @@ import {
   type ModelDesired as ModelDesiredMessage,
   type ModelIdentity,
   ModelStatus,
+  type RegistryEntry,
   type Rollout,
+  type RolloutSpecInput,
   topics,
 } from '@sightline/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRollout, makeBundle, startRollout, upload, writeKeyPair } from '../support/bundles.ts';
+import { makeBundle, writeKeyPair } from '../support/bundles.ts';
 import { DASHBOARD_DIST, ensureDashboardBuilt, launchChromium, ROOT } from '../support/chromium.ts';
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
@@ -58,10 +60,17 @@ function compare(baseline: ModelIdentity, candidate: ModelIdentity): Compare {
  * Stand-in agents on MQTT: they answer each desired state the way a real agent reports it (shadow with a
  * comparison, then live), so the dashboard's models page is driven by the real hub and wire contract.
  */
-async function standInAgents(url: string, factory: ModelIdentity): Promise<MqttClient[]> {
+async function standInAgents(hub: Hub, factory: ModelIdentity): Promise<MqttClient[]> {
   return Promise.all(
     AGENTS.map(async (ref) => {
-      const client = await mqtt.connectAsync(url, { clientId: `standin-${ref.agent}`, protocolVersion: 4 });
+      // Each logs in as the agent it stands for, with credentials made as `sightline-hub agents add` makes them.
+      const login = await hub.credentials.addAgent(ref, { rotate: true });
+      const client = await mqtt.connectAsync(hub.mqttUrl, {
+        clientId: agentClientId(ref),
+        username: login.username,
+        password: login.password,
+        protocolVersion: 4,
+      });
       let active = factory;
       const say = (status: Omit<ModelStatus, 'ts' | 'active'>) =>
         client.publishAsync(
@@ -119,8 +128,46 @@ async function standInAgents(url: string, factory: ModelIdentity): Promise<MqttC
   );
 }
 
+/** The hub's API as one token sees it (authentication is on: every request names its token). */
+function apiAs(hub: Hub, token: string) {
+  const call = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${hub.httpUrl}${path}`, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const ok = async <T>(path: string, init?: RequestInit) => {
+    const { status, body } = await call<T & { error?: { message: string } }>(path, init);
+    if (status !== 200) throw new Error(`${path}: HTTP ${status} ${body.error?.message}`);
+    return body as T;
+  };
+  return {
+    call,
+    get: <T>(path: string) => ok<T>(path),
+    upload: (bytes: Uint8Array) =>
+      ok<RegistryEntry>('/api/models', {
+        method: 'POST',
+        body: new Uint8Array(bytes),
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    startRollout: (spec: RolloutSpecInput) =>
+      ok<Rollout>('/api/rollouts', {
+        method: 'POST',
+        body: JSON.stringify(spec),
+        headers: { 'content-type': 'application/json' },
+      }),
+    rollout: (id: string) => ok<Rollout>(`/api/rollouts/${id}`),
+  };
+}
+
 describe('models page in Chromium', () => {
   let hub: Hub;
+  let engineer: ReturnType<typeof apiAs>;
+  let engineerToken: string;
+  let viewerToken: string;
+  /** A second bundle, uploaded through the page. */
+  let nextBundle: string;
   let remove: () => Promise<void>;
   let clients: MqttClient[] = [];
   let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -141,29 +188,45 @@ describe('models page in Chromium', () => {
       dashboard: { dir: DASHBOARD_DIST },
       log: { level: 'silent' },
     });
+    engineerToken = (await hub.credentials.addToken({ role: 'engineer', name: 'erik' })).secret;
+    engineer = apiAs(hub, engineerToken);
+    viewerToken = (await hub.credentials.addToken({ role: 'viewer', name: 'vera' })).secret;
     const manifest = JSON.parse(await readFile(join(ROOT, 'models/default/manifest.json'), 'utf8'));
-    clients = await standInAgents(hub.mqttUrl, {
+    clients = await standInAgents(hub, {
       id: manifest.id,
       version: manifest.version,
       sha256: manifest.sha256,
     });
-    expect((await upload(hub, (await makeBundle(tmp.dir, key, { version: '2.1.0' })).bytes)).status).toBe(
-      'ready',
-    );
+    const bundle = await makeBundle(tmp.dir, key, { version: '2.1.0' });
+    nextBundle = join(tmp.dir, 'default-2.2.0.slb');
+    await writeFile(nextBundle, (await makeBundle(tmp.dir, key, { version: '2.2.0' })).bytes);
+    // The hub enforces roles whatever a page shows: a viewer may not upload or roll out.
+    const viewer = apiAs(hub, viewerToken);
+    expect(
+      (await viewer.call('/api/models', { method: 'POST', body: new Uint8Array(bundle.bytes) })).status,
+    ).toBe(403);
+    expect((await engineer.upload(bundle.bytes)).status).toBe('ready');
     await waitFor('three agents known', 20_000, async () => {
-      const f = (await (await fetch(`${hub.httpUrl}/api/fleet/models`)).json()) as { agents: unknown[] };
+      const f = await engineer.get<{ agents: unknown[] }>('/api/fleet/models');
       return f.agents.length === 3;
     });
-    const started = await startRollout(hub, {
+    const spec: RolloutSpecInput = {
       model: { id: 'default', version: '2.1.0' },
       stages: [
         { kind: 'shadow', share: 1, frames: 20 },
         { kind: 'wave', share: 1 },
       ],
       thresholds: { defect: 0.75 },
+    };
+    const refused = await viewer.call<{ error: { code: string } }>('/api/rollouts', {
+      method: 'POST',
+      body: JSON.stringify(spec),
+      headers: { 'content-type': 'application/json' },
     });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'SL_FORBIDDEN']);
+    const started = await engineer.startRollout(spec);
     rollout = await waitFor('the rollout to complete', 30_000, async () => {
-      const r = await getRollout(hub, started.id);
+      const r = await engineer.rollout(started.id);
       return r.state === 'completed' ? r : undefined;
     });
     browser = await launchChromium();
@@ -178,12 +241,34 @@ describe('models page in Chromium', () => {
     await remove?.();
   }, 60_000);
 
-  it('shows the registry, the version mix, a rollout’s progress and its shadow comparison', async () => {
+  /** Signs the page out and in again with a pasted token, as a person at the sign-in form would. */
+  async function signInAs(token: string, role: string) {
+    await page.locator('sl-account button', { hasText: 'Sign out' }).click();
+    // Without a token the hub answers 401, and the page asks for one.
+    const form = page.locator('sl-sign-in form');
+    await form.waitFor();
+    await form.getByLabel('API token').fill(token);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator(`sl-account .who[data-role="${role}"]`).waitFor();
+    await page.locator('sl-rollout-card article').first().waitFor();
+  }
+
+  it('opens signed in from an engineer’s sign-in link, with the registry, version mix, rollout and shadow comparison', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${hub.httpUrl}/#/models`);
+    const { code } = await hub.credentials.addLink({
+      role: 'engineer',
+      name: 'erik',
+      minutes: 10,
+      tokenDays: 1,
+    });
+    await page.goto(`${hub.httpUrl}/models#signin=${code}`);
     const mix = page.locator('sl-version-mix li[data-version="2.1.0"]');
     await mix.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/models');
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.locator('sl-nav a[aria-current="page"]').textContent()).toBe('Models');
+    expect(await page.locator('sl-account .who').getAttribute('data-role')).toBe('engineer');
     expect((await mix.textContent())?.replace(/\s+/g, ' ').trim()).toBe('default 2.1.0 3 agents');
     expect(
       await page.locator('sl-registry-table tr[data-model="default@2.1.0"] td.ready').textContent(),
@@ -201,7 +286,36 @@ describe('models page in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('lets an engineer roll a finished rollout back, and shows it happen', async () => {
+  it('uploads a bundle from the page (a binary body with the engineer’s token)', async () => {
+    await page.locator('sl-registry-table input[type="file"]').setInputFiles(nextBundle);
+    await page
+      .locator('sl-models-view .notice', { hasText: 'Uploaded default-2.2.0.slb' })
+      .waitFor({ timeout: 60_000 });
+    const row = page.locator('sl-registry-table tr[data-model="default@2.2.0"] td.ready');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('ready');
+    const registry = await engineer.get<{ models: Array<{ version: string; status: string }> }>(
+      '/api/models',
+    );
+    expect(registry.models.find((m) => m.version === '2.2.0')?.status).toBe('ready');
+  }, 90_000);
+
+  it('shows engineer controls to an engineer and none to a viewer; the engineer rolls a finished rollout back', async () => {
+    const controls = async () => ({
+      upload: await page.locator('sl-registry-table input[type="file"]').count(),
+      rollOut: await page.locator('sl-registry-table button', { hasText: 'Roll out' }).count(),
+      rollBack: await page.locator('sl-rollout-card button', { hasText: 'Roll back' }).count(),
+    });
+    expect(await controls()).toEqual({ upload: 1, rollOut: 2, rollBack: 1 });
+
+    await signInAs(viewerToken, 'viewer');
+    await page.locator('sl-registry-table tr[data-model="default@2.2.0"]').waitFor();
+    expect(await controls()).toEqual({ upload: 0, rollOut: 0, rollBack: 0 });
+    await page.screenshot({ path: join(ROOT, '.tmp', 'models-viewer.png'), fullPage: true });
+
+    await signInAs(engineerToken, 'engineer');
+    await page.locator('sl-registry-table input[type="file"]').waitFor({ state: 'attached' });
+    expect(await controls()).toEqual({ upload: 1, rollOut: 2, rollBack: 1 });
     page.once('dialog', (d) => void d.accept());
     await page
       .locator(`sl-rollout-card article[data-rollout="${rollout.id}"] button`, { hasText: 'Roll back' })
@@ -209,23 +323,20 @@ describe('models page in Chromium', () => {
     await page
       .locator(`sl-rollout-card article[data-rollout="${rollout.id}"][data-state="rolled-back"]`)
       .waitFor({ timeout: 20_000 });
-    expect(await page.locator('sl-version-mix li[data-version="2.0.0"]').textContent()).toContain('3 agents');
-    const viewer = await browser.context.newPage();
-    await viewer.goto(`${hub.httpUrl}/?role=viewer#/models`);
-    await viewer.locator('sl-rollout-card article').first().waitFor();
-    expect(await viewer.locator('sl-rollout-card button').count()).toBe(0);
-    await viewer.close();
+    await waitFor('the mix to show 2.0.0 on every agent', 20_000, async () =>
+      (await page.locator('sl-version-mix li[data-version="2.0.0"]').textContent())?.includes('3 agents'),
+    );
   }, 60_000);
 
   it('lets an engineer set the new model’s threshold from its shadow comparison', async () => {
-    const shadowing = await startRollout(hub, {
+    const shadowing = await engineer.startRollout({
       model: { id: 'default', version: '2.1.0' },
       stages: [{ kind: 'shadow', share: 1, frames: 100_000 }],
     });
     await waitFor(
       'the rollout observing',
       20_000,
-      async () => (await getRollout(hub, shadowing.id)).state === 'observing',
+      async () => (await engineer.rollout(shadowing.id)).state === 'observing',
     );
     const card = page.locator(`sl-rollout-card article[data-rollout="${shadowing.id}"]`);
     await card.waitFor();
@@ -237,11 +348,12 @@ describe('models page in Chromium', () => {
         desiredSeen.some((d) => d.agent === a.agent && d.desired.thresholds?.defect === 0.62),
       ),
     );
-    const events = (await (await fetch(`${hub.httpUrl}/api/rollouts/${shadowing.id}/events`)).json()) as {
-      events: Array<{ kind: string; reason: string }>;
-    };
+    const events = await engineer.get<{ events: Array<{ kind: string; reason: string }> }>(
+      `/api/rollouts/${shadowing.id}/events`,
+    );
+    // The hub names who did it from the token the page signed in with, not from anything the page says.
     expect(events.events.find((e) => e.kind === 'thresholds')?.reason).toBe(
-      'default 2.1.0 runs with defect threshold 0.62 by dashboard: chosen from the shadow comparison on the dashboard',
+      'default 2.1.0 runs with defect threshold 0.62 by erik: chosen from the shadow comparison on the dashboard',
     );
     page.once('dialog', (d) => void d.accept());
     await card.locator('button', { hasText: 'Cancel' }).click();

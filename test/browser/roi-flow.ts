@@ -29,7 +29,7 @@ interface StoredRow {
 
 /** Labels results of one line captured after `since` through the hub's label API; returns what it labelled. */
 export async function labelResults(
-  hubUrl: string,
+  api: (path: string, init?: RequestInit) => Promise<Response>,
   line: { site: string; line: string },
   since: number,
   want: { confirmed_defect: number; false_reject: number; missed_defect: number },
@@ -37,7 +37,7 @@ export async function labelResults(
   const rows = async (verdict: string) =>
     (
       (await (
-        await fetch(`${hubUrl}/api/results?site=${line.site}&line=${line.line}&verdict=${verdict}&limit=200`)
+        await api(`/api/results?site=${line.site}&line=${line.line}&verdict=${verdict}&limit=200`)
       ).json()) as { results: StoredRow[] }
     ).results.filter((r) => r.ts > since);
   const defects = await waitFor('enough live rejects to label', 60_000, async () => {
@@ -46,7 +46,7 @@ export async function labelResults(
   });
   const oks = await rows('ok');
   const put = async (r: StoredRow, kind: string) => {
-    const res = await fetch(`${hubUrl}/api/labels/${line.site}/${line.line}/${r.agent}/${r.seq}`, {
+    const res = await api(`/api/labels/${line.site}/${line.line}/${r.agent}/${r.seq}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind, ts: r.ts }),

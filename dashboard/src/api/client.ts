@@ -1,5 +1,6 @@
 import type { Http } from './http.ts';
 import { createQualityClient } from './quality-client.ts';
+import { createRolloutClient } from './rollout-client.ts';
 import type {
   AgentsResponse,
   ClockResponse,
@@ -36,6 +37,7 @@ export function createApiClient(http: Http) {
   return {
     http,
     quality: createQualityClient(http),
+    rollout: createRolloutClient(http),
     health: (signal?: AbortSignal) => http.json<HealthResponse>('api/health', { signal, timeoutMs: 4_000 }),
     lines: (window: string, signal?: AbortSignal) =>
       http.json<LinesResponse>(`api/lines?${query({ window })}`, { signal }),

@@ -25,7 +25,7 @@ describe('http', () => {
 
   it('sends the bearer token and asks for sign-in on a 401', async () => {
     const auth = createAuth(memory());
-    auth.signIn('tok-1');
+    auth.setToken('tok-1');
     const seen: Array<string | null> = [];
     const fake: typeof fetch = async (_url, init) => {
       seen.push(new Headers(init?.headers).get('authorization'));
@@ -41,6 +41,18 @@ describe('http', () => {
     expect(error.code).toBe('SL_AUTH_REQUIRED');
     expect(states).toEqual(['required']);
     expect(auth.state).toEqual({ kind: 'required', reason: 'token expired' });
+  });
+
+  it('sends a bundle as it is, as an octet stream', async () => {
+    let sent: { type: string | null; body: unknown } | undefined;
+    const fake: typeof fetch = async (_url, init) => {
+      sent = { type: new Headers(init?.headers).get('content-type'), body: init?.body };
+      return new Response(JSON.stringify({ status: 'ready' }), { status: 200 });
+    };
+    const http = createHttp({ base: '/', auth: createAuth(memory()), timeoutMs: 1000, fetch: fake });
+    const bytes = new Uint8Array([1, 2, 3]);
+    expect(await http.json('api/models', { method: 'POST', bytes })).toEqual({ status: 'ready' });
+    expect(sent).toEqual({ type: 'application/octet-stream', body: bytes });
   });
 
   it('resolves paths under the base whatever the page URL, so deep links reach the API', () => {

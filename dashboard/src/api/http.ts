@@ -15,7 +15,10 @@ export interface RequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, `application/octet-stream` (a model bundle); give it a `timeoutMs` that fits its size. */
+  bytes?: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>;
 }
 
 export interface Http {
@@ -48,7 +51,10 @@ export function createHttp({ base, auth, timeoutMs, fetch: doFetch = fetch }: Ht
     const settle = () => clearTimeout(timer);
     const signal = options.signal ? AbortSignal.any([options.signal, limit.signal]) : limit.signal;
     const init: RequestInit = { method: options.method ?? 'GET', signal, headers: headers(accept) };
-    if (options.body !== undefined) {
+    if (options.bytes !== undefined) {
+      init.body = options.bytes;
+      init.headers = { ...init.headers, 'content-type': 'application/octet-stream' };
+    } else if (options.body !== undefined) {
       init.body = JSON.stringify(options.body);
       init.headers = { ...init.headers, 'content-type': 'application/json' };
     }

@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement } from 'lit';
 import type { AuthState } from '../api/auth.ts';
 import type { AlarmsResponse } from '../api/types.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
@@ -7,6 +7,7 @@ import type { HubLink } from '../live/hub-link.ts';
 import type { Route } from '../model/route.ts';
 import { createBrowserLink } from './create-link.ts';
 import { createRouter, queryParam } from './router.ts';
+import '../elements/sl-account.ts';
 import '../elements/sl-health-pill.ts';
 import '../elements/sl-nav.ts';
 import '../elements/sl-sign-in.ts';
@@ -15,6 +16,7 @@ import '../views/sl-alarms-view.ts';
 import '../views/sl-fleet-view.ts';
 import '../views/sl-gallery-view.ts';
 import '../views/sl-line-view.ts';
+import '../views/sl-models-view.ts';
 import '../views/sl-roi-view.ts';
 
 /** The shell: title, navigation, liveness, sign-in, and the page the URL names. */
@@ -79,6 +81,8 @@ export class SlApp extends LitElement {
         return html`<sl-gallery-view .link=${this.link}></sl-gallery-view>`;
       case 'alarms':
         return html`<sl-alarms-view .link=${this.link}></sl-alarms-view>`;
+      case 'models':
+        return html`<sl-models-view .link=${this.link} ?engineer=${this.link.auth.may('engineer')}></sl-models-view>`;
       case 'not-found':
         return html`<section class="state" role="alert">
           <h2>No page at ${r.path}</h2>
@@ -86,6 +90,24 @@ export class SlApp extends LitElement {
         </section>`;
       default:
         return html`<section class="state"><h2>Not available yet</h2></section>`;
+    }
+  }
+
+  /**
+   * The page by URL, once the hub has said who this is; with a kept token it loads meanwhile (a refused one shows
+   * the form), and controls wait for the role. Without a token, nothing asks the hub until the sign-in settles.
+   */
+  #main() {
+    switch (this.auth.kind) {
+      case 'checking':
+        return this.link.auth.token()
+          ? this.#page()
+          : html`<section class="state" aria-busy="true"><h2>Signing in…</h2></section>`;
+      case 'required':
+        return html`<sl-sign-in .reason=${this.auth.reason}
+          @sign-in=${(e: CustomEvent<string>) => void this.link.signIn.withToken(e.detail)}></sl-sign-in>`;
+      default:
+        return this.#page();
     }
   }
 
@@ -102,13 +124,11 @@ export class SlApp extends LitElement {
         </a>
         <sl-nav .page=${this.route.page} .alarms=${this.#alarms.value?.alarms.length ?? 0}></sl-nav>
         <sl-health-pill .liveness=${liveness} .now=${Date.now()}></sl-health-pill>
+        <sl-account .session=${this.auth.kind === 'signed-in' ? this.auth.session : undefined}
+          @sign-out=${() => void this.link.signIn.signOut()}
+          @sign-in-request=${() => this.link.auth.required('Sign in with your API token or a sign-in link.')}></sl-account>
       </header>
-      ${
-        this.auth.kind === 'required'
-          ? html`<sl-sign-in .reason=${this.auth.reason} @sign-in=${(e: CustomEvent<string>) => this.link.auth.signIn(e.detail)}></sl-sign-in>`
-          : nothing
-      }
-      <main>${this.#page()}</main>
+      <main>${this.#main()}</main>
     `;
   }
 
@@ -178,7 +198,8 @@ export class SlApp extends LitElement {
         position: static;
       }
       sl-nav,
-      sl-health-pill {
+      sl-health-pill,
+      sl-account {
         display: none;
       }
     }

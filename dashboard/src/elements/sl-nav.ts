@@ -7,6 +7,7 @@ const PAGES: ReadonlyArray<{ page: PageName; href: string; label: string }> = [
   { page: 'gallery', href: '/gallery', label: 'Defects' },
   { page: 'roi', href: '/roi', label: 'ROI' },
   { page: 'alarms', href: '/alarms', label: 'Alarms' },
+  { page: 'models', href: '/models', label: 'Models' },
 ];
 
 /** The main navigation; the current page is marked for people and screen readers alike. */

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 
-/** Shown when the hub answers 401: asks for an API token and fires `sign-in` with it. */
+/** Shown when the hub answers 401 (or on request): asks for an API token and fires `sign-in` with it. */
 export class SlSignIn extends LitElement {
   static override properties = { reason: { type: String } };
 
@@ -23,7 +23,9 @@ export class SlSignIn extends LitElement {
   override render() {
     return html`<form role="dialog" aria-labelledby="t" @submit=${this.#submit}>
       <h2 id="t">Sign in to the hub</h2>
-      <p>${this.reason || 'The hub asks for an API token.'} Ask your administrator for a token.</p>
+      <p>${this.reason || 'The hub asks for an API token.'}</p>
+      <p>Open the sign-in link you were given, or paste an API token (<code>sightline-hub tokens add</code>); ask
+        your administrator for either.</p>
       <label>API token <input type="password" autocomplete="current-password" required /></label>
       <button type="submit">Sign in</button>
     </form>`;
@@ -47,6 +49,9 @@ export class SlSignIn extends LitElement {
     p {
       margin: 0;
       color: var(--sl-text-2);
+    }
+    code {
+      font-size: 0.9em;
     }
     label {
       display: grid;

@@ -1,5 +1,6 @@
 import type { Auth } from '../api/auth.ts';
 import type { ApiClient } from '../api/client.ts';
+import type { Address, SignIn } from '../api/sign-in.ts';
 import type { HealthResponse } from '../api/types.ts';
 import { nextPollDelay } from '../controllers/backoff.ts';
 import type { HubClock } from '../model/hub-clock.ts';
@@ -25,6 +26,7 @@ export interface HubLink {
   live: LiveConnection;
   clock: HubClock;
   auth: Auth;
+  signIn: SignIn;
   liveness(): Liveness;
   /** Called on any change of liveness; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
@@ -37,6 +39,9 @@ export interface HubLinkOptions {
   live: LiveConnection;
   clock: HubClock;
   auth: Auth;
+  signIn: SignIn;
+  /** The page's address, for a sign-in link; none in tests. */
+  address?: Address;
   healthEveryMs?: number;
   now?: () => number;
 }
@@ -49,6 +54,8 @@ export function createHubLink({
   live,
   clock,
   auth,
+  signIn,
+  address,
   healthEveryMs = 5_000,
   now = Date.now,
 }: HubLinkOptions): HubLink {
@@ -81,12 +88,17 @@ export function createHubLink({
   }
 
   const unsubscribe = live.onStatus(() => notify());
+  // A stream refused before sign-in (or under the previous token) is opened again at once, as the new role.
+  const offAuth = auth.onChange((s) => {
+    if (s.kind === 'signed-in') live.reconnect();
+  });
 
   return {
     api,
     live,
     clock,
     auth,
+    signIn,
     liveness() {
       const t = now();
       let reason = '';
@@ -111,8 +123,12 @@ export function createHubLink({
     start() {
       if (started) return;
       started = true;
-      live.start();
       void check();
+      // The stream waits for the sign-in to settle, so it is not refused on the way.
+      const signedIn = address ? signIn.start(address) : Promise.resolve();
+      void signedIn.finally(() => {
+        if (started) live.start();
+      });
     },
     close() {
       started = false;
@@ -120,6 +136,7 @@ export function createHubLink({
       abort?.abort();
       live.close();
       unsubscribe();
+      offAuth();
     },
   };
 }

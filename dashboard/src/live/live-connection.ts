@@ -32,6 +32,8 @@ export interface LiveConnection {
   setWindow(window: string): void;
   readonly window: string;
   start(): void;
+  /** Opens the stream anew now (e.g. after sign-in: the old request was refused); nothing when closed. */
+  reconnect(): void;
   close(): void;
 }
 
@@ -154,6 +156,12 @@ export function createLiveConnection({
           abort?.abort(new Error(`no word from the hub for ${Math.round(silenceMs / 1000)} s`));
         }
       }, 1_000);
+      void connect();
+    },
+    reconnect() {
+      if (status.state === 'closed') return;
+      clearTimeout(retryTimer);
+      failures = 0;
       void connect();
     },
     close() {

@@ -8,11 +8,21 @@ import { linearScale, niceMax, niceTicks } from './scale.ts';
 
 describe('routes', () => {
   it('parses every page and writes it back', () => {
-    const paths = ['/', '/lines/plant-1/line-1', '/lines/line-1', '/agents', '/gallery', '/roi', '/alarms'];
+    const paths = [
+      '/',
+      '/lines/plant-1/line-1',
+      '/lines/line-1',
+      '/agents',
+      '/gallery',
+      '/roi',
+      '/alarms',
+      '/models',
+    ];
     for (const p of paths) expect(routePath(parseRoute(p))).toBe(p);
     expect(parseRoute('/lines/plant%201/l%2F2')).toEqual({ page: 'line', site: 'plant 1', line: 'l/2' });
     expect(parseRoute('/nope/x')).toEqual({ page: 'not-found', path: '/nope/x' });
     expect(parseRoute('/agents/')).toEqual({ page: 'agents' });
+    expect(parseRoute('/models')).toEqual({ page: 'models' });
   });
 });
 

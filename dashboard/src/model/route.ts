@@ -3,6 +3,7 @@
  *   /                       fleet          /lines/{site}/{line}   one line (also /lines/{line})
  *   /agents                 agents         /gallery               defect images
  *   /roi                    ROI, baseline  /alarms                alarms
+ *   /models                 model registry, fleet version mix, rollouts
  * Query parameters (window, range, filters) belong to the page and are kept as they are.
  */
 export type Route =
@@ -13,11 +14,12 @@ export type Route =
   | { page: 'gallery' }
   | { page: 'roi' }
   | { page: 'alarms' }
+  | { page: 'models' }
   | { page: 'not-found'; path: string };
 
 export type PageName = Route['page'];
 
-const SIMPLE = ['agents', 'gallery', 'roi', 'alarms'] as const;
+const SIMPLE = ['agents', 'gallery', 'roi', 'alarms', 'models'] as const;
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname

@@ -6,17 +6,9 @@ import type {
   RolloutsResponse,
 } from '@sightline/protocol';
 import { css, html, LitElement, nothing } from 'lit';
-import {
-  fetchFleetModels,
-  fetchRegistry,
-  fetchRollouts,
-  type RolloutAction,
-  rolloutAction,
-  setRolloutThresholds,
-  startRollout,
-  uploadBundle,
-} from '../api/rollout-client.ts';
-import { PollController } from '../controllers/poll-controller.ts';
+import type { RolloutAction } from '../api/rollout-client.ts';
+import { LiveQueryController } from '../controllers/live-query-controller.ts';
+import type { HubLink } from '../live/hub-link.ts';
 import '../elements/sl-registry-table.ts';
 import '../elements/sl-rollout-card.ts';
 import '../elements/sl-rollout-form.ts';
@@ -24,34 +16,54 @@ import '../elements/sl-version-mix.ts';
 
 /**
  * Models and rollouts: the fleet's version mix, the registry (upload, roll out), and rollouts with per-agent
- * progress and their shadow comparison. Engineers (`engineer`) get the controls; everyone sees the state.
+ * progress and their shadow comparison. `engineer` (the signed-in role as the hub reports it) shows the controls;
+ * everyone sees the state, and the hub refuses changes from lower roles whatever the page shows.
  */
 export class SlModelsView extends LitElement {
   static override properties = {
+    link: { attribute: false },
     engineer: { type: Boolean },
     form: { state: true },
     notice: { state: true },
   };
 
+  declare link: HubLink | undefined;
   declare engineer: boolean;
   declare form: RegistryEntry | undefined;
   declare notice: { text: string; bad: boolean } | undefined;
 
-  readonly #fleet = new PollController<FleetModelsResponse>(this, {
-    load: fetchFleetModels,
-    intervalMs: 2_000,
+  // Model changes reach the stream as agent updates; rollouts and the registry have no event of their own, so
+  // they are re-read on a short period while the page is open.
+  readonly #fleet = new LiveQueryController<FleetModelsResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.rollout.fleetModels(signal),
+    watch: (link, stale) => link.live.on('agent', () => stale()),
+    throttleMs: 1_000,
+    everyMs: 5_000,
   });
-  readonly #registry = new PollController<RegistryResponse>(this, {
-    load: fetchRegistry,
-    intervalMs: 10_000,
+  readonly #registry = new LiveQueryController<RegistryResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.rollout.registry(signal),
+    everyMs: 10_000,
   });
-  readonly #rollouts = new PollController<RolloutsResponse>(this, { load: fetchRollouts, intervalMs: 1_500 });
+  readonly #rollouts = new LiveQueryController<RolloutsResponse>(this, {
+    link: () => this.link,
+    load: (link, signal) => link.api.rollout.rollouts(signal),
+    throttleMs: 1_500,
+    everyMs: 1_500,
+  });
 
   constructor() {
     super();
+    this.link = undefined;
     this.engineer = false;
     this.form = undefined;
     this.notice = undefined;
+  }
+
+  get #api() {
+    if (!this.link) throw new Error('the page is not connected to the hub');
+    return this.link.api.rollout;
   }
 
   async #run(what: string, job: () => Promise<unknown>) {
@@ -61,35 +73,37 @@ export class SlModelsView extends LitElement {
     } catch (err) {
       this.notice = { text: `${what} failed: ${(err as Error).message}`, bad: true };
     }
-    await Promise.all([this.#registry.refresh(), this.#rollouts.refresh(), this.#fleet.refresh()]);
+    await Promise.all([this.#registry.reload(), this.#rollouts.reload(), this.#fleet.reload()]);
   }
 
   #onUpload = (e: CustomEvent<File>) =>
     this.#run(`Uploaded ${e.detail.name}`, async () => {
-      const entry = await uploadBundle(e.detail);
+      const entry = await this.#api.upload(e.detail);
       if (entry.status !== 'ready') throw new Error(entry.reason ?? 'rejected');
     });
   #onStart = (e: CustomEvent<RolloutSpecInput>) =>
     this.#run(`Rollout of ${e.detail.model.version} started`, async () => {
-      await startRollout({ ...e.detail, by: 'dashboard' });
+      await this.#api.start(e.detail);
       this.form = undefined;
     });
   #onThresholds = (e: CustomEvent<{ id: string; defect: number }>) =>
     this.#run(`Threshold ${e.detail.defect} set`, () =>
-      setRolloutThresholds(
+      this.#api.thresholds(
         e.detail.id,
         e.detail.defect,
         'chosen from the shadow comparison on the dashboard',
       ),
     );
   #onAction = (e: CustomEvent<{ id: string; action: RolloutAction }>) =>
-    this.#run(`${e.detail.action} ${e.detail.id}`, () => rolloutAction(e.detail.id, e.detail.action));
+    this.#run(`${e.detail.action} ${e.detail.id}`, () => this.#api.act(e.detail.id, e.detail.action));
 
   override render() {
     const fleet = this.#fleet.value;
     const rollouts = this.#rollouts.value?.rollouts ?? [];
+    const error = this.#fleet.error ?? this.#registry.error ?? this.#rollouts.error;
     return html`
       ${this.notice ? html`<p class="notice ${this.notice.bad ? 'bad' : ''}" role="status">${this.notice.text}</p>` : nothing}
+      ${error ? html`<p class="notice bad" role="alert">${error.message}</p>` : nothing}
       <section aria-labelledby="mix">
         <h2 id="mix">Fleet version mix</h2>
         ${fleet ? html`<sl-version-mix .mix=${fleet.mix}></sl-version-mix>` : html`<p class="muted">Loading…</p>`}

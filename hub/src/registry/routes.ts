@@ -19,6 +19,7 @@ export const registryDocs: RouteDoc[] = [
     method: 'post',
     path: '/api/models',
     summary: 'Upload a signed bundle (sightline-models bundle)',
+    role: 'engineer',
     description:
       'The bundle is verified against registry.trustedKeys, loaded once in onnxruntime-node and its golden images run; the answer is its registry entry, `ready` or `rejected` with the reason. A bundle that does not verify is refused (422 SL_BUNDLE_REJECTED) and not kept.',
     body: { contentType: 'application/octet-stream', description: 'the .slb bundle file' },
@@ -33,6 +34,7 @@ export const registryDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/models/{id}/{version}/publish',
+    role: 'engineer',
     summary:
       'Put the bundle on the broker ahead of a rollout (retained chunks), so agents fetch it at once when it starts',
     response: BundleMeta,

@@ -9,6 +9,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { intParam, parseQuery, type RouteDoc } from '../api/route-doc.ts';
+import { whoOf } from '../api/who.ts';
 import { HubError } from '../errors.ts';
 import type { Orchestrator } from './orchestrator.ts';
 
@@ -29,6 +30,7 @@ export const rolloutDocs: RouteDoc[] = [
     summary: 'Start a rollout',
     description:
       'Targets, stages (shadow → canary → waves) and gates; a registered `ready` model only. 409 when a targeted agent is in a running rollout.',
+    role: 'engineer',
     body: RolloutSpec,
     response: Rollout,
   },
@@ -50,6 +52,7 @@ export const rolloutDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/rollouts/{id}/promote',
+    role: 'engineer',
     summary: 'Advance to the next stage now, skipping the gates',
     body: Actor,
     response: Rollout,
@@ -57,6 +60,7 @@ export const rolloutDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/rollouts/{id}/cancel',
+    role: 'engineer',
     summary: 'Stop a running rollout and roll its agents back',
     body: Actor,
     response: Rollout,
@@ -64,8 +68,17 @@ export const rolloutDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/api/rollouts/{id}/rollback',
+    role: 'engineer',
     summary: 'Roll back a rollout, finished or not',
     body: Actor,
+    response: Rollout,
+  },
+  {
+    method: 'put',
+    path: '/api/rollouts/{id}/thresholds',
+    summary: "Set the thresholds a running rollout's model runs with (from its shadow comparison; audited)",
+    role: 'engineer',
+    body: RolloutThresholds,
     response: Rollout,
   },
   {
@@ -79,6 +92,7 @@ export const rolloutDocs: RouteDoc[] = [
     method: 'put',
     path: '/api/thresholds',
     summary: 'Set thresholds for a site, a line or one agent (desired state, audited)',
+    role: 'engineer',
     body: ThresholdsRequest,
     response: z.object({ agents: z.array(z.string()) }),
   },
@@ -96,6 +110,12 @@ async function body<S extends z.ZodType>(schema: S, c: Context): Promise<z.infer
   );
 }
 
+/** Who did it: the signed-in token's name when there is one (a body's `by` is only a claim), else the claim. */
+function actor(c: Context, claimed: string | undefined): string | undefined {
+  const who = whoOf(c);
+  return who === 'anonymous' ? claimed : who;
+}
+
 export function rolloutRoutes({ orchestrator }: { orchestrator: Orchestrator }): Hono {
   const app = new Hono();
   app.get('/api/rollouts', (c) => c.json({ rollouts: orchestrator.list() } satisfies RolloutsResponse));
@@ -103,7 +123,9 @@ export function rolloutRoutes({ orchestrator }: { orchestrator: Orchestrator }):
     const raw = (await c.req.json().catch(() => {
       throw new HubError('SL_REQUEST_INVALID', 'the body is not JSON');
     })) as { by?: string };
-    return c.json(await orchestrator.start(raw as never, typeof raw?.by === 'string' ? raw.by : undefined));
+    return c.json(
+      await orchestrator.start(raw as never, actor(c, typeof raw?.by === 'string' ? raw.by : undefined)),
+    );
   });
   app.get('/api/rollouts/:id', (c) => c.json(orchestrator.get(c.req.param('id'))));
   app.get('/api/rollouts/:id/events', (c) => {
@@ -119,15 +141,21 @@ export function rolloutRoutes({ orchestrator }: { orchestrator: Orchestrator }):
       const { by } = c.req.header('content-type')?.includes('json')
         ? await body(Actor, c)
         : { by: undefined };
-      return c.json(await orchestrator[action](c.req.param('id'), by));
+      return c.json(await orchestrator[action](c.req.param('id'), actor(c, by)));
     });
   }
-  app.put('/api/rollouts/:id/thresholds', async (c) =>
-    c.json(await orchestrator.setRolloutThresholds(c.req.param('id'), await body(RolloutThresholds, c))),
-  );
+  app.put('/api/rollouts/:id/thresholds', async (c) => {
+    const request = await body(RolloutThresholds, c);
+    const by = actor(c, request.by);
+    return c.json(
+      await orchestrator.setRolloutThresholds(c.req.param('id'), { ...request, ...(by ? { by } : {}) }),
+    );
+  });
   app.get('/api/fleet/models', async (c) => c.json(await orchestrator.fleet()));
-  app.put('/api/thresholds', async (c) =>
-    c.json(await orchestrator.setThresholds(await body(ThresholdsRequest, c))),
-  );
+  app.put('/api/thresholds', async (c) => {
+    const request = await body(ThresholdsRequest, c);
+    const by = actor(c, request.by);
+    return c.json(await orchestrator.setThresholds({ ...request, ...(by ? { by } : {}) }));
+  });
   return app;
 }
