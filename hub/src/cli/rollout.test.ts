@@ -14,7 +14,11 @@ describe('sightline-hub models / rollout (HTTP client)', () => {
   let bundleFile: string;
   const run = async (...argv: string[]) => {
     let out = '';
-    const code = await rolloutCommand([...argv, '--url', hub.httpUrl], { out: (t) => (out += t), env: {} });
+    const { secret } = await hub.credentials.addToken({ role: 'engineer', name: 'cli-test' });
+    const code = await rolloutCommand([...argv, '--url', hub.httpUrl], {
+      out: (t) => (out += t),
+      env: { SL_HUB_TOKEN: secret },
+    });
     return { code, out };
   };
 

@@ -10,7 +10,9 @@ export const ROLLOUT_USAGE = `Usage: sightline-hub models upload FILE.slb | list
        sightline-hub rollout status [ID] [--watch] [--json]
        sightline-hub rollout promote|cancel|rollback ID [--by NAME]
 
-Talks to a running hub (--url, default $SL_HUB_URL or http://127.0.0.1:8080).
+Talks to a running hub (--url, default $SL_HUB_URL or http://127.0.0.1:8080) with an API token
+(--token, default $SL_HUB_TOKEN; \`sightline-hub tokens add --role engineer\` makes one; reading needs viewer,
+uploads and rollouts engineer).
 
 rollout start:
   --model ID@VERSION       a model in the registry (status ready)
@@ -141,6 +143,18 @@ export async function rolloutCommand(argv: readonly string[], io: ClientIo): Pro
     return values.help ? 0 : 2;
   }
   const base = (values.url ?? io.env.SL_HUB_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+  const token = values.token ?? io.env.SL_HUB_TOKEN;
+  if (token) {
+    const send = io.fetch ?? fetch;
+    io = {
+      ...io,
+      fetch: (url, init) =>
+        send(url, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` },
+        }),
+    };
+  }
   const [group, action, arg] = positionals;
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, values.json ? 0 : 2)}\n`);
   const post = (path: string, body?: unknown) =>
@@ -209,6 +223,7 @@ function parse(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       url: str,
+      token: str,
       model: str,
       sites: str,
       lines: str,

@@ -68,6 +68,6 @@ describe('period report and CSV', () => {
     const roles = Object.values(doc.paths).flatMap((p) =>
       Object.values(p).map((op) => op['x-sightline-role']),
     );
-    expect(roles.every((r) => ['viewer', 'qc-lead', 'engineer', 'admin'].includes(r))).toBe(true);
+    expect(roles.every((r) => ['public', 'viewer', 'qc-lead', 'engineer', 'admin'].includes(r))).toBe(true);
   });
 });
