@@ -11,7 +11,7 @@ export const ROLLOUT_USAGE = `Usage: sightline-hub models upload FILE.slb | list
        sightline-hub rollout promote|cancel|rollback ID [--by NAME]
 
 Talks to a running hub (--url, default $SL_HUB_URL or http://127.0.0.1:8080) with an API token
-(--token, default $SL_HUB_TOKEN; \`sightline-hub tokens add --role engineer\` makes one; reading needs viewer,
+(--token, default $SL_HUB_TOKEN; \`sightline-hub tokens add --role engineer --name NAME\` makes one; reading needs viewer,
 uploads and rollouts engineer).
 
 rollout start:
