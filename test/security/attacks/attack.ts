@@ -13,14 +13,21 @@ export interface Attack {
 }
 
 /** Runs attacks one after another; an attack that throws counts as not refused, with the error as detail. */
-export async function runAttacks(attacks: readonly Attack[], log: (o: AttackOutcome) => void = () => undefined) {
+export async function runAttacks(
+  attacks: readonly Attack[],
+  log: (o: AttackOutcome) => void = () => undefined,
+) {
   const outcomes: AttackOutcome[] = [];
   for (const attack of attacks) {
     let outcome: AttackOutcome;
     try {
       outcome = { name: attack.name, ...(await attack.run()) };
     } catch (error) {
-      outcome = { name: attack.name, refused: false, detail: `the check failed: ${(error as Error).message}` };
+      outcome = {
+        name: attack.name,
+        refused: false,
+        detail: `the check failed: ${(error as Error).message}`,
+      };
     }
     outcomes.push(outcome);
     log(outcome);

@@ -41,24 +41,40 @@ const stats = () =>
  * stats, events): the broker slows its connection to `broker.limits.messagesPerSecond` while a calm agent's
  * round trips are timed before and during. Refused when the flooder got no more than its rate (+ burst) through.
  */
-export function floodAttack(stack: Stack, opts: { seconds: number; limit: number; burstSeconds: number }, figures: (f: FloodFigures) => void): Attack {
+export function floodAttack(
+  stack: Stack,
+  opts: { seconds: number; limit: number; burstSeconds: number },
+  figures: (f: FloodFigures) => void,
+): Attack {
   return {
     name: 'mqtt: flooding agent at 100x its usual rate',
     run: async () => {
       const connect = async (agent: string) => {
         const ref = { site: 'plant', line: 'line-f', agent };
         const creds = await stack.credentials.addAgent(ref, { rotate: true });
-        const client = await connectWhenKnown(stack.mqttUrl, { username: creds.username, password: creds.password, clientId: creds.clientId });
+        const client = await connectWhenKnown(stack.mqttUrl, {
+          username: creds.username,
+          password: creds.password,
+          clientId: creds.clientId,
+        });
         return { client, ref };
       };
       const calm = await connect('calm');
       const flood = await connect('flood');
-      const probe = async (client: MqttClient, ref: { site: string; line: string; agent: string }, ms: number) => {
+      const probe = async (
+        client: MqttClient,
+        ref: { site: string; line: string; agent: string },
+        ms: number,
+      ) => {
         const rtts: number[] = [];
         const until = Date.now() + ms;
         while (Date.now() < until) {
           const t = performance.now();
-          await client.publishAsync(topics.events(ref), JSON.stringify({ kind: 'config_changed', severity: 'info', message: 'probe', ts: Date.now() }), { qos: 1 });
+          await client.publishAsync(
+            topics.events(ref),
+            JSON.stringify({ kind: 'config_changed', severity: 'info', message: 'probe', ts: Date.now() }),
+            { qos: 1 },
+          );
           rtts.push(performance.now() - t);
           await new Promise((r) => setTimeout(r, 200));
         }

@@ -9,7 +9,10 @@ import { type Attack, closesWithin, collect, grants, tryConnect } from './attack
  * Connects with credentials just added to the hub's credentials file: the hub process picks the file change up
  * within moments (inotify), so the first attempts may come too early.
  */
-export async function connectWhenKnown(url: string, opts: Parameters<typeof tryConnect>[1]): Promise<MqttClient> {
+export async function connectWhenKnown(
+  url: string,
+  opts: Parameters<typeof tryConnect>[1],
+): Promise<MqttClient> {
   return waitFor('the hub to know the new credentials', 20_000, async () => {
     const got = await tryConnect(url, opts);
     if ('client' in got) return got.client;
@@ -52,7 +55,12 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
   const attacker = async (name: string, extra: Parameters<typeof tryConnect>[1] = {}) => {
     const ref = { site: 'plant', line: 'line-x', agent: name };
     const creds = await stack.credentials.addAgent(ref, { rotate: true });
-    const client = await connectWhenKnown(url, { username: creds.username, password: creds.password, clientId: creds.clientId, ...extra });
+    const client = await connectWhenKnown(url, {
+      username: creds.username,
+      password: creds.password,
+      clientId: creds.clientId,
+      ...extra,
+    });
     clients.push(client);
     return { client, ref, creds };
   };
@@ -64,10 +72,15 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
     }
     return { refused: got.refused === code, detail: `CONNACK ${got.refused}: ${got.message}` };
   };
-  const thresholdOf = async () => (await agentsOf(stack)).find((a) => a.agent === victim.ref.agent)?.birth?.thresholds.defect;
+  const thresholdOf = async () =>
+    (await agentsOf(stack)).find((a) => a.agent === victim.ref.agent)?.birth?.thresholds.defect;
   const storesAgain = async (agent: string, more: number) => {
     const before = await storedOf(stack, agent);
-    await waitFor(`${agent} storing ${more} more results`, 60_000, async () => (await storedOf(stack, agent)) >= before + more);
+    await waitFor(
+      `${agent} storing ${more} more results`,
+      60_000,
+      async () => (await storedOf(stack, agent)) >= before + more,
+    );
     return true;
   };
 
@@ -75,11 +88,21 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
     { name: 'mqtt: anonymous connect', run: () => refusedWith(NOT_AUTHORIZED)({ clientId: 'intruder' }) },
     {
       name: 'mqtt: wrong password for a real agent',
-      run: () => refusedWith(BAD_CREDENTIALS)({ username: 'plant/line-1/agent-1', password: 'guess', clientId: 'sl-plant-line-1-agent-1' }),
+      run: () =>
+        refusedWith(BAD_CREDENTIALS)({
+          username: 'plant/line-1/agent-1',
+          password: 'guess',
+          clientId: 'sl-plant-line-1-agent-1',
+        }),
     },
     {
       name: 'mqtt: unknown agent',
-      run: () => refusedWith(BAD_CREDENTIALS)({ username: 'plant/line-9/agent-9', password: 'x', clientId: 'sl-plant-line-9-agent-9' }),
+      run: () =>
+        refusedWith(BAD_CREDENTIALS)({
+          username: 'plant/line-9/agent-9',
+          password: 'x',
+          clientId: 'sl-plant-line-9-agent-9',
+        }),
     },
     {
       name: 'mqtt: revoked agent (connected, then revoked, then reconnecting)',
@@ -88,8 +111,15 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
         const gone = closesWithin(client, 15_000);
         await stack.credentials.revokeAgent(ref);
         const disconnected = await gone;
-        const again = await refusedWith(BAD_CREDENTIALS)({ username: creds.username, password: creds.password, clientId: creds.clientId });
-        return { refused: disconnected && again.refused, detail: `disconnected at revocation: ${disconnected}; reconnect: ${again.detail}` };
+        const again = await refusedWith(BAD_CREDENTIALS)({
+          username: creds.username,
+          password: creds.password,
+          clientId: creds.clientId,
+        });
+        return {
+          refused: disconnected && again.refused,
+          detail: `disconnected at revocation: ${disconnected}; reconnect: ${again.detail}`,
+        };
       },
     },
     {
@@ -98,7 +128,10 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
         const { client } = await attacker('sub-all');
         const granted = await grants(client, ['#']);
         const seen = await collect(client, 1500);
-        return { refused: granted[0] === 128 && seen.length === 0, detail: `SUBACK ${granted[0]}, ${seen.length} messages seen` };
+        return {
+          refused: granted[0] === 128 && seen.length === 0,
+          detail: `SUBACK ${granted[0]}, ${seen.length} messages seen`,
+        };
       },
     },
     {
@@ -137,7 +170,10 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
         const after = await thresholdOf();
         const recent = await resultsOf(stack, victim.ref.agent, 5);
         const unchanged = after === before && recent.every((r) => r.threshold === before);
-        return { refused: closed && unchanged, detail: `connection closed: ${closed}; threshold ${before} -> ${after}, newest results at ${recent.map((r) => r.threshold).join(',')}` };
+        return {
+          refused: closed && unchanged,
+          detail: `connection closed: ${closed}; threshold ${before} -> ${after}, newest results at ${recent.map((r) => r.threshold).join(',')}`,
+        };
       },
     },
     {
@@ -146,12 +182,17 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
         const before = await thresholdOf();
         const got = await tryConnect(url, { ...stack.hubLogin, clientId: 'sightline-hub-suite' });
         if (!('client' in got)) throw new Error(`hub login refused: ${got.message}`);
-        await got.client.publishAsync(topics.command(victim.ref, 'set-threshold'), '{"threshold":1e300}', { qos: 1 });
+        await got.client.publishAsync(topics.command(victim.ref, 'set-threshold'), '{"threshold":1e300}', {
+          qos: 1,
+        });
         await got.client.endAsync();
         await storesAgain(victim.ref.agent, 5);
         const recent = await resultsOf(stack, victim.ref.agent, 5);
         const after = await thresholdOf();
-        return { refused: after === before && recent.every((r) => r.threshold === before), detail: `the agent kept ${after}; newest results at ${recent.map((r) => r.threshold).join(',')}` };
+        return {
+          refused: after === before && recent.every((r) => r.threshold === before),
+          detail: `the agent kept ${after}; newest results at ${recent.map((r) => r.threshold).join(',')}`,
+        };
       },
     },
     {
@@ -159,14 +200,22 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
       run: async () => {
         const { client } = await attacker('forge-state');
         const gone = closesWithin(client, 10_000);
-        client.publish(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), { qos: 1, retain: true });
+        client.publish(topics.hubState(), encode(HubState, { online: false, ts: Date.now() }), {
+          qos: 1,
+          retain: true,
+        });
         const closed = await gone;
         const reader = await attacker('read-state');
-        const retained = new Promise<string>((resolve) => reader.client.once('message', (_t, p) => resolve(p.toString())));
+        const retained = new Promise<string>((resolve) =>
+          reader.client.once('message', (_t, p) => resolve(p.toString())),
+        );
         await grants(reader.client, [topics.hubState()]);
         const state = JSON.parse(await retained) as { online: boolean };
         await Promise.all([storesAgain(victim.ref.agent, 5), storesAgain(other.ref.agent, 5)]);
-        return { refused: closed && state.online, detail: `connection closed: ${closed}; retained hub state online: ${state.online}; both agents kept storing` };
+        return {
+          refused: closed && state.online,
+          detail: `connection closed: ${closed}; retained hub state online: ${state.online}; both agents kept storing`,
+        };
       },
     },
     {
@@ -186,43 +235,69 @@ export function mqttAttacks(stack: Stack): { attacks: Attack[]; close(): void } 
         });
         const dupsAfter = (await health(stack)).store.duplicates;
         const genuine = mine.every((r) => r.frame !== 'forged');
-        return { refused: closed && genuine && dupsAfter === dupsBefore, detail: `connection closed: ${closed}; seqs ${seqs[0]}-${seqs.at(-1)} stored from the real agent: ${genuine}; duplicates ${dupsBefore} -> ${dupsAfter}` };
+        return {
+          refused: closed && genuine && dupsAfter === dupsBefore,
+          detail: `connection closed: ${closed}; seqs ${seqs[0]}-${seqs.at(-1)} stored from the real agent: ${genuine}; duplicates ${dupsBefore} -> ${dupsAfter}`,
+        };
       },
     },
     {
       name: "mqtt: client-id takeover of the hub's id",
       run: async () => {
         const { creds } = await attacker('takeover-hub');
-        return refusedWith(IDENTIFIER_REJECTED)({ username: creds.username, password: creds.password, clientId: 'sightline-hub' });
+        return refusedWith(IDENTIFIER_REJECTED)({
+          username: creds.username,
+          password: creds.password,
+          clientId: 'sightline-hub',
+        });
       },
     },
     {
       name: "mqtt: client-id takeover of a running agent's session",
       run: async () => {
         const { creds } = await attacker('takeover-agent');
-        const outcome = await refusedWith(IDENTIFIER_REJECTED)({ username: creds.username, password: creds.password, clientId: `sl-${victim.ref.site}-${victim.ref.line}-${victim.ref.agent}` });
+        const outcome = await refusedWith(IDENTIFIER_REJECTED)({
+          username: creds.username,
+          password: creds.password,
+          clientId: `sl-${victim.ref.site}-${victim.ref.line}-${victim.ref.agent}`,
+        });
         await storesAgain(victim.ref.agent, 3);
         const online = (await agentsOf(stack)).find((a) => a.agent === victim.ref.agent)?.state?.online;
-        return { refused: outcome.refused && online === true, detail: `${outcome.detail}; victim online: ${online}` };
+        return {
+          refused: outcome.refused && online === true,
+          detail: `${outcome.detail}; victim online: ${online}`,
+        };
       },
     },
     {
       name: "mqtt: an agent's credentials reused under another client id",
       run: async () => {
         const { creds } = await attacker('reuse');
-        return refusedWith(IDENTIFIER_REJECTED)({ username: creds.username, password: creds.password, clientId: 'second-session' });
+        return refusedWith(IDENTIFIER_REJECTED)({
+          username: creds.username,
+          password: creds.password,
+          clientId: 'second-session',
+        });
       },
     },
     {
       name: "mqtt: a will that claims another agent's state",
       run: async () => {
         const { client } = await attacker('will', {
-          will: { topic: topics.state(victim.ref), payload: Buffer.from('{"online":false,"session":"x","ts":1}'), qos: 1, retain: true },
+          will: {
+            topic: topics.state(victim.ref),
+            payload: Buffer.from('{"online":false,"session":"x","ts":1}'),
+            qos: 1,
+            retain: true,
+          },
         });
         (client as unknown as { stream: { destroy(): void } }).stream.destroy(); // vanish: the broker sends the will
         await storesAgain(victim.ref.agent, 3);
         const online = (await agentsOf(stack)).find((a) => a.agent === victim.ref.agent)?.state?.online;
-        return { refused: online === true, detail: `victim's state after the attacker vanished: online ${online}` };
+        return {
+          refused: online === true,
+          detail: `victim's state after the attacker vanished: online ${online}`,
+        };
       },
     },
     {

@@ -17,8 +17,14 @@ export async function patient(url: string, init: RequestInit = {}): Promise<Resp
 }
 
 /** GET the hub's API as `role`; throws on an error status. */
-export async function apiGet<T>(stack: Pick<Stack, 'httpUrl' | 'tokens'>, path: string, role: ApiRole = 'admin') {
-  const res = await patient(`${stack.httpUrl}${path}`, { headers: { authorization: `Bearer ${stack.tokens[role]}` } });
+export async function apiGet<T>(
+  stack: Pick<Stack, 'httpUrl' | 'tokens'>,
+  path: string,
+  role: ApiRole = 'admin',
+) {
+  const res = await patient(`${stack.httpUrl}${path}`, {
+    headers: { authorization: `Bearer ${stack.tokens[role]}` },
+  });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -29,7 +35,8 @@ export interface AgentRow {
   state: { online: boolean } | null;
 }
 
-export const agentsOf = (stack: Stack) => apiGet<{ agents: AgentRow[] }>(stack, '/api/agents').then((r) => r.agents);
+export const agentsOf = (stack: Stack) =>
+  apiGet<{ agents: AgentRow[] }>(stack, '/api/agents').then((r) => r.agents);
 
 export const health = (stack: Stack) =>
   apiGet<{ store: { results: number; duplicates: number; deadLetters: number } }>(stack, '/api/health');
@@ -42,11 +49,16 @@ export interface ResultRow {
 }
 
 export const resultsOf = (stack: Stack, agent: string, limit = 50) =>
-  apiGet<{ results: ResultRow[] }>(stack, `/api/results?agent=${agent}&limit=${limit}`).then((r) => r.results);
+  apiGet<{ results: ResultRow[] }>(stack, `/api/results?agent=${agent}&limit=${limit}`).then(
+    (r) => r.results,
+  );
 
 /** Results stored for one agent so far (its newest seq + 1 is not it: seqs may start anywhere). */
 export async function storedOf(stack: Stack, agent: string): Promise<number> {
-  const lines = await apiGet<{ lines: { inspected: number; line: string }[] }>(stack, '/api/lines?window=24h');
+  const lines = await apiGet<{ lines: { inspected: number; line: string }[] }>(
+    stack,
+    '/api/lines?window=24h',
+  );
   const line = stack.agents.find((a) => a.ref.agent === agent)?.ref.line;
   return lines.lines.find((l) => l.line === line)?.inspected ?? 0;
 }

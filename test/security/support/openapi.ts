@@ -10,7 +10,17 @@ export interface Route {
 
 export async function routesOf(httpUrl: string): Promise<Route[]> {
   const doc = (await (await fetch(`${httpUrl}/api/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { 'x-sightline-role'?: string; parameters?: { name: string; in: string; schema?: { type?: string; enum?: string[] } }[]; responses: { 200?: { content?: Record<string, unknown> } } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          'x-sightline-role'?: string;
+          parameters?: { name: string; in: string; schema?: { type?: string; enum?: string[] } }[];
+          responses: { 200?: { content?: Record<string, unknown> } };
+        }
+      >
+    >;
   };
   const routes: Route[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -22,7 +32,11 @@ export async function routesOf(httpUrl: string): Promise<Route[]> {
         role: op['x-sightline-role'] ?? 'viewer',
         query: params
           .filter((p) => p.in === 'query')
-          .map((p) => ({ name: p.name, type: p.schema?.type, ...(p.schema?.enum ? { enum: p.schema.enum } : {}) })),
+          .map((p) => ({
+            name: p.name,
+            type: p.schema?.type,
+            ...(p.schema?.enum ? { enum: p.schema.enum } : {}),
+          })),
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         stream: Object.keys(op.responses[200]?.content ?? {}).includes('text/event-stream'),
       });
@@ -33,6 +47,6 @@ export async function routesOf(httpUrl: string): Promise<Route[]> {
 
 /** A concrete URL path for a route: each `{param}` filled in (encoded). */
 export const fill = (route: Route, value: (name: string) => string) =>
-  route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name)));
+  route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name).toWellFormed()));
 
 export const ROLE_ORDER = ['viewer', 'qc-lead', 'engineer', 'admin'] as const;
