@@ -12,7 +12,9 @@ function env(hash: string, answer: { status: number; body: unknown }) {
     env: {
       location: { href: address, hash },
       history: {
-        replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void (address = String(url)),
+        replaceState: (_s: unknown, _t: string, url?: string | URL | null) => {
+          address = String(url);
+        },
       },
       storage: { setItem: (k: string, v: string) => void stored.set(k, v) },
       fetch: (async (url: string, init?: RequestInit) => {
