@@ -87,3 +87,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteReport> {
   }
   return report;
 }
+
+/** The figures `pnpm test:security` prints as its final line. */
+export const summary = (r: SuiteReport) => ({
+  attacks: r.outcomes.length,
+  refused: r.outcomes.filter((o) => o.refused).length,
+  fuzz_inputs: r.fuzzInputs,
+  crashes: r.crashes,
+});
