@@ -10,6 +10,8 @@ export interface Mosquitto {
   port: number;
   /** Where it keeps its persistence file; pass it to a restart to keep queued messages. */
   dataDir: string;
+  /** SIGHUP: Mosquitto rereads its password and ACL files (and disconnects users no longer in them). */
+  reload(): void;
   /** `keepData` leaves the persistence file for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
   /** kill -9: no final save; what survives is the last snapshot. Keeps the data dir. */
@@ -26,7 +28,15 @@ export interface Mosquitto {
  * between the last snapshot and the kill (measured: one per publisher in flight).
  */
 export async function startMosquitto(
-  opts: { port?: number; binary?: string; dataDir?: string; saveEveryChange?: boolean } = {},
+  opts: {
+    port?: number;
+    binary?: string;
+    dataDir?: string;
+    /** Listener settings in place of `allow_anonymous true`, e.g. the sightline.conf `broker mosquitto` writes. */
+    auth?: string;
+    /** A snapshot after every change (autosave_on_changes), as the fault suite's broker runs. */
+    saveEveryChange?: boolean;
+  } = {},
 ): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'sl-mosquitto-')));
@@ -37,7 +47,7 @@ export async function startMosquitto(
     // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
     // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
     // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
+    `listener ${port} 127.0.0.1\n${opts.auth ?? 'allow_anonymous true'}\nuser root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
       opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
     }`,
   );
@@ -66,6 +76,7 @@ export async function startMosquitto(
     url: `mqtt://127.0.0.1:${port}`,
     port,
     dataDir: dir,
+    reload: () => child.kill('SIGHUP'),
     async stop({ keepData = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

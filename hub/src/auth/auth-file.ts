@@ -190,9 +190,13 @@ export function createFileStorage(path: string): AuthStorage {
         timer = setTimeout(listener, 20);
       };
       let watcher: FSWatcher | undefined;
+      let closed = false;
       const name = basename(path);
       mkdir(dirname(path), { recursive: true })
         .then(() => {
+          // Closed before the directory was there (a CLI command that is already done): a watcher now would keep
+          // the process alive for ever.
+          if (closed) return;
           watcher = fsWatch(dirname(path), (_event, file) => {
             if (file === name) soon();
           });
@@ -212,6 +216,7 @@ export function createFileStorage(path: string): AuthStorage {
       }, 2000);
       poll.unref();
       return () => {
+        closed = true;
         clearInterval(poll);
         clearTimeout(timer);
         watcher?.close();

@@ -71,7 +71,8 @@ export async function mosquittoFiles(
     acl: mosquittoAcl(hub.usernames),
     conf: (
       dir,
-    ) => `# Sightline: include from mosquitto.conf with  include_dir ${dir}  or copy into a listener section.
+    ) => `# Sightline: copy these lines right under your \`listener\` line in mosquitto.conf. (\`include_dir ${dir}\` works only
+# for Mosquitto's default listener on 1883: it applies the included files to that one, not to yours.)
 # Written by \`sightline-hub broker mosquitto\`; after every change of agents: run it again, then
 #   systemctl reload mosquitto   (SIGHUP: Mosquitto rereads both files and disconnects users no longer in them)
 per_listener_settings false

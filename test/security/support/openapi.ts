@@ -47,6 +47,6 @@ export async function routesOf(httpUrl: string): Promise<Route[]> {
 
 /** A concrete URL path for a route: each `{param}` filled in (encoded). */
 export const fill = (route: Route, value: (name: string) => string) =>
-  route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name)));
+  route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(value(name).toWellFormed()));
 
 export const ROLE_ORDER = ['viewer', 'qc-lead', 'engineer', 'admin'] as const;
