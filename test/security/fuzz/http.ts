@@ -61,7 +61,7 @@ function request(r: Random, routes: readonly Route[], stack: Stack) {
     : r.pick([
         '/api/',
         '/api/x',
-        `/api/${encodeURIComponent(value(r))}`,
+        `/api/${encodeURIComponent(value(r).toWellFormed())}`,
         `/${'a/'.repeat(r.int(1, 500))}`,
         '/assets/%ff',
         '/%c0%ae%c0%ae/',

@@ -6,6 +6,8 @@ export interface Route {
   query: { name: string; type: string | undefined; enum?: string[] }[];
   pathParams: string[];
   stream: boolean;
+  /** The body is a file upload (not JSON), checked against a limit of the route's own. */
+  upload: boolean;
 }
 
 export async function routesOf(httpUrl: string): Promise<Route[]> {
@@ -17,6 +19,7 @@ export async function routesOf(httpUrl: string): Promise<Route[]> {
         {
           'x-sightline-role'?: string;
           parameters?: { name: string; in: string; schema?: { type?: string; enum?: string[] } }[];
+          requestBody?: { content?: Record<string, unknown> };
           responses: { 200?: { content?: Record<string, unknown> } };
         }
       >
@@ -39,6 +42,7 @@ export async function routesOf(httpUrl: string): Promise<Route[]> {
           })),
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         stream: Object.keys(op.responses[200]?.content ?? {}).includes('text/event-stream'),
+        upload: Object.keys(op.requestBody?.content ?? {}).some((t) => t !== 'application/json'),
       });
     }
   }
