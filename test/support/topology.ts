@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { agentLogin, authFileBeside } from './credentials.ts';
 import { readStoredResults } from './hub-db.ts';
 import { type HubProcess, spawnHub } from './hub-process.ts';
 import { createManagedAgent, type ManagedAgent } from './managed-agent.ts';
@@ -148,11 +149,15 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     const count = opts.agents ?? 3;
     for (let i = 1; i <= count; i += 1) {
       const clockOffsetMs = opts.clockOffsetMs?.(i - 1);
+      const ref = { site: 'faults', line: `line-${i}`, agent: `agent-${i}` };
       agents.push(
         await createManagedAgent({
           dir,
-          ref: { site: 'faults', line: `line-${i}`, agent: `agent-${i}` },
+          ref,
           brokerUrl: proxy.url,
+          // Provisioned as `sightline-hub agents add` does; the hub's embedded broker checks it on every
+          // connect (the test's Mosquitto, configured without a password file, lets it through).
+          login: await agentLogin(authFileBeside(dbPath), ref),
           seed: 100 + i,
           ...(opts.fps === undefined ? {} : { fps: opts.fps }),
           ...(opts.agentConfig ? { config: opts.agentConfig } : {}),
