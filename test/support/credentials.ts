@@ -1,4 +1,6 @@
-import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { type CredentialStore, createFileStorage, type Hub, openCredentialStore } from '@sightline/hub';
 import type { AgentRef } from '@sightline/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -39,6 +41,15 @@ export function agentLogin(path: string, ref: AgentRef): Promise<{ username: str
     const creds = await store.addAgent(ref, { rotate: true });
     return { username: creds.username, password: creds.password };
   });
+}
+
+/**
+ * Writes Mosquitto's password file, ACL and listener include for the hub on `dbPath` into `outDir`, with the real
+ * CLI as an operator would: `sightline-hub broker mosquitto --db DB --out DIR`.
+ */
+export async function exportForMosquitto(dbPath: string, outDir: string): Promise<void> {
+  const cli = resolve(import.meta.dirname, '..', '..', 'hub', 'bin', 'sightline-hub.js');
+  await promisify(execFile)(process.execPath, [cli, 'broker', 'mosquitto', '--db', dbPath, '--out', outDir]);
 }
 
 const tokens = new WeakMap<Hub, Promise<string>>();

@@ -10,6 +10,8 @@ export interface Mosquitto {
   port: number;
   /** Where it keeps its persistence file; pass it to a restart to keep queued messages. */
   dataDir: string;
+  /** Its `sightline-hub broker mosquitto` directory, if it checks logins; pass it to a restart. */
+  authDir: string | undefined;
   /** `keepData` leaves the persistence file for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
   /** kill -9: no final save; what survives is the last snapshot. Keeps the data dir. */
@@ -26,7 +28,17 @@ export interface Mosquitto {
  * between the last snapshot and the kill (measured: one per publisher in flight).
  */
 export async function startMosquitto(
-  opts: { port?: number; binary?: string; dataDir?: string; saveEveryChange?: boolean } = {},
+  opts: {
+    port?: number;
+    binary?: string;
+    dataDir?: string;
+    saveEveryChange?: boolean;
+    /**
+     * A directory written by `sightline-hub broker mosquitto --out DIR` (password file, pattern ACL, sightline.conf):
+     * included, so only the hub and provisioned agents get in, each to its own topics. Without it: anonymous.
+     */
+    authDir?: string;
+  } = {},
 ): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'sl-mosquitto-')));
@@ -37,7 +49,7 @@ export async function startMosquitto(
     // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
     // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
     // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
+    `${opts.authDir ? `include_dir ${opts.authDir}\n` : ''}listener ${port} 127.0.0.1\n${opts.authDir ? '' : 'allow_anonymous true\n'}user root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
       opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
     }`,
   );
@@ -63,6 +75,7 @@ export async function startMosquitto(
     ),
   ]);
   return {
+    authDir: opts.authDir,
     url: `mqtt://127.0.0.1:${port}`,
     port,
     dataDir: dir,
