@@ -26,14 +26,25 @@ function start(): Promise<Hub> {
   );
 }
 
-async function publish(hub: Hub, messages: Array<[string, Uint8Array]>): Promise<void> {
-  const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0 });
+/** Publishes as the agent the topics name, with credentials made for it (the broker checks them). */
+async function publish(hub: Hub, messages: Array<[string, Uint8Array]>, as = ref): Promise<void> {
+  const login = await hub.credentials.addAgent(as, { rotate: true });
+  const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, ...login });
   for (const [topic, payload] of messages) await agent.publishAsync(topic, Buffer.from(payload), { qos: 1 });
   await agent.endAsync();
 }
 
+const tokens = new WeakMap<Hub, string>();
+/** GET with an admin token (one per hub). */
+async function get(hub: Hub, path: string): Promise<Response> {
+  const secret =
+    tokens.get(hub) ?? (await hub.credentials.addToken({ role: 'admin', name: 'samples test' })).secret;
+  tokens.set(hub, secret);
+  return fetch(`${hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${secret}` } });
+}
+
 async function listed(hub: Hub): Promise<SampleRecord[]> {
-  const body = (await (await fetch(`${hub.httpUrl}/api/samples`)).json()) as { samples: SampleRecord[] };
+  const body = (await (await get(hub, '/api/samples')).json()) as { samples: SampleRecord[] };
   return body.samples;
 }
 
@@ -70,7 +81,7 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
 
       const file = join(dir, 'samples', meta.sha256.slice(0, 2), `${meta.sha256}.jpg`);
       expect(Buffer.compare(readFileSync(file), image)).toBe(0);
-      const res = await fetch(`${hub.httpUrl}/api/samples/${meta.sha256}`);
+      const res = await get(hub, `/api/samples/${meta.sha256}`);
       expect(res.headers.get('content-type')).toBe('image/jpeg');
       expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), image)).toBe(0);
 
@@ -79,11 +90,11 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
       const bad = sampleMessages(other, noiseJpeg(256, 256, 12));
       const last = bad[2] as [string, Uint8Array];
       last[1] = Uint8Array.from(last[1]).fill(0, 0, 16);
-      await publish(hub, bad);
+      await publish(hub, bad, other);
       const letters = await waitFor(
         'the dead letter',
         async () => {
-          const body = (await (await fetch(`${hub.httpUrl}/api/dead-letters`)).json()) as {
+          const body = (await (await get(hub, '/api/dead-letters')).json()) as {
             dead_letters: Array<{ code: string; sender: string; error: string }>;
           };
           return body.dead_letters.length > 0 ? body.dead_letters : undefined;
@@ -93,7 +104,7 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
       expect(letters[0]).toMatchObject({ code: 'SL_SAMPLE_HASH_MISMATCH', sender: 'plant-a/line-1/cam-2' });
       expect((await listed(hub)).map((s) => s.agent)).toEqual(['cam-1']);
 
-      const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+      const metrics = await (await get(hub, '/metrics')).text();
       expect(metrics).toContain('sightline_samples_stored_total 1');
       expect(metrics).toContain('sightline_dead_letters_total{reason="SL_SAMPLE_HASH_MISMATCH"} 1');
     } finally {
