@@ -120,14 +120,9 @@ describe('startHub', () => {
 
   /** An agent's view: what the hub says it holds, after publishing results (duplicates and a refused batch too). */
   async function acksSeenBy(hub: Hub) {
-    const { username, password, clientId } = await hub.credentials.addAgent(ref, { rotate: true });
-    const agent = await mqtt.connectAsync(hub.mqttUrl, {
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-      username,
-      password,
-      clientId,
-    });
+    // The agent's own login (the embedded broker checks it; a bare external broker takes it as is).
+    const login = await hub.credentials.addAgent(ref, { rotate: true });
+    const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, ...login });
     const acks: ResultsAck[] = [];
     let capabilities: string[] | undefined;
     agent.on('message', (topic, payload) => {

@@ -4,6 +4,7 @@
  * 1 000 000, 50 agents on 10 lines). Prints one JSON line at the end: time, size and the hub's RSS growth per format.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { apiFetch } from '../support/credentials.ts';
 import { startTestHub, tempDir } from '../support/hub.ts';
 
 const ROWS = Number(process.env.SL_BENCH_ROWS ?? 1_000_000);
@@ -23,7 +24,8 @@ async function fill(path: string): Promise<void> {
     INSERT INTO results
     SELECT 0, i % 50, i % 10, i // 50, 1700000000000 + i * 100, 1700000000000 + i * 100, 1700000000050 + i * 100,
       0, 's1', 'f-' || i, 'cam0', 0, CASE WHEN i % 20 = 0 THEN 1 ELSE 0 END, (i % 100) / 100.0, 0.5,
-      1.0, 2.0, 3.0, 6.0, false, false, NULL, NULL, NULL, NULL
+      1.0, 2.0, 3.0, 6.0, false, false, NULL, NULL, NULL, NULL,
+      NULL, NULL, false -- part, recipe, pilot (schemas 3 and 4)
     FROM range(${ROWS}) r(i)`);
   await conn.run('INSERT INTO seq_ranges SELECT agent_id, min(seq), max(seq) FROM results GROUP BY agent_id');
   await conn.run(`UPDATE counters SET value = 1 WHERE name = 'rollups_stale'`);
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
           peak = Math.max(peak, rssMb());
         }, 20);
         const started = performance.now();
-        const res = await fetch(`${hub.httpUrl}/api/export?table=results&format=${format}`);
+        const res = await apiFetch(hub, `/api/export?table=results&format=${format}`);
+        if (!res.ok) throw new Error(`export ${format}: HTTP ${res.status} ${await res.text()}`);
         let bytes = 0;
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
         figures[`${format}_ms`] = Math.round(performance.now() - started);

@@ -49,7 +49,8 @@ const loadStarted = performance.now();
         ${start} + (i * ${DAYS * 86_400_000} // ${ROWS}), ${start} + (i * ${DAYS * 86_400_000} // ${ROWS}),
         ${start} + (i * ${DAYS * 86_400_000} // ${ROWS}) + 50, 0, 's', 'f', 'cam0', 1,
         CASE WHEN hash(i) % 50 = 0 THEN 1 WHEN hash(i) % 97 = 0 THEN 2 ELSE 0 END,
-        (hash(i) % 1000) / 1000.0, 0.5, 1.0, 2.0, 5.0, (8 + hash(i) % 20)::FLOAT, false, false, NULL, NULL, NULL, NULL
+        (hash(i) % 1000) / 1000.0, 0.5, 1.0, 2.0, 5.0, (8 + hash(i) % 20)::FLOAT, false, false, NULL, NULL, NULL, NULL,
+        NULL, NULL, false -- part, recipe, pilot (schemas 3 and 4)
       FROM range(${from}, ${to}) t(i)`);
     log(`loaded ${to} rows`);
   }

@@ -3,7 +3,8 @@
  * (session, desired state, chunked download, signature check, slots and pointer on disk, switch, probation;
  * no camera, no inference). Each counts the bytes its socket receives from the broker. Speaks JSON lines:
  * prints {"ready":n} once all are connected; on stdin "measure" starts counting, on "report" prints {"bytes":n}
- * and exits. Args: broker url, first index, count, state dir, trusted public key file.
+ * and exits. Args: broker url, first index, count, state dir, trusted public key file; SL_BENCH_LOGINS holds each
+ * agent's broker password ({"sim-000": "…"}), made by bench:rollout in the hub's credentials.
  */
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -19,10 +20,12 @@ const log = pino({ level: process.env.SL_BENCH_LOG ?? 'silent' });
 // SL_BENCH_COUNT_FROM_START: count from the first byte (agents joining after the rollout).
 let counting = process.env.SL_BENCH_COUNT_FROM_START === '1';
 let bytes = 0;
+const logins = JSON.parse(process.env.SL_BENCH_LOGINS ?? '{}') as Record<string, string>;
 
 const agents = await Promise.all(
   Array.from({ length: count }, (_, i) => {
     const agent = `sim-${String(first + i).padStart(3, '0')}`;
+    const ref = { site: 'bench', line: `line-${(first + i) % 10}`, agent };
     const client = new MqttClient(
       () => {
         const socket = connect(Number(port), hostname);
@@ -31,10 +34,18 @@ const agents = await Promise.all(
         });
         return socket;
       },
-      { clientId: `sl-bench-${agent}`, protocolVersion: 4, manualConnect: true, reconnectPeriod: 500 },
+      {
+        // The client id and login the hub's broker binds to this agent (`sightline-hub agents add`).
+        clientId: `sl-${ref.site}-${ref.line}-${agent}`,
+        username: `${ref.site}/${ref.line}/${agent}`,
+        ...(logins[agent] === undefined ? {} : { password: logins[agent] }),
+        protocolVersion: 4,
+        manualConnect: true,
+        reconnectPeriod: 500,
+      },
     );
     return startSimulatedAgent({
-      ref: { site: 'bench', line: `line-${(first + i) % 10}`, agent },
+      ref,
       client,
       stateDir: `${stateDir}/${agent}`,
       trustedKeys: [keyFile],

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { type Hub, startHub } from '@sightline/hub';
 import type { Rollout } from '@sightline/protocol';
 import { getRollout, makeBundle, startRollout, upload, writeKeyPair } from '../support/bundles.ts';
+import { apiFetch } from '../support/credentials.ts';
 import { tempDir } from '../support/hub.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { waitFor } from '../support/wait.ts';
@@ -43,12 +44,29 @@ interface Worker {
   next(): Promise<Record<string, number>>;
 }
 
+const simRef = (n: number) => ({
+  site: 'bench',
+  line: `line-${n % 10}`,
+  agent: `sim-${String(n).padStart(3, '0')}`,
+});
+
+/** Broker passwords for simulated agents first … first+count-1, as `sightline-hub agents add` makes them. */
+async function provision(h: Hub, first: number, count: number): Promise<Record<string, string>> {
+  const logins: Record<string, string> = {};
+  for (let n = first; n < first + count; n++) {
+    const ref = simRef(n);
+    logins[ref.agent] = (await h.credentials.addAgent(ref, { rotate: true })).password;
+  }
+  return logins;
+}
+
 function worker(
   url: string,
   first: number,
   count: number,
   stateDir: string,
   keyFile: string,
+  logins: Record<string, string>,
   fromStart = false,
 ): Worker {
   const child = spawn(
@@ -65,7 +83,11 @@ function worker(
     ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, SL_BENCH_COUNT_FROM_START: fromStart ? '1' : '0' },
+      env: {
+        ...process.env,
+        SL_BENCH_COUNT_FROM_START: fromStart ? '1' : '0',
+        SL_BENCH_LOGINS: JSON.stringify(logins),
+      },
     },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
@@ -102,12 +124,12 @@ try {
   );
   const h = hub;
   type FleetBody = { agents: Array<{ agent: string; online: boolean; active: { version: string } | null }> };
-  const fleet = async () =>
-    ((await (await fetch(`${h.httpUrl}/api/fleet/models`)).json()) as FleetBody).agents;
+  const fleet = async () => ((await (await apiFetch(h, '/api/fleet/models')).json()) as FleetBody).agents;
   // The late agents are born (the hub knows them), then go away before the rollout.
   const isLate = (a: { agent: string }) => Number(a.agent.slice(4)) >= AGENTS;
   if (LATE > 0) {
-    const late = worker(hub.mqttUrl, AGENTS, LATE, join(dir, 'agents'), key.publicPath);
+    const logins = await provision(hub, AGENTS, LATE);
+    const late = worker(hub.mqttUrl, AGENTS, LATE, join(dir, 'agents'), key.publicPath, logins);
     await late.next();
     const known = async () => (await fleet()).filter((a) => isLate(a) && a.online).length === LATE;
     await waitFor('late agents known', 60_000, known);
@@ -118,7 +140,8 @@ try {
   const per = Math.ceil(AGENTS / PROCESSES);
   for (let p = 0; p < PROCESSES; p++) {
     const count = Math.min(per, AGENTS - p * per);
-    workers.push(worker(hub.mqttUrl, p * per, count, join(dir, 'agents'), key.publicPath));
+    const logins = await provision(hub, p * per, count);
+    workers.push(worker(hub.mqttUrl, p * per, count, join(dir, 'agents'), key.publicPath, logins));
   }
   await Promise.all(workers.map((w) => w.next()));
   const online = async () => (await fleet()).filter((a) => a.online).length === AGENTS;
@@ -147,7 +170,8 @@ try {
   let lateFigures = {};
   if (LATE > 0) {
     const t1 = performance.now();
-    const late = worker(hub.mqttUrl, AGENTS, LATE, join(dir, 'agents'), key.publicPath, true);
+    const logins = await provision(hub, AGENTS, LATE);
+    const late = worker(hub.mqttUrl, AGENTS, LATE, join(dir, 'agents'), key.publicPath, logins, true);
     workers.push(late);
     await late.next();
     await waitFor(

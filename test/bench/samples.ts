@@ -3,12 +3,14 @@
  * into its sample store (every part fsync'd before its PUBACK, images content-addressed, rows in DuckDB),
  * then the same number handed to the sample ingest directly, one part at a time (the store's own speed,
  * without MQTT). The bytes are random behind a JPEG marker: the hub checks magic bytes and sha256, not
- * pixels, so only the size matters. Prints one JSON line at the end.
+ * pixels, so only the size matters. Each publisher signs in as an agent of its own (credentials made as
+ * `sightline-hub agents add` makes them), so the embedded broker's per-connection limits apply as to any agent.
+ * Prints one JSON line at the end.
  *   SL_BENCH_SAMPLES (default 300), SL_BENCH_SAMPLE_BYTES (default 120000: two chunks), SL_BENCH_PUBLISHERS (2)
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Hub } from '@sightline/hub';
+import { agentClientId, type Hub } from '@sightline/hub';
 import { SAMPLE_CHUNK_BYTES, type SampleMeta, topics } from '@sightline/protocol';
 import mqtt from 'mqtt';
 import { startTestHub, tempDir } from '../support/hub.ts';
@@ -32,10 +34,18 @@ function sampleParts(seq: number): { sha256: string; parts: Array<['meta' | numb
   return { sha256, parts };
 }
 
-/** One publisher process: `count` samples as agent `cam-{id}`, each sample's parts in flight together. */
+const publisherRef = (id: number) => ({ site: 'bench', line: 'line-1', agent: `cam-${id}` });
+
+/** One publisher process: `count` samples as agent `cam-{id}` (its password in SL_BENCH_MQTT_PASSWORD), each sample's parts in flight together. */
 async function publish(url: string, id: number, count: number): Promise<void> {
-  const ref = { site: 'bench', line: 'line-1', agent: `cam-${id}` };
-  const client = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 });
+  const ref = publisherRef(id);
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    clientId: agentClientId(ref),
+    username: `${ref.site}/${ref.line}/${ref.agent}`,
+    password: process.env.SL_BENCH_MQTT_PASSWORD,
+  });
   for (let i = 0; i < count; i++) {
     const { sha256, parts } = sampleParts(i);
     await Promise.all(
@@ -60,12 +70,13 @@ async function direct(hub: Hub, count: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-function spawnPublisher(url: string, id: number, count: number): Promise<void> {
+function spawnPublisher(url: string, password: string, id: number, count: number): Promise<void> {
   const child = spawn(
     process.execPath,
     [...process.execArgv, process.argv[1] as string, 'publish', url, `${id}`, `${count}`],
     {
       stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, SL_BENCH_MQTT_PASSWORD: password },
     },
   );
   return new Promise((resolve, reject) =>
@@ -81,8 +92,12 @@ async function main(): Promise<void> {
   try {
     const per = Math.ceil(SAMPLES / PUBLISHERS);
     const total = per * PUBLISHERS;
+    const passwords: string[] = [];
+    for (let id = 0; id < PUBLISHERS; id++) {
+      passwords.push((await hub.credentials.addAgent(publisherRef(id))).password);
+    }
     const started = performance.now();
-    const publishers = Array.from({ length: PUBLISHERS }, (_, id) => spawnPublisher(hub.mqttUrl, id, per));
+    const publishers = passwords.map((password, id) => spawnPublisher(hub.mqttUrl, password, id, per));
     let shown = 0;
     await waitFor('every sample stored', 600_000, () => {
       const stored = hub.samples?.ingest.counts().stored ?? 0;

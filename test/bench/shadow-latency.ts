@@ -7,6 +7,7 @@ import type { Hub } from '@sightline/hub';
 import type { Rollout } from '@sightline/protocol';
 import { spawnAgent } from '../support/agent-process.ts';
 import { getRollout, startRollout } from '../support/bundles.ts';
+import { agentBroker, apiFetch } from '../support/credentials.ts';
 import { waitFor } from '../support/wait.ts';
 
 interface Row {
@@ -22,7 +23,7 @@ const percentile = (xs: number[], p: number) => {
 };
 
 async function rows(hub: Hub, agent: string): Promise<Row[]> {
-  const body = (await (await fetch(`${hub.httpUrl}/api/results?agent=${agent}&limit=1000`)).json()) as {
+  const body = (await (await apiFetch(hub, `/api/results?agent=${agent}&limit=1000`)).json()) as {
     results: Row[];
   };
   return body.results;
@@ -41,7 +42,7 @@ export async function measureShadowLatency(o: {
     site: 'bench',
     line: 'shadow',
     agent,
-    broker: { url: o.hub.mqttUrl },
+    broker: await agentBroker(o.hub, { site: 'bench', line: 'shadow', agent }),
     stateDir: `${o.dir}/${agent}`,
     inference: { runtime: 'onnxruntime-node' },
     publish: { batchSize: 50, batchMs: 100 },
@@ -75,7 +76,7 @@ export async function measureShadowLatency(o: {
       return r.length >= o.frames ? r.slice(0, o.frames) : undefined;
     });
     const compared = (await rows(o.hub, agent)).filter((r) => r.shadow && r.ts > t1).length;
-    await fetch(`${o.hub.httpUrl}/api/rollouts/${started.id}/cancel`, { method: 'POST' });
+    await apiFetch(o.hub, `/api/rollouts/${started.id}/cancel`, { method: 'POST' });
     const lat = (r: Row[]) => r.map((x) => x.latency_total);
     const without = { p50: percentile(lat(before), 0.5), p95: percentile(lat(before), 0.95) };
     const withShadow = { p50: percentile(lat(after), 0.5), p95: percentile(lat(after), 0.95) };

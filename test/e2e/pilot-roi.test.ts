@@ -12,6 +12,7 @@ import type {
   RoiReport,
 } from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentBroker } from '../support/credentials.ts';
 import { tempDir } from '../support/hub.ts';
 import { quietLog } from '../support/quiet-log.ts';
 import { waitFor } from '../support/wait.ts';
@@ -26,6 +27,8 @@ let hub: Hub;
 let dir: string;
 let remove: () => Promise<void>;
 let actions: Server;
+/** The QC lead's token: the histories name her by it. */
+let token: string;
 const posted: Array<{ verdict: string; frame: string }> = [];
 
 beforeAll(async () => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
     store: { path: join(dir, 'hub.duckdb') },
     log: { level: 'silent' },
   });
+  token = (await hub.credentials.addToken({ role: 'qc-lead', name: 'qc-lead-ann' })).secret;
   // The reject gate: an HTTP action target that keeps what it was told.
   actions = createServer((req, res) => {
     let body = '';
@@ -57,7 +61,7 @@ afterAll(async () => {
 const api = async <T>(path: string, init?: { method: string; body?: unknown }): Promise<T> => {
   const res = await fetch(`${hub.httpUrl}${path}`, {
     method: init?.method ?? 'GET',
-    headers: { 'content-type': 'application/json', 'x-sightline-user': 'qc-lead-ann' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     ...(init?.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
@@ -70,7 +74,7 @@ async function runAgent(seed: number, frames: number) {
     config: parseAgentConfig({
       ...line,
       agent: 'agent-p',
-      broker: { url: hub.mqttUrl },
+      broker: await agentBroker(hub, { ...line, agent: 'agent-p' }),
       stateDir: join(dir, 'agent'),
       mode: 'pilot', // installed in pilot: it never acts before the hub's word
       publish: { batchSize: 25, batchMs: 20 },
@@ -139,7 +143,7 @@ describe('pilot → baseline → go-live → ROI, over TCP with a real agent', (
       return s.agents[0]?.reported === 'live' && s.agents[0].converged;
     });
     const stream = (
-      await fetch(`${hub.httpUrl}/api/stream`)
+      await fetch(`${hub.httpUrl}/api/stream`, { headers: { authorization: `Bearer ${token}` } })
     ).body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     await a1.stop(20_000);
     // Stopping it sent its state offline: the offline alarm is up at once, and on the live stream.

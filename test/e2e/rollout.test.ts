@@ -1,6 +1,5 @@
 import { type Hub, startHub } from '@sightline/hub';
 import type { FleetModelsResponse, Rollout, RolloutEvent, RolloutSpecInput } from '@sightline/protocol';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, spawnAgent } from '../support/agent-process.ts';
 import {
@@ -11,6 +10,7 @@ import {
   upload,
   writeKeyPair,
 } from '../support/bundles.ts';
+import { agentBroker, apiFetch, hubClient } from '../support/credentials.ts';
 import { tempDir } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -30,11 +30,11 @@ describe('model rollout to agent processes', () => {
   let rollbackKey: KeyFiles;
   const agents = new Map<string, AgentProcess>();
 
-  const config = (name: string, i: number) => ({
+  const config = async (name: string, i: number) => ({
     site: 'plant',
     line: 'line-r',
     agent: name,
-    broker: { url: hub.mqttUrl },
+    broker: await agentBroker(hub, { site: 'plant', line: 'line-r', agent: name }),
     stateDir: `${dir}/${name}`,
     inference: { runtime: 'onnxruntime-node' },
     publish: { batchSize: 20, batchMs: 50 },
@@ -44,8 +44,7 @@ describe('model rollout to agent processes', () => {
       probation: { frames: 15, seconds: 0 },
     },
   });
-  const fleet = async () =>
-    (await (await fetch(`${hub.httpUrl}/api/fleet/models`)).json()) as FleetModelsResponse;
+  const fleet = async () => (await (await apiFetch(hub, '/api/fleet/models')).json()) as FleetModelsResponse;
   const agentOf = async (name: string) => (await fleet()).agents.find((a) => a.agent === name);
   const finished = (id: string, timeoutMs = 120_000) =>
     waitFor(`rollout ${id} to finish`, timeoutMs, async () => {
@@ -53,8 +52,7 @@ describe('model rollout to agent processes', () => {
       return TERMINAL.includes(r.state) ? r : undefined;
     });
   const events = async (id: string) =>
-    ((await (await fetch(`${hub.httpUrl}/api/rollouts/${id}/events`)).json()) as { events: RolloutEvent[] })
-      .events;
+    ((await (await apiFetch(hub, `/api/rollouts/${id}/events`)).json()) as { events: RolloutEvent[] }).events;
   const spec = (version: string, rest: Partial<RolloutSpecInput>): RolloutSpecInput => ({
     model: { id: 'default', version },
     shadowShare: 0.5,
@@ -78,7 +76,7 @@ describe('model rollout to agent processes', () => {
       rollout: { signingKey: rollbackKey.privatePath, tickMs: 200 },
       log: { level: 'silent' },
     });
-    for (const [i, name] of NAMES.entries()) agents.set(name, await spawnAgent(dir, config(name, i)));
+    for (const [i, name] of NAMES.entries()) agents.set(name, await spawnAgent(dir, await config(name, i)));
     await waitFor('three agents online on 2.0.0', 90_000, async () => {
       const f = await fleet();
       return f.agents.filter((a) => a.online && a.active?.version === '2.0.0').length === 3;
@@ -172,10 +170,11 @@ describe('model rollout to agent processes', () => {
 
     const good = await makeBundle(dir, modelKey, { version: '2.4.0' });
     expect((await upload(hub, good.bytes)).status).toBe('ready');
-    const put = await fetch(`${hub.httpUrl}/api/models/default/2.4.0/publish`, { method: 'POST' });
+    const put = await apiFetch(hub, '/api/models/default/2.4.0/publish', { method: 'POST' });
     expect(put.status).toBe(200);
-    // Someone on the broker replaces chunk 2 of the published bundle.
-    const rogueClient = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, clientId: 'rogue' });
+    // Someone who may write downlink topics (the hub's own login on a tool beside it, or anyone on an external
+    // broker without ACLs) replaces chunk 2 of the published bundle: the agent's checks, not the broker, catch it.
+    const rogueClient = await hubClient(hub, 'rogue');
     await rogueClient.publishAsync('sl/v1/models/default/2.4.0/chunk/2', Buffer.alloc(64 * 1024, 7), {
       qos: 1,
       retain: true,
@@ -186,7 +185,7 @@ describe('model rollout to agent processes', () => {
     );
     expect(tampered.state).toBe('rolled-back');
     expect(tampered.reason).toMatch(/refused: SL_BUNDLE_CHUNK_INVALID .*chunk 2 was refused 3 times/);
-    const agentEvents = (await (await fetch(`${hub.httpUrl}/api/events?limit=200`)).json()) as {
+    const agentEvents = (await (await apiFetch(hub, '/api/events?limit=200')).json()) as {
       events: Array<{ agent: string; kind: string; message: string }>;
     };
     expect(
@@ -227,7 +226,7 @@ describe('model rollout to agent processes', () => {
     expect(r.agents.find((a) => a.agent === 'rc')?.progress).toBe('offline');
     expect((await agentOf('rc'))?.active?.version).toBe('2.1.0');
 
-    agents.set('rc', await spawnAgent(dir, config('rc', 2)));
+    agents.set('rc', await spawnAgent(dir, await config('rc', 2)));
     await waitFor('rc on 2.5.0', 90_000, async () => (await agentOf('rc'))?.active?.version === '2.5.0');
     const after: Rollout = await waitFor('the rollout to see rc live', 30_000, async () => {
       const x = await getRollout(hub, r.id);

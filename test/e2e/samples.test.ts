@@ -5,6 +5,7 @@ import { parseAgentConfig, startAgent } from '@sightline/agent';
 import { decode, encode, HubState, parseTopic, SampleMeta, topics } from '@sightline/protocol';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentBroker, apiFetch } from '../support/credentials.ts';
 import { startTestHub, storedResults, tempDir } from '../support/hub.ts';
 import { type Mosquitto, startMosquitto } from '../support/mosquitto.ts';
 import { quietLog } from '../support/quiet-log.ts';
@@ -104,7 +105,7 @@ describe('sample images into the hub (embedded broker)', () => {
       const agent = await startAgent({
         config: parseAgentConfig({
           ...agentRef,
-          broker: { url: hub.mqttUrl },
+          broker: await agentBroker(hub, agentRef),
           stateDir: join(tmp.dir, 'agent-hub'),
           publish: { batchSize: 10, batchMs: 20 },
           samples: { enabled: true, okShare: 0, nearBand: 0, upload: { bytesPerSecond: 4 * 2 ** 20 } },
@@ -121,7 +122,7 @@ describe('sample images into the hub (embedded broker)', () => {
       type Listed = { sha256: string; seq: number | null; verdict: string | null; url: string };
       const listed = await waitFor('every sample stored', 20_000, async () => {
         const page = (await (
-          await fetch(`${hub.httpUrl}/api/samples?agent=${agentRef.agent}&limit=500`)
+          await apiFetch(hub, `/api/samples?agent=${agentRef.agent}&limit=500`)
         ).json()) as { samples: Listed[] };
         return page.samples.length === referenced.length ? page.samples : undefined;
       });
@@ -130,7 +131,7 @@ describe('sample images into the hub (embedded broker)', () => {
       );
       for (const sample of listed) {
         expect(sample.verdict).toBe('defect');
-        const bytes = Buffer.from(await (await fetch(`${hub.httpUrl}${sample.url}`)).arrayBuffer());
+        const bytes = Buffer.from(await (await apiFetch(hub, sample.url)).arrayBuffer());
         expect(createHash('sha256').update(bytes).digest('hex')).toBe(sample.sha256);
       }
     } finally {

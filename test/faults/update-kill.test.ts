@@ -10,10 +10,11 @@ import {
   ModelStatus as StatusSchema,
   topics,
 } from '@sightline/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent } from '../support/agent-process.ts';
 import { type KeyFiles, makeBundle, publishBundle, writeKeyPair } from '../support/bundles.ts';
+import { agentBroker, hubClient } from '../support/credentials.ts';
 import { useTestHub } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -35,7 +36,8 @@ describe('kill -9 of an agent at each stage of a model update', () => {
     const { hub, dir } = ctx;
     key = await writeKeyPair(`${dir}/keys`, 'models');
     v2 = await makeBundle(dir, key, { version: '2.1.0' });
-    control = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, clientId: 'fault-control' });
+    // The hub's own login: only the hub may publish model bundles and desired states.
+    control = await hubClient(hub, 'fault-control');
     control.on('message', (topic, payload) => {
       const decoded = decode(StatusSchema, payload);
       const agent = topic.split('/')[4] as string;
@@ -46,11 +48,11 @@ describe('kill -9 of an agent at each stage of a model update', () => {
   }, 60_000);
   afterAll(() => control?.endAsync());
 
-  const config = (agent: string, failpoints: string[]) => ({
+  const config = async (agent: string, failpoints: string[]) => ({
     site: 'plant',
     line: 'line-k',
     agent,
-    broker: { url: ctx.hub.mqttUrl },
+    broker: await agentBroker(ctx.hub, { site: 'plant', line: 'line-k', agent }),
     stateDir: `${ctx.dir}/${agent}`,
     inference: { runtime: 'onnxruntime-node' },
     cameras: [{ id: 'cam0', source: { kind: 'synthetic', seed: 3, fps: 20 } }],
@@ -89,14 +91,14 @@ describe('kill -9 of an agent at each stage of a model update', () => {
   async function killAt(stage: (typeof STAGES)[number]) {
     const agent = `k-${stage}`;
     await want(agent);
-    const first = await spawnAgent(ctx.dir, config(agent, [stage]));
+    const first = await spawnAgent(ctx.dir, await config(agent, [stage]));
     const dead = await first.exited;
     expect(dead.signal, `${stage}: ${dead.stderr.slice(-400)}`).toBe('SIGKILL');
     expect(dead.stderr).toContain(`failpoint ${stage}`);
     const pointer = await onDisk(agent);
     const partial = await readdir(`${ctx.dir}/${agent}/models/download`);
     statuses.set(agent, []);
-    const again = await spawnAgent(ctx.dir, config(agent, []));
+    const again = await spawnAgent(ctx.dir, await config(agent, []));
     const done = await waitFor(`${agent} live on 2.1.0`, 90_000, () =>
       statuses.get(agent)?.find((s) => s.phase === 'active' && s.active?.version === '2.1.0'),
     );
@@ -139,7 +141,7 @@ describe('kill -9 of an agent at each stage of a model update', () => {
     const rolledBack = () =>
       statuses.get(agent)?.find((x) => x.phase === 'rolled-back' && x.code === 'SL_PROBATION_FAILED');
     while (!rolled && starts < 6) {
-      const run = await spawnAgent(ctx.dir, config(agent, ['probation']));
+      const run = await spawnAgent(ctx.dir, await config(agent, ['probation']));
       starts += 1;
       const outcome = await Promise.race([
         run.exited.then((e) => e.signal),

@@ -5,6 +5,7 @@ import type { Hub } from '@sightline/hub';
 import { createPartStream } from '@sightline/models';
 import { buildBundle, writeModelVariant } from '@sightline/models/tooling';
 import type { ModelIdentity, RegistryEntry, Rollout, RolloutSpecInput } from '@sightline/protocol';
+import { apiFetch } from './credentials.ts';
 
 export interface KeyFiles {
   privatePem: string;
@@ -47,7 +48,7 @@ export async function makeBundle(
 }
 
 export async function upload(hub: Hub, bytes: Uint8Array): Promise<RegistryEntry> {
-  const res = await fetch(`${hub.httpUrl}/api/models`, {
+  const res = await apiFetch(hub, '/api/models', {
     method: 'POST',
     body: new Uint8Array(bytes),
     headers: { 'content-type': 'application/octet-stream' },
@@ -56,7 +57,7 @@ export async function upload(hub: Hub, bytes: Uint8Array): Promise<RegistryEntry
 }
 
 export async function startRollout(hub: Hub, spec: RolloutSpecInput): Promise<Rollout> {
-  const res = await fetch(`${hub.httpUrl}/api/rollouts`, {
+  const res = await apiFetch(hub, '/api/rollouts', {
     method: 'POST',
     body: JSON.stringify(spec),
     headers: { 'content-type': 'application/json' },
@@ -67,7 +68,7 @@ export async function startRollout(hub: Hub, spec: RolloutSpecInput): Promise<Ro
 }
 
 export const getRollout = async (hub: Hub, id: string) =>
-  (await (await fetch(`${hub.httpUrl}/api/rollouts/${id}`)).json()) as Rollout;
+  (await (await apiFetch(hub, `/api/rollouts/${id}`)).json()) as Rollout;
 
 /** Publishes a bundle's chunks and meta retained, as the hub's registry does (for tests without a rollout). */
 export async function publishBundle(

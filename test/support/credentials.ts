@@ -1,4 +1,7 @@
-import type { Hub } from '@sightline/hub';
+import { execFile } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type CredentialStore, createFileStorage, type Hub, openCredentialStore } from '@sightline/hub';
 import type { AgentRef } from '@sightline/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
@@ -11,6 +14,42 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 export async function agentBroker(hub: Hub, ref: AgentRef, url = hub.mqttUrl) {
   const creds = await hub.credentials.addAgent(ref, { rotate: true });
   return { url, username: creds.username, password: creds.password };
+}
+
+/** The credentials file a hub started with `--db dbPath` uses by default (auth.file unset). */
+export const authFileBeside = (dbPath: string) => join(dirname(dbPath), 'auth.json');
+
+/**
+ * Changes a hub process's credentials file as `sightline-hub agents add` / `tokens add` do (under its lock; a
+ * running hub sees the change at once), before or while that hub runs.
+ */
+export async function withCredentialsFile<T>(
+  path: string,
+  use: (store: CredentialStore) => Promise<T>,
+): Promise<T> {
+  const store = await openCredentialStore({ storage: createFileStorage(path) });
+  try {
+    return await use(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Fresh broker credentials for an agent in a credentials file (any earlier ones stop working). */
+export function agentLogin(path: string, ref: AgentRef): Promise<{ username: string; password: string }> {
+  return withCredentialsFile(path, async (store) => {
+    const creds = await store.addAgent(ref, { rotate: true });
+    return { username: creds.username, password: creds.password };
+  });
+}
+
+/**
+ * Writes Mosquitto's password file, ACL and listener include for the hub on `dbPath` into `outDir`, with the real
+ * CLI as an operator would: `sightline-hub broker mosquitto --db DB --out DIR`.
+ */
+export async function exportForMosquitto(dbPath: string, outDir: string): Promise<void> {
+  const cli = resolve(import.meta.dirname, '..', '..', 'hub', 'bin', 'sightline-hub.js');
+  await promisify(execFile)(process.execPath, [cli, 'broker', 'mosquitto', '--db', dbPath, '--out', outDir]);
 }
 
 const tokens = new WeakMap<Hub, Promise<string>>();

@@ -11,6 +11,32 @@ export interface StoredResult {
   score: number;
 }
 
+/** A results message the hub refused and kept as a dead letter (its agent was told, and let those seqs go). */
+export interface ResultsDeadLetter {
+  topic: string;
+  code: string;
+  error: string;
+}
+
+/** The hub's dead letters on results topics, read-only from its stopped DuckDB file. */
+export async function readResultsDeadLetters(dbPath: string): Promise<ResultsDeadLetter[]> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      `SELECT topic, code, left(error, 300) AS error FROM dead_letters WHERE topic LIKE '%/results' ORDER BY id`,
+    );
+    return reader.getRowObjectsJS().map((r) => ({
+      topic: String(r.topic),
+      code: String(r.code),
+      error: String(r.error),
+    }));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 /**
  * Reads every stored result from a hub's DuckDB file, read-only. The hub must be stopped: DuckDB lets
  * one process hold a file open for writing.

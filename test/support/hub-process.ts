@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { authFileBeside, withCredentialsFile } from './credentials.ts';
 import { waitFor } from './wait.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -28,6 +29,12 @@ export interface HubProcess {
   /** The broker agents should reach: the embedded one's real port, or the external URL. */
   readonly mqttUrl: string;
   readonly mqttPort: number;
+  /** The hub's credentials file (auth.json beside its database): agents' broker logins and API tokens. */
+  readonly authFile: string;
+  /** An admin API token, made in the credentials file before the hub started. */
+  readonly token: string;
+  /** fetch() of a path on the hub's API with the admin token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
   /** Every log line so far (pino JSON, stdout and stderr). */
   logs(): string;
   /** Parsed JSON log lines at `level` or above (pino: 40 warn, 50 error, 60 fatal). */
@@ -61,8 +68,17 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-/** Starts the real `sightline-hub run` CLI in its own process, on free ports. */
+/**
+ * Starts the real `sightline-hub run` CLI in its own process, on free ports, with authentication on as it ships:
+ * an admin token goes into its credentials file first (as `sightline-hub tokens add` would); agents get their
+ * broker logins from the same file (credentials.ts agentLogin).
+ */
 export async function spawnHub(opts: HubProcessOptions): Promise<HubProcess> {
+  const authFile = authFileBeside(opts.dbPath);
+  const token = await withCredentialsFile(
+    authFile,
+    async (store) => (await store.addToken({ role: 'admin', name: 'test harness' })).secret,
+  );
   const hubArgs = [
     resolve(root, 'hub/bin/sightline-hub.js'),
     'run',
@@ -138,6 +154,13 @@ export async function spawnHub(opts: HubProcessOptions): Promise<HubProcess> {
     httpUrl,
     mqttUrl,
     mqttPort: Number(new URL(mqttUrl).port),
+    authFile,
+    token,
+    api: (path, init = {}) =>
+      fetch(`${httpUrl}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+      }),
     logs: () => out,
     logLines,
     exited,

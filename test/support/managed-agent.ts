@@ -11,6 +11,8 @@ export interface ManagedAgentOptions {
   dir: string;
   ref: { site: string; line: string; agent: string };
   brokerUrl: string;
+  /** Its broker login, from the hub's credentials file (credentials.ts agentLogin). */
+  login: { username: string; password: string };
   /** Synthetic camera seed and pace (frames per second, default 10: light on a shared 2-core machine). */
   seed: number;
   fps?: number;
@@ -54,7 +56,7 @@ export async function createManagedAgent(opts: ManagedAgentOptions): Promise<Man
   if (clockFile) await writeFile(clockFile, String(opts.clockOffsetMs));
   const config = {
     ...opts.ref,
-    broker: { url: opts.brokerUrl, protocolVersion: 'auto' },
+    broker: { url: opts.brokerUrl, protocolVersion: 'auto', ...opts.login },
     // No runtime measurement at start-up: restarts stay quick and cheap.
     inference: { runtime: 'onnxruntime-node', threads: 1 },
     stateDir,

@@ -12,6 +12,8 @@ export interface Mosquitto {
   dataDir: string;
   /** SIGHUP: Mosquitto rereads its password and ACL files (and disconnects users no longer in them). */
   reload(): void;
+  /** Its `sightline-hub broker mosquitto` directory, if it checks logins; pass it to a restart. */
+  authDir: string | undefined;
   /** `keepData` leaves the persistence file for a restart. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
   /** kill -9: no final save; what survives is the last snapshot. Keeps the data dir. */
@@ -36,6 +38,11 @@ export async function startMosquitto(
     auth?: string;
     /** A snapshot after every change (autosave_on_changes), as the fault suite's broker runs. */
     saveEveryChange?: boolean;
+    /**
+     * A directory written by `sightline-hub broker mosquitto --out DIR` (password file, pattern ACL, sightline.conf):
+     * included, so only the hub and provisioned agents get in, each to its own topics. Without it: anonymous.
+     */
+    authDir?: string;
   } = {},
 ): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
@@ -47,7 +54,7 @@ export async function startMosquitto(
     // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
     // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
     // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
-    `listener ${port} 127.0.0.1\n${opts.auth ?? 'allow_anonymous true'}\nuser root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
+    `${opts.authDir ? `include_dir ${opts.authDir}\n` : ''}listener ${port} 127.0.0.1\n${opts.auth ? `${opts.auth}\n` : opts.authDir ? '' : 'allow_anonymous true\n'}user root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
       opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
     }`,
   );
@@ -73,6 +80,7 @@ export async function startMosquitto(
     ),
   ]);
   return {
+    authDir: opts.authDir,
     url: `mqtt://127.0.0.1:${port}`,
     port,
     dataDir: dir,

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { readStoredResults } from './hub-db.ts';
+import { agentLogin, authFileBeside, exportForMosquitto } from './credentials.ts';
+import { type ResultsDeadLetter, readResultsDeadLetters, readStoredResults } from './hub-db.ts';
 import { type HubProcess, spawnHub } from './hub-process.ts';
 import { createManagedAgent, type ManagedAgent } from './managed-agent.ts';
 import { type Mosquitto, startMosquitto } from './mosquitto.ts';
@@ -71,6 +72,8 @@ export interface Topology {
 export interface RunTally extends Tally {
   /** Hub processes that exited by themselves during the run (each was started again). */
   hubCrashes: number;
+  /** Results messages the hub refused (dead letters): their seqs were let go by the agent, so they read as lost. */
+  refused: ResultsDeadLetter[];
 }
 
 /** Generous deadlines: the machine is shared and slow; none of them is what a test asserts. */
@@ -104,9 +107,21 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
   };
 
   try {
+    // Every agent's broker login, provisioned first as `sightline-hub agents add` does, in the hub's credentials file.
+    const count = opts.agents ?? 3;
+    const refs = Array.from({ length: count }, (_, i) => ({
+      site: 'faults',
+      line: `line-${i + 1}`,
+      agent: `agent-${i + 1}`,
+    }));
+    const logins = [];
+    for (const ref of refs) logins.push(await agentLogin(authFileBeside(dbPath), ref));
     if (opts.broker === 'mosquitto') {
       await mkdir(join(dir, 'mosquitto'));
-      mosquitto = await startMosquitto({ dataDir: join(dir, 'mosquitto'), saveEveryChange: true });
+      // Mosquitto checks the same logins: its password file and ACL exported by `sightline-hub broker mosquitto`.
+      const authDir = join(dir, 'mosquitto-auth');
+      await exportForMosquitto(dbPath, authDir);
+      mosquitto = await startMosquitto({ dataDir: join(dir, 'mosquitto'), saveEveryChange: true, authDir });
       hubProxy = await startTcpProxy(mosquitto.port);
       stops.push(
         () => (mosquitto as Mosquitto).stop(),
@@ -145,14 +160,14 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     agentProxy = proxy;
     stops.push(() => proxy.close());
 
-    const count = opts.agents ?? 3;
     for (let i = 1; i <= count; i += 1) {
       const clockOffsetMs = opts.clockOffsetMs?.(i - 1);
       agents.push(
         await createManagedAgent({
           dir,
-          ref: { site: 'faults', line: `line-${i}`, agent: `agent-${i}` },
+          ref: refs[i - 1] as (typeof refs)[number],
           brokerUrl: proxy.url,
+          login: logins[i - 1] as (typeof logins)[number],
           seed: 100 + i,
           ...(opts.fps === undefined ? {} : { fps: opts.fps }),
           ...(opts.agentConfig ? { config: opts.agentConfig } : {}),
@@ -196,7 +211,11 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       },
       async restartBroker() {
         if (!mosquitto) throw new Error('restartBroker: this topology runs the embedded broker');
-        mosquitto = await startMosquitto({ dataDir: mosquitto.dataDir, saveEveryChange: true });
+        mosquitto = await startMosquitto({
+          dataDir: mosquitto.dataDir,
+          saveEveryChange: true,
+          ...(mosquitto.authDir ? { authDir: mosquitto.authDir } : {}),
+        });
         proxy.retarget(mosquitto.port);
         hubProxy?.retarget(mosquitto.port);
       },
@@ -226,7 +245,8 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
         await launching.catch(() => undefined);
         if (hub) ended.add(hub);
         await hub?.stop();
-        return { ...tally(created, await readStoredResults(dbPath)), hubCrashes };
+        const refused = await readResultsDeadLetters(dbPath);
+        return { ...tally(created, await readStoredResults(dbPath)), hubCrashes, refused };
       },
       close,
     };

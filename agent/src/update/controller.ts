@@ -91,7 +91,16 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
     onPassed: () =>
       void exclusive(async () => {
         await store.writePointer({ ...store.pointer(), probation: null });
-        if (!shadow.current()) await models.setSpare(undefined);
+        // The spare kept the last good model for a rollback; drop it, unless it now holds the next model wanted
+        // (a new desired state loaded it while this probation ran, and is about to switch to it).
+        const spare = models.spare();
+        const wanted = status.target?.model;
+        const next =
+          spare &&
+          wanted &&
+          sameModel(spare.identity, wanted) &&
+          !sameModel(models.current().identity, wanted);
+        if (!shadow.current() && !next) await models.setSpare(undefined);
         log.info({ event: 'probation_passed', model: models.current().identity }, 'model passed probation');
         if (status.phase === 'probation') enter('active');
       }),

@@ -12,12 +12,12 @@ describe('sightline-hub models / rollout (HTTP client)', () => {
   let dir: string;
   let hub: Hub;
   let bundleFile: string;
+  let token: string;
   const run = async (...argv: string[]) => {
     let out = '';
-    const { secret } = await hub.credentials.addToken({ role: 'engineer', name: 'cli-test' });
     const code = await rolloutCommand([...argv, '--url', hub.httpUrl], {
       out: (t) => (out += t),
-      env: { SL_HUB_TOKEN: secret },
+      env: { SL_HUB_TOKEN: token },
     });
     return { code, out };
   };
@@ -42,6 +42,7 @@ describe('sightline-hub models / rollout (HTTP client)', () => {
       registry: { trustedKeys: [publicKey.export({ type: 'spki', format: 'pem' }).toString()] },
       log: { level: 'silent' },
     });
+    token = (await hub.credentials.addToken({ role: 'engineer', name: 'cli test' })).secret;
   }, 60_000);
   afterAll(async () => {
     await hub?.close();
@@ -56,6 +57,12 @@ describe('sightline-hub models / rollout (HTTP client)', () => {
     ]);
     expect(() => parseStages('canary:2')).toThrow(/share must be in \(0, 1\]/);
     expect(() => parseStages('blue:1')).toThrow(/must start with shadow, canary or wave/);
+  });
+
+  it('needs a token, and says where it goes', async () => {
+    await expect(
+      rolloutCommand(['models', 'list', '--url', hub.httpUrl], { out: () => undefined, env: {} }),
+    ).rejects.toThrow(/SL_AUTH_REQUIRED: .*\(--token or SL_HUB_TOKEN\)/);
   });
 
   it('uploads a bundle and lists the registry', async () => {

@@ -11,8 +11,7 @@ export const ROLLOUT_USAGE = `Usage: sightline-hub models upload FILE.slb | list
        sightline-hub rollout promote|cancel|rollback ID [--by NAME]
 
 Talks to a running hub (--url, default $SL_HUB_URL or http://127.0.0.1:8080) with an API token
-(--token, default $SL_HUB_TOKEN; \`sightline-hub tokens add --role engineer --name NAME\` makes one; reading needs viewer,
-uploads and rollouts engineer).
+(--token, default $SL_HUB_TOKEN; \`sightline-hub tokens add --role engineer --name NAME\` makes one).
 
 rollout start:
   --model ID@VERSION       a model in the registry (status ready)
@@ -74,9 +73,13 @@ async function call<T>(io: ClientIo, url: string, init?: RequestInit): Promise<T
   }
   const body = (await res.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
   if (!res.ok && !(res.status === 422 && (body as { status?: string }).status)) {
-    throw new ConfigError(`${body.error?.code ?? res.status}: ${body.error?.message ?? res.statusText}`, {
-      code: 'SL_CONFIG_UNREADABLE',
-    });
+    const hint = res.status === 401 ? ' (--token or SL_HUB_TOKEN)' : '';
+    throw new ConfigError(
+      `${body.error?.code ?? res.status}: ${body.error?.message ?? res.statusText}${hint}`,
+      {
+        code: 'SL_CONFIG_UNREADABLE',
+      },
+    );
   }
   return body;
 }
@@ -143,29 +146,30 @@ export async function rolloutCommand(argv: readonly string[], io: ClientIo): Pro
     return values.help ? 0 : 2;
   }
   const base = (values.url ?? io.env.SL_HUB_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+  // Every route needs a token with a role; it goes with each request.
   const token = values.token ?? io.env.SL_HUB_TOKEN;
-  if (token) {
-    const send = io.fetch ?? fetch;
-    io = {
-      ...io,
-      fetch: (url, init) =>
-        send(url, {
-          ...init,
-          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` },
-        }),
-    };
-  }
+  const f = io.fetch ?? fetch;
+  const client: ClientIo = token
+    ? {
+        ...io,
+        fetch: (url, init = {}) =>
+          f(url, {
+            ...init,
+            headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+          }),
+      }
+    : io;
   const [group, action, arg] = positionals;
   const json = (v: unknown) => io.out(`${JSON.stringify(v, null, values.json ? 0 : 2)}\n`);
   const post = (path: string, body?: unknown) =>
-    call<Rollout>(io, `${base}${path}`, {
+    call<Rollout>(client, `${base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body ?? {}),
     });
 
   if (group === 'models' && action === 'list') {
-    const { models } = await call<{ models: RegistryEntry[] }>(io, `${base}/api/models`);
+    const { models } = await call<{ models: RegistryEntry[] }>(client, `${base}/api/models`);
     if (values.json) json(models);
     else io.out(formatRegistry(models));
     return 0;
@@ -174,7 +178,7 @@ export async function rolloutCommand(argv: readonly string[], io: ClientIo): Pro
     const bytes = await readFile(arg).catch(() => {
       throw new ConfigError(`${arg} cannot be read; make a bundle with \`sightline-models bundle\``);
     });
-    const entry = await call<RegistryEntry>(io, `${base}/api/models`, {
+    const entry = await call<RegistryEntry>(client, `${base}/api/models`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body: bytes,
@@ -196,8 +200,8 @@ export async function rolloutCommand(argv: readonly string[], io: ClientIo): Pro
     let last = '';
     for (;;) {
       const rollouts = arg
-        ? [await call<Rollout>(io, `${base}/api/rollouts/${arg}`)]
-        : (await call<{ rollouts: Rollout[] }>(io, `${base}/api/rollouts`)).rollouts;
+        ? [await call<Rollout>(client, `${base}/api/rollouts/${arg}`)]
+        : (await call<{ rollouts: Rollout[] }>(client, `${base}/api/rollouts`)).rollouts;
       const text = values.json
         ? `${JSON.stringify(arg ? rollouts[0] : rollouts)}\n`
         : rollouts.map(formatRollout).join('\n') || 'no rollouts\n';

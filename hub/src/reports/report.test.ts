@@ -68,6 +68,7 @@ describe('period report and CSV', () => {
     const roles = Object.values(doc.paths).flatMap((p) =>
       Object.values(p).map((op) => op['x-sightline-role']),
     );
+    // 'public': health, the OpenAPI description and sign-in need no token.
     expect(roles.every((r) => ['public', 'viewer', 'qc-lead', 'engineer', 'admin'].includes(r))).toBe(true);
   });
 });

@@ -26,34 +26,25 @@ function start(): Promise<Hub> {
   );
 }
 
-/** The API with an admin token, as a person who may see everything would call it. */
-const tokens = new WeakMap<Hub, Promise<string>>();
-async function get(hub: Hub, path: string): Promise<Response> {
-  let token = tokens.get(hub);
-  if (!token) {
-    token = hub.credentials.addToken({ role: 'admin', name: 'samples-test' }).then((t) => t.secret);
-    tokens.set(hub, token);
-  }
-  return fetch(`${hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${await token}` } });
-}
-
-/** Publishes as the agent the topics name, with its own broker login. */
-async function publish(hub: Hub, messages: Array<[string, Uint8Array]>): Promise<void> {
-  const [site, line, agentId] = (messages[0]?.[0] ?? '').split('/').slice(2, 5) as [string, string, string];
-  const creds = await hub.credentials.addAgent({ site, line, agent: agentId }, { rotate: true });
-  const agent = await mqtt.connectAsync(hub.mqttUrl, {
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    username: creds.username,
-    password: creds.password,
-    clientId: creds.clientId,
-  });
+/** Publishes as the agent the topics name, with credentials made for it (the broker checks them). */
+async function publish(hub: Hub, messages: Array<[string, Uint8Array]>, as = ref): Promise<void> {
+  const login = await hub.credentials.addAgent(as, { rotate: true });
+  const agent = await mqtt.connectAsync(hub.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, ...login });
   for (const [topic, payload] of messages) await agent.publishAsync(topic, Buffer.from(payload), { qos: 1 });
   await agent.endAsync();
 }
 
+const tokens = new WeakMap<Hub, string>();
+/** GET with an admin token (one per hub). */
+async function get(hub: Hub, path: string): Promise<Response> {
+  const secret =
+    tokens.get(hub) ?? (await hub.credentials.addToken({ role: 'admin', name: 'samples test' })).secret;
+  tokens.set(hub, secret);
+  return fetch(`${hub.httpUrl}${path}`, { headers: { authorization: `Bearer ${secret}` } });
+}
+
 async function listed(hub: Hub): Promise<SampleRecord[]> {
-  const body = (await (await get(hub, `/api/samples`)).json()) as { samples: SampleRecord[] };
+  const body = (await (await get(hub, '/api/samples')).json()) as { samples: SampleRecord[] };
   return body.samples;
 }
 
@@ -99,11 +90,11 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
       const bad = sampleMessages(other, noiseJpeg(256, 256, 12));
       const last = bad[2] as [string, Uint8Array];
       last[1] = Uint8Array.from(last[1]).fill(0, 0, 16);
-      await publish(hub, bad);
+      await publish(hub, bad, other);
       const letters = await waitFor(
         'the dead letter',
         async () => {
-          const body = (await (await get(hub, `/api/dead-letters`)).json()) as {
+          const body = (await (await get(hub, '/api/dead-letters')).json()) as {
             dead_letters: Array<{ code: string; sender: string; error: string }>;
           };
           return body.dead_letters.length > 0 ? body.dead_letters : undefined;
@@ -113,7 +104,7 @@ describe('samples over MQTT and HTTP (TCP, embedded broker)', () => {
       expect(letters[0]).toMatchObject({ code: 'SL_SAMPLE_HASH_MISMATCH', sender: 'plant-a/line-1/cam-2' });
       expect((await listed(hub)).map((s) => s.agent)).toEqual(['cam-1']);
 
-      const metrics = await (await get(hub, `/metrics`)).text();
+      const metrics = await (await get(hub, '/metrics')).text();
       expect(metrics).toContain('sightline_samples_stored_total 1');
       expect(metrics).toContain('sightline_dead_letters_total{reason="SL_SAMPLE_HASH_MISMATCH"} 1');
     } finally {

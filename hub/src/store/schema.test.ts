@@ -79,7 +79,7 @@ describe('schema migrations', () => {
     const conn = await db.connect();
     const v = (await conn.runAndReadAll('SELECT max(version) AS v FROM schema_version')).getRowObjectsJS();
     expect(v[0]?.v).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(5); // 5: samples, after parts (3) and pilot (4)
     conn.closeSync();
     db.closeSync();
   });

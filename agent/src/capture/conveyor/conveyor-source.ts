@@ -114,6 +114,8 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
         }
       }
       const begin = performance.now();
+      // Durations (latency) run on the monotonic clock, whichever clock the frame times come from.
+      const at = monotonicMs();
       const ts = (s: number) => origin + s * 1000;
       const signals = signalsUntil(t, ts);
       if (o.capture === 'triggered') signals.trigger = ts(belt.passes(frame, o.photoEyeX));
@@ -128,7 +130,7 @@ export function createConveyorSource(o: ConveyorSourceOptions): FrameSource {
       return {
         id,
         ts: ts(t),
-        at: monotonicMs(),
+        at,
         frame: image,
         captureMs: performance.now() - begin,
         signals,
