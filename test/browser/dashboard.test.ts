@@ -50,7 +50,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
   afterAll(async () => {
     await browser?.close();
     await fleet?.close();
-  }, 60_000);
+  }, 180_000);
 
   it('signs in from a sign-in link and shows every line live with the figures the hub computes', async () => {
     // As a QC lead would: the link from `sightline-hub tokens link` opens the dashboard signed in.
@@ -61,7 +61,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     for (const line of ['line-a', 'line-b']) {
       await waitFor(
         `${line} running`,
-        15_000,
+        45_000,
         async () => (await tile(line).getAttribute('data-state')) === 'running',
       );
       // The agent keeps inspecting: the tile's n lies between two reads of the API around it.
@@ -84,14 +84,14 @@ describe('dashboard in Chromium, real hub and agents', () => {
     const first = count(await text('line-a', '.inspected'));
     await waitFor(
       'line-a to grow on screen',
-      15_000,
+      45_000,
       async () => count(await text('line-a', '.inspected')) > first + 10,
     );
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
-    await waitFor('the pill to say Live', 15_000, async () =>
+    await waitFor('the pill to say Live', 45_000, async () =>
       (await page.getByRole('status').first().textContent())?.includes('Live'),
     );
-  }, 60_000);
+  }, 180_000);
 
   it('runs pilot → freeze baseline → go live from the ROI view, and shows the ROI the formulas give', async () => {
     const roi = await context.newPage();
@@ -99,7 +99,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await roi.goto(`${fleet.hub.httpUrl}/roi?site=${SITE}&line=line-a`);
     const steps = roi.locator('sl-mode-steps');
     await steps.getByRole('button', { name: 'Start pilot' }).click();
-    await steps.getByText('In pilot since').waitFor({ timeout: 15_000 });
+    await steps.getByText('In pilot since').waitFor({ timeout: 45_000 });
     // The agent switches to pilot (cmd/set-mode) and its pilot results build up a baseline sample.
     await waitFor('60 pilot results on line-a', 60_000, async () => {
       const body = await fleet.json<{ lines: Array<{ line: string; pilot: { inspected: number } }> }>(
@@ -109,7 +109,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     });
     await steps.getByRole('button', { name: 'Freeze baseline' }).click();
     const baseN = steps.locator('[data-figure="base-n"]');
-    await baseN.waitFor({ timeout: 15_000 });
+    await baseN.waitFor({ timeout: 45_000 });
     const { baseline } = await fleet.json<{ baseline: { n: number; p_base: number } }>(
       `/api/lines/${SITE}/line-a/baseline`,
     );
@@ -127,12 +127,12 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await inputs.getByRole('button', { name: 'Save changes' }).click();
     await waitFor(
       '5 changes in the history',
-      15_000,
+      45_000,
       async () => (await inputs.locator('table.history tbody tr').count()) >= 5,
     );
 
     await steps.getByText('Go live: agents act on their verdicts').click();
-    await steps.getByText('Live since').waitFor({ timeout: 15_000 });
+    await steps.getByText('Live since').waitFor({ timeout: 45_000 });
     const mode = await fleet.json<{ go_live_ts: number }>(`/api/lines/${SITE}/line-a/mode`);
     // Give the agent 3 s to switch back to live before picking results to audit.
     const liveSince = mode.go_live_ts + 3_000;
@@ -199,7 +199,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await gallery.keyboard.press('d');
     await gallery.keyboard.press('f');
     const pi = gallery.locator('sl-gallery-view [data-figure="pi"]');
-    await waitFor('π to read 50 %', 15_000, async () => (await pi.textContent())?.trim() === '50.0 %');
+    await waitFor('π to read 50 %', 45_000, async () => (await pi.textContent())?.trim() === '50.0 %');
     const audit = await fleet.json<{
       counts: { confirmed_defect: number; false_reject: number };
       pi: { value: number };
@@ -227,7 +227,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     expect(await tile('line-a').getAttribute('data-state')).toBe('running');
 
     // Nothing more arrives from line-b: the tile must show the hub's last figures to the digit.
-    const final = await waitFor('line-b figures to settle', 15_000, async () => {
+    const final = await waitFor('line-b figures to settle', 45_000, async () => {
       const a = await fleet.line('line-b');
       await new Promise((r) => setTimeout(r, 1200));
       const b = await fleet.line('line-b');
@@ -243,7 +243,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     const [lo, hi] = final.defect_rate_ci;
     expect(await text('line-b', '.ci')).toBe(`95 % CI ${pctNumber(lo)}–${pct(hi)}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'fleet-agent-offline-1440x900.png'), fullPage: true });
-  }, 60_000);
+  }, 180_000);
 
   it('loads every view from a deep link', async () => {
     const deep = await context.newPage();
@@ -275,7 +275,7 @@ describe('dashboard in Chromium, real hub and agents', () => {
     await deep.locator('sl-p-chart svg[role="img"]').waitFor();
     expect(pageErrors).toEqual([]);
     await deep.close();
-  }, 60_000);
+  }, 180_000);
 
   it('says the hub is not answering when it freezes, on the browser clock, and recovers', async () => {
     fleet.hub.freeze();

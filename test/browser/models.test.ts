@@ -206,7 +206,7 @@ describe('models page in Chromium', () => {
       (await viewer.call('/api/models', { method: 'POST', body: new Uint8Array(bundle.bytes) })).status,
     ).toBe(403);
     expect((await engineer.upload(bundle.bytes)).status).toBe('ready');
-    await waitFor('three agents known', 20_000, async () => {
+    await waitFor('three agents known', 60_000, async () => {
       const f = await engineer.get<{ agents: unknown[] }>('/api/fleet/models');
       return f.agents.length === 3;
     });
@@ -225,14 +225,15 @@ describe('models page in Chromium', () => {
     });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'SL_FORBIDDEN']);
     const started = await engineer.startRollout(spec);
-    rollout = await waitFor('the rollout to complete', 30_000, async () => {
+    rollout = await waitFor('the rollout to complete', 120_000, async () => {
       const r = await engineer.rollout(started.id);
       return r.state === 'completed' ? r : undefined;
     });
     browser = await launchChromium();
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 1400 });
-  }, 120_000);
+    // Deadlines are hang guards, generous for a slow machine; nothing here is timed.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
