@@ -242,6 +242,23 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       ).toEqual([]);
     });
 
+    it('never gives a minute with parts in it a run time of 0, whatever its stats said of the camera', async () => {
+      const m0 = 28_333_400;
+      const at = (second: number) => m0 * 60_000 + second * 1000;
+      // 5 parts 2 s apart; the minute's only stats came once the source had ended (camera not running: 0 ms).
+      await store.insertResults(
+        A,
+        's1',
+        range(0, 4).map((i) => makeResult(i, { ts: at(10 + 2 * i) })),
+        at(30),
+      );
+      await store.recordStats(A, { ...makeStats('s1', at(25), 0), uptime_s: 20 }, at(25));
+      const [bucket] = await store.series({ ...A, fromMinute: m0, toMinute: m0 + 1, bucketMinutes: 1, alignMinute: 0 });
+      expect(bucket?.n).toBe(5);
+      // From first to last part plus one mean gap: 8 s · 5/4.
+      expect(bucket?.run_ms).toBe(10_000);
+    });
+
     it("splits a line's counts by recipe, folded or not, and finds every result of a part by its id", async () => {
       const t0 = 1_700_000_040_000; // 40 s into a minute: results land in two minutes
       const part = (

@@ -89,14 +89,16 @@ export function rawAggregateSql(resultsWhere: string, statsWhere: string): strin
 /**
  * Run time of an agent in a minute: what its stats say it ran. An agent that sent results but no stats (a foreign
  * agent, or before its first stats) ran, as far as the hub can tell, from its first to its last part plus one
- * mean gap: (last − first) · n / (n − 1); a lone part counts the whole minute. A line's run time in a minute is
+ * mean gap: (last − first) · n / (n − 1); a lone part counts the whole minute. Results are proof the line ran, so
+ * the stats can only lengthen that span, never shorten it: stats sent while the camera was still starting or had
+ * just ended say 0 ms, and a minute with parts in it must not read 0 parts/min. A line's run time in a minute is
  * the longest of its agents'.
  */
+const STATS_RUN_MS = 'CASE WHEN stats_n > 0 THEN least(run_ms, 60000) ELSE 0 END';
 export const EFFECTIVE_RUN_MS = `CASE
-  WHEN stats_n > 0 THEN least(run_ms, 60000)
-  WHEN n > 1 THEN least(60000, (last_ts - first_ts) * n / (n - 1))
-  WHEN n = 1 THEN 60000
-  ELSE 0 END`;
+  WHEN n > 1 THEN greatest(${STATS_RUN_MS}, least(60000, (last_ts - first_ts) * n / (n - 1)))
+  WHEN n = 1 THEN CASE WHEN stats_n > 0 AND run_ms > 0 THEN least(run_ms, 60000) ELSE 60000 END
+  ELSE ${STATS_RUN_MS} END`;
 
 const setSums = SUM_COLUMNS.map((c) => `${c} = r.${c} + i.${c}`).join(', ');
 const setExtremes =
