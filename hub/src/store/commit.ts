@@ -33,6 +33,8 @@ export interface WriterState {
   lastStats: Map<number, Stats>;
   /** Stats received since the last fold, written to `agents.stats` by it. */
   latestStats: Map<number, { stats: Stats; receivedTs: number }>;
+  /** When each agent's latest results arrived (hub clock): results are a sign of life too, written by the fold. */
+  heard: Map<number, number>;
 }
 
 /**

@@ -327,6 +327,13 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
       ]);
     });
 
+    it('counts results as a sign of life: an agent that sends nothing else is seen when they arrive', async () => {
+      await store.insertResults(A, 's1', [makeResult(0, { ts: 5 })], 70);
+      await store.insertResults(A, 's1', [makeResult(1, { ts: 6 })], 90);
+      await store.insertResults(A, 's1', [makeResult(1, { ts: 6 })], 95); // a redelivery is heard too
+      expect((await store.agents()).map((a) => [a.agent, a.last_seen_ts])).toEqual([['cam-1', 95]]);
+    });
+
     it('records events newest first', async () => {
       await store.recordEvent(
         A,

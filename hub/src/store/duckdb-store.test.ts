@@ -123,6 +123,8 @@ describe('createDuckDbStore', () => {
     await second.close(); // folds again
     const third = await createDuckDbStore({ path });
     expect(await third.lineCounts(range)).toEqual(before);
+    // Heard from when its last results arrived (the redelivery), kept by the fold across the reopen.
+    expect((await third.agents()).map((a) => a.last_seen_ts)).toEqual([t0 + 1]);
     expect(before[0]).toMatchObject({ n: 30, defects: 10 });
     await third.close();
   });

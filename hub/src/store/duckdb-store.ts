@@ -112,7 +112,15 @@ async function loadState(conn: DuckDBConnection) {
     deadLetterSenders: new Set(),
     lastStats: new Map(),
     latestStats: new Map(),
+    heard: new Map(),
   };
+  for (const r of (
+    await conn.runAndReadAll(
+      'SELECT agent_id, max(received_ts) AS ts FROM results WHERE batch > $1 GROUP BY agent_id',
+      [folded],
+    )
+  ).getRowObjectsJS())
+    state.heard.set(Number(r.agent_id), Number(r.ts));
   for (const r of (
     await conn.runAndReadAll('SELECT sender, code, count FROM dead_letter_counts')
   ).getRowObjectsJS()) {

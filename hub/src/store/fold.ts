@@ -33,6 +33,15 @@ export async function foldTail(
     await sql.run(FOLD_SQL.classes, span);
     await sql.run(FOLD_SQL.recipes, span);
   }
+  // Results are a sign of life: an agent that sends only results (a foreign one) is not "silent".
+  if (state.heard.size > 0) {
+    await sql.run(
+      `UPDATE agents SET last_seen_ts = greatest(agents.last_seen_ts, h.ts)
+       FROM (SELECT unnest($1::INTEGER[]) AS agent_id, unnest($2::BIGINT[]) AS ts) h
+       WHERE agents.agent_id = h.agent_id`,
+      [`[${[...state.heard.keys()].join(',')}]`, `[${[...state.heard.values()].join(',')}]`],
+    );
+  }
   const merged = staged.merged();
   const agents = new Set([...state.unfoldedAgents, ...merged.keys()]);
   if (agents.size > 0) {

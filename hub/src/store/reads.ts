@@ -142,7 +142,11 @@ export function createReads(deps: {
           state: jsonOrNull(row.state),
           stats: latest?.stats ?? jsonOrNull(row.stats),
           model_status: jsonOrNull(row.model_status),
-          last_seen_ts: Math.max(num(row.last_seen_ts), latest?.receivedTs ?? 0),
+          last_seen_ts: Math.max(
+            num(row.last_seen_ts),
+            latest?.receivedTs ?? 0,
+            state.heard.get(num(row.agent_id)) ?? 0,
+          ),
         };
       });
     },

@@ -39,6 +39,7 @@ export function stageOps(
   const work: SqlWork[] = [];
   const lastStats = new Map<number, Stats>();
   const latest = new Map<number, { stats: Stats; receivedTs: number }>();
+  const heard = new Map<number, number>();
   const deadLetters: Array<[code: string, sender: string, bytes: number]> = [];
   let inserted = 0;
   let duplicates = 0;
@@ -56,6 +57,7 @@ export function stageOps(
     switch (op.kind) {
       case 'results': {
         const ids = dimsBatch.agent(op.ref);
+        heard.set(ids.agentId, Math.max(heard.get(ids.agentId) ?? 0, op.receivedTs));
         let ins = 0;
         for (const [i, r] of op.results.entries()) {
           if (!seqBatch.stage(ids.agentId, r.seq)) {
@@ -223,11 +225,13 @@ export function stageOps(
         state.unfoldedRows = 0;
         state.unfoldedAgents.clear();
         state.latestStats.clear();
+        state.heard.clear();
       } else {
         state.unfoldedRows += inserted + statsRows;
         for (const agentId of seqBatch.merged().keys()) state.unfoldedAgents.add(agentId);
       }
       for (const [id, l] of latest) state.latestStats.set(id, l);
+      for (const [id, ts] of heard) state.heard.set(id, Math.max(state.heard.get(id) ?? 0, ts));
       state.batch = batch;
       state.results += inserted - pruned;
       state.duplicates += duplicates;
