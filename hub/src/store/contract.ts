@@ -253,7 +253,13 @@ export function describeResultStoreContract(name: string, open: () => Promise<Re
         at(30),
       );
       await store.recordStats(A, { ...makeStats('s1', at(25), 0), uptime_s: 20 }, at(25));
-      const [bucket] = await store.series({ ...A, fromMinute: m0, toMinute: m0 + 1, bucketMinutes: 1, alignMinute: 0 });
+      const [bucket] = await store.series({
+        ...A,
+        fromMinute: m0,
+        toMinute: m0 + 1,
+        bucketMinutes: 1,
+        alignMinute: 0,
+      });
       expect(bucket?.n).toBe(5);
       // From first to last part plus one mean gap: 8 s · 5/4.
       expect(bucket?.run_ms).toBe(10_000);
