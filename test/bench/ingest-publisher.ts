@@ -68,5 +68,7 @@ await new Promise<void>((resolve, reject) => {
   send();
 });
 const ms = performance.now() - started;
-process.stdout.write(`${JSON.stringify({ index, messages, results: messages * perMessage, ms })}\n`);
+const cpu = process.cpuUsage();
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(`${JSON.stringify({ index, messages, results: messages * perMessage, ms, cpuMs })}\n`);
 await client.endAsync();

@@ -40,6 +40,7 @@ function publishers(
 ) {
   const messages = Math.ceil(totalResults / perMessage / PUBLISHERS);
   const children: ChildProcess[] = [];
+  const outputs: Array<{ cpuMs: number }> = [];
   const done = Array.from({ length: PUBLISHERS }, (_, i) => {
     const child = spawn(
       process.execPath,
@@ -63,12 +64,14 @@ function publishers(
       out += c.toString();
     });
     return new Promise<void>((resolve, reject) =>
-      child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`publisher ${i} exited ${code}: ${out}`)),
-      ),
+      child.on('exit', (code) => {
+        if (code !== 0) return reject(new Error(`publisher ${i} exited ${code}: ${out}`));
+        outputs.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { cpuMs: number });
+        resolve();
+      }),
     );
   });
-  return { expected: messages * perMessage * PUBLISHERS, done: Promise.all(done), children };
+  return { expected: messages * perMessage * PUBLISHERS, done: Promise.all(done), children, outputs };
 }
 
 /** Publishers start after a child process start-up; time runs from the first result the receiver sees. */
@@ -107,14 +110,25 @@ async function throughHub(hub: Hub, url: string, total: number, perMessage: numb
           SL_BENCH_MQTT_PASSWORD: await hub.credentials.hubBrokerPassword(),
         }
       : {};
+  const cpuBefore = process.cpuUsage();
   const run = publishers(url, total, perMessage, protocolVersion, login);
   const rate = await timed(
     run.expected,
     async () => hub.store.status().commits && (await hub.store.counters()).results - before,
   );
+  const cpu = process.cpuUsage(cpuBefore);
   await run.done;
   const status = hub.store.status();
-  return { rate, commits: status.commits, lastCommitMs: status.lastCommitMs };
+  // CPU per result says where the cores went, whatever else ran on the machine: the hub's process (with the
+  // embedded broker and DuckDB's threads in it) and the publishers' (start-up and building payloads included).
+  const publisherCpuMs = run.outputs.reduce((s, o) => s + o.cpuMs, 0);
+  return {
+    rate,
+    commits: status.commits,
+    lastCommitMs: status.lastCommitMs,
+    hubCpuUsPerResult: (cpu.user + cpu.system) / run.expected,
+    publisherCpuUsPerResult: (publisherCpuMs * 1000) / run.expected,
+  };
 }
 
 async function benchBroker(kind: string) {
@@ -167,6 +181,9 @@ async function benchBroker(kind: string) {
       single_results_per_s: Math.round(single.rate),
       broker_passthrough_per_s: Math.round(pass),
       ratio: Number((batched.rate / pass).toFixed(3)),
+      hub_cpu_us_per_result: Number(batched.hubCpuUsPerResult.toFixed(2)),
+      hub_cpu_us_per_single_result: Number(single.hubCpuUsPerResult.toFixed(2)),
+      publisher_cpu_us_per_result: Number(batched.publisherCpuUsPerResult.toFixed(2)),
       commits: single.commits,
       rss_mb: Math.round(rss),
     };

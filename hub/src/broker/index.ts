@@ -4,7 +4,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import { HubError } from '../errors.ts';
 import type { BrokerPolicy } from './auth.ts';
-import { createUplinkHook, type UplinkHandler } from './uplink-hook.ts';
+import { createUplinkHook, type UplinkHandler, type UplinkLimits } from './uplink-hook.ts';
 
 /** PEM certificate chain and key: the broker then speaks MQTT over TLS (`mqtts://`) only. */
 export interface TlsFiles {
@@ -26,6 +26,8 @@ export interface EmbeddedBrokerOptions {
    * this resolves, and refuses it (drops the connection, no PUBACK) when it rejects. Absent: a plain broker.
    */
   onUplink?: UplinkHandler;
+  /** How much may wait for the store before the broker stops reading (uplink-hook.ts); defaults suit a hub. */
+  uplinkLimits?: UplinkLimits;
   /** Socket read buffer: a larger one lets aedes take more of a client's pipelined messages per read. */
   socketBufferBytes?: number;
 }
@@ -53,6 +55,7 @@ export async function createEmbeddedBroker({
   policy,
   tls,
   onUplink,
+  uplinkLimits,
   socketBufferBytes = 1024 * 1024,
 }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker({
@@ -63,7 +66,7 @@ export async function createEmbeddedBroker({
           authorizeSubscribe: policy.authorizeSubscribe,
         }
       : {}),
-    ...authorizePublish(policy, onUplink),
+    ...authorizePublish(policy, onUplink && createUplinkHook(onUplink, uplinkLimits)),
   });
   const sockets = new Set<Socket>();
   const onSocket = (socket: Socket) => {
@@ -129,9 +132,8 @@ export async function createEmbeddedBroker({
 /** The policy checks and paces a PUBLISH first; then the uplink hook holds its PUBACK until ingest committed it. */
 function authorizePublish(
   policy: BrokerPolicy | undefined,
-  onUplink: UplinkHandler | undefined,
+  uplink: NonNullable<AedesOptions['authorizePublish']> | undefined,
 ): Partial<AedesOptions> {
-  const uplink = onUplink ? createUplinkHook(onUplink) : undefined;
   if (!policy) return uplink ? { authorizePublish: uplink } : {};
   return {
     authorizePublish(client, packet, callback) {
