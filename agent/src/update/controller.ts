@@ -128,6 +128,7 @@ export function createUpdateController(d: UpdateControllerDeps): UpdateControlle
         shadow,
         probation,
         loadSlot,
+        modelIn: slotModel,
         policy: d.policy,
         previousThresholds,
         event: d.event,

@@ -1,8 +1,9 @@
+import type { ModelIdentity } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { DecisionPolicy, Thresholds } from '../decide/index.ts';
 import type { ActiveModel, ModelSlot } from '../infer/model-slot.ts';
 import type { RaisedEvent } from '../report/events.ts';
-import type { UpdateRefused } from './checks.ts';
+import { sameModel, type UpdateRefused } from './checks.ts';
 import type { ShadowRunner } from './shadow.ts';
 import type { StatusReporter } from './status.ts';
 import type { ModelStore, SlotId } from './store.ts';
@@ -13,6 +14,8 @@ export interface RollbackContext {
   shadow: ShadowRunner;
   probation: { stop(): void };
   loadSlot(slot: SlotId): Promise<ActiveModel>;
+  /** The model a slot holds on disk (the factory model for `factory`). */
+  modelIn(slot: SlotId): ModelIdentity;
   policy: DecisionPolicy;
   /** Thresholds the model being rolled back replaced; back in force. */
   previousThresholds: Thresholds | undefined;
@@ -33,7 +36,11 @@ export async function rollBack(
   probation.stop();
   shadow.plan(undefined);
   const back: SlotId = p.previous ?? 'factory';
-  const previous = models.spare() && back !== p.active ? models.spare() : await c.loadSlot(back);
+  // The spare holds the last good model, unless a newer desired state loaded its candidate there meanwhile:
+  // going back means running what the pointer will name, so a spare holding anything else is not it.
+  const spare = models.spare();
+  const previous =
+    spare && back !== p.active && sameModel(spare.identity, c.modelIn(back)) ? spare : await c.loadSlot(back);
   await store.writePointer({ ...p, active: back, previous: null, probation: null });
   if (bad) {
     const trust = store.trust();
