@@ -62,11 +62,16 @@ export function createUplinkHook(onUplink: UplinkHandler, limits = DEFAULT_UPLIN
   }
 
   function flush(client: Client, c: Connection) {
-    while (c.held[0]?.stored) {
-      const h = c.held.shift() as Held;
+    let ready = 0;
+    while (c.held[ready]?.stored) ready++;
+    if (ready === 0) return;
+    // One write for every PUBACK a commit releases: a socket write per message costs more than its message.
+    const acks = Buffer.allocUnsafe(4 * ready);
+    for (const [i, h] of c.held.splice(0, ready).entries()) {
       pendingBytes -= h.bytes;
-      if (client.connected) client.conn.write(pubackOf(h.messageId));
+      writePuback(acks, 4 * i, h.messageId);
     }
+    if (client.connected) client.conn.write(acks);
     resume();
   }
 
@@ -129,7 +134,9 @@ function takeOver(packet: PublishPacket) {
   (packet as { qos: 0 | 1 | 2 }).qos = 0;
 }
 
-/** An MQTT 3.1.1 PUBACK (§3.4): fixed header 0x40, remaining length 2, the packet identifier. */
-function pubackOf(messageId: number): Buffer {
-  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+/** An MQTT 3.1.1 PUBACK (§3.4) at `at`: fixed header 0x40, remaining length 2, the packet identifier. */
+function writePuback(into: Buffer, at: number, messageId: number) {
+  into[at] = 0x40;
+  into[at + 1] = 0x02;
+  into.writeUInt16BE(messageId, at + 2);
 }
