@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { authFileBeside, withCredentialsFile } from './credentials.ts';
 import { waitFor } from './wait.ts';
@@ -109,6 +110,8 @@ export async function spawnHub(opts: HubProcessOptions): Promise<HubProcess> {
   let gone = false;
   void exited.then(() => {
     gone = true;
+    // A scenario kept with SL_FAULTS_KEEP=1 keeps each hub run's log beside its database.
+    if (process.env.SL_FAULTS_KEEP === '1') appendFileSync(`${opts.dbPath}.log`, out);
   });
   const logLines = (minLevel: number) =>
     out

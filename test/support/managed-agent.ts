@@ -84,6 +84,8 @@ export async function createManagedAgent(opts: ManagedAgentOptions): Promise<Man
   const ended = async (exit: AgentExit) => {
     clearInterval(archiver);
     proc = undefined;
+    // Each run's log beside its state, for a scenario kept with SL_FAULTS_KEEP=1.
+    await writeFile(join(home, `run-${runs}.log`), exit.stderr).catch(() => undefined);
     await archive.sync();
     return exit;
   };

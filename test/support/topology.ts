@@ -103,7 +103,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
     if (hub) ended.add(hub);
     await hub?.kill().catch(() => undefined);
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    // SL_FAULTS_KEEP=1 keeps the run's files (agent logs and state, the hub's database) to look into a failure.
+    if (process.env.SL_FAULTS_KEEP === '1') process.stderr.write(`kept ${dir}\n`);
+    else await rm(dir, { recursive: true, force: true });
   };
 
   try {
