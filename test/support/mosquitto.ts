@@ -66,9 +66,10 @@ export async function startMosquitto(
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   await Promise.race([
     spawnError,
+    // A hang guard, not a speed check: a loaded 2-core machine can take seconds to start a process.
     waitFor(
       `mosquitto on port ${port} (${stderr})`,
-      10_000,
+      60_000,
       () =>
         new Promise<boolean>((done) => {
           const socket = createConnection({ host: '127.0.0.1', port }, () => {
