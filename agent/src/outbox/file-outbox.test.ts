@@ -125,6 +125,18 @@ describe('file outbox', () => {
     await box.close();
   });
 
+  it('puts results back in line when they cannot be read, rather than leave them in flight', async () => {
+    const box = await createFileOutbox({ dir, cacheEntries: 1, segmentBytes: 1000 });
+    for (let i = 0; i < 40; i++) await box.append(result(i));
+    const segments = (await readdir(join(dir, 'outbox'))).filter((f) => f.startsWith('seg-')).sort();
+    await rm(join(dir, 'outbox', segments[0] as string)); // a disk that lost a file: the oldest unreadable
+    await expect(box.take(40)).rejects.toThrow();
+    // Nothing was sent: all 40 wait to be sent again, none in flight for a PUBACK that will never come.
+    expect(box.pending()).toBe(40);
+    expect(box.depth()).toBe(40);
+    await box.close();
+  });
+
   it('deletes segments once everything in them is acknowledged', async () => {
     const box = await createFileOutbox({ dir, segmentBytes: 1000 });
     for (let i = 0; i < 40; i++) await box.append(result(i));

@@ -227,12 +227,19 @@ export async function createFileOutbox(opts: FileOutboxOptions): Promise<Outbox>
       await dropOldest();
     },
     async take(max) {
-      return Promise.all(
-        index.take(max).map(async (e): Promise<OutboxEntry> => {
-          const result = cache.get(e.seq) ?? (await read(e));
-          return { seq: e.seq, result: e.replay ? { ...result, replayed: true } : result };
-        }),
-      );
+      const taken = index.take(max);
+      try {
+        return await Promise.all(
+          taken.map(async (e): Promise<OutboxEntry> => {
+            const result = cache.get(e.seq) ?? (await read(e));
+            return { seq: e.seq, result: e.replay ? { ...result, replayed: true } : result };
+          }),
+        );
+      } catch (err) {
+        // Not sent: back in line, or they would wait in flight for a PUBACK that never comes.
+        index.release(seqs(taken));
+        throw err;
+      }
     },
     async ack(entries) {
       forget(index.settle(seqs(entries)));
