@@ -31,7 +31,10 @@ export interface SpawnAgentOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Writes a config file and runs the real `sightline-agent` CLI in its own process. */
+/**
+ * Writes a config file and runs the real `sightline-agent` CLI in its own process, as installed: through
+ * `bin/sightline-agent.js` (the CLI bundled into plain JS at start, no TypeScript loader).
+ */
 export async function spawnAgent(
   dir: string,
   config: unknown,
@@ -43,7 +46,7 @@ export async function spawnAgent(
   const preload = opts.clockFile ? ['--import', clockShift] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...preload, 'agent/src/cli/index.ts', 'run', '--config', file, ...args],
+    [...preload, 'agent/bin/sightline-agent.js', 'run', '--config', file, ...args],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

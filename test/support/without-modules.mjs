@@ -7,7 +7,10 @@ const unavailable = (process.env.SL_TEST_UNAVAILABLE ?? '').split(',').filter(Bo
 const hook = `
   const unavailable = ${JSON.stringify(unavailable)};
   export async function resolve(specifier, context, next) {
-    if (unavailable.some((name) => specifier === name || specifier.startsWith(name + '/'))) {
+    // By name, or by the path a bundle imports an installed package from (agent/bin/bundle.mjs).
+    const named = (name) =>
+      specifier === name || specifier.startsWith(name + '/') || specifier.includes('/node_modules/' + name + '/');
+    if (unavailable.some(named)) {
       const err = new Error("Cannot find package '" + specifier + "' (made unavailable by the test)");
       err.code = 'ERR_MODULE_NOT_FOUND';
       throw err;

@@ -83,22 +83,32 @@ export function createPreprocessor(input: ManifestInput): Preprocessor {
   /** resizePlane(plan.plane) into plan.resized (or the plane itself when no resize is needed). */
   const resize = (p: Plan): Float32Array => {
     if (p.sw === w && p.sh === h) return p.plane;
-    const { plane, tmp, resized, x, y } = p;
-    for (let row = 0; row < p.sh; row++) {
-      const base = row * p.sw;
+    const { plane, tmp, resized, sw, sh } = p;
+    // The taps in locals: read once per frame, not once per pixel through the plan.
+    const xs = p.x.start;
+    const xi = p.x.index;
+    const xw = p.x.weight;
+    for (let row = 0; row < sh; row++) {
+      const base = row * sw;
+      const line = row * w;
       for (let ox = 0; ox < w; ox++) {
         let acc = 0;
-        for (let k = x.start[ox] as number; k < (x.start[ox + 1] as number); k++)
-          acc += (x.weight[k] as number) * (plane[base + (x.index[k] as number)] as number);
-        tmp[row * w + ox] = acc;
+        const end = xs[ox + 1] as number;
+        for (let k = xs[ox] as number; k < end; k++)
+          acc += (xw[k] as number) * (plane[base + (xi[k] as number)] as number);
+        tmp[line + ox] = acc;
       }
     }
     resized.fill(0);
+    const ys = p.y.start;
+    const yi = p.y.index;
+    const yw = p.y.weight;
     for (let oy = 0; oy < h; oy++) {
       const out = oy * w;
-      for (let k = y.start[oy] as number; k < (y.start[oy + 1] as number); k++) {
-        const wk = y.weight[k] as number;
-        const src = (y.index[k] as number) * w;
+      const end = ys[oy + 1] as number;
+      for (let k = ys[oy] as number; k < end; k++) {
+        const wk = yw[k] as number;
+        const src = (yi[k] as number) * w;
         for (let ox = 0; ox < w; ox++)
           resized[out + ox] = (resized[out + ox] as number) + wk * (tmp[src + ox] as number);
       }
@@ -125,17 +135,31 @@ export function createPreprocessor(input: ManifestInput): Preprocessor {
     const out = into?.length === c * h * w ? into : new Float32Array(c * h * w);
     let resizedSrc: number | undefined;
     let resized = p.resized;
+    const size = h * w;
     for (let ch = 0; ch < c; ch++) {
       const s = src[ch] as number;
+      const mean = input.mean[ch] ?? 0;
+      const std = input.std[ch] ?? 1;
+      const offset = ch * size;
+      // A grey camera feeding an RGB model: the same plane and normalisation as the channel before,
+      // so the same numbers — copied, not computed again.
+      if (
+        ch > 0 &&
+        s === resizedSrc &&
+        mean === (input.mean[ch - 1] ?? 0) &&
+        std === (input.std[ch - 1] ?? 1)
+      ) {
+        out.copyWithin(offset, offset - size, offset);
+        continue;
+      }
       if (s !== resizedSrc) {
         fillPlane(p, frame, s);
         resized = resize(p);
         resizedSrc = s;
       }
-      const mean = input.mean[ch] ?? 0;
-      const scale = 1 / (255 * (input.std[ch] ?? 1));
-      const offset = ch * h * w;
-      for (let i = 0; i < h * w; i++) out[offset + i] = ((resized[i] as number) - 255 * mean) * scale;
+      const scale = 1 / (255 * std);
+      const shift = 255 * mean;
+      for (let i = 0; i < size; i++) out[offset + i] = ((resized[i] as number) - shift) * scale;
     }
     return out;
   };

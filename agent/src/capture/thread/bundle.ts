@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCached } from '../../../bin/bundle.mjs';
 
 const SOURCE = fileURLToPath(new URL('./camera-thread.ts', import.meta.url));
 /** Loads the TypeScript entry through tsx: the fallback where bundling is impossible. */
@@ -18,30 +15,23 @@ let bundled: Promise<string> | undefined;
 export function cameraThreadBundle(): Promise<string> {
   bundled ??= (async () => {
     const esbuild = await import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [SOURCE],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      // Never loaded in a capture thread (OpenCV sources stay in the main thread), never bundled.
-      external: ['@u4/opencv4nodejs'],
-      logLevel: 'silent',
-    });
+    const result = await esbuild
+      .build({
+        entryPoints: [SOURCE],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        write: false,
+        // Never loaded in a capture thread (OpenCV sources stay in the main thread), never bundled.
+        external: ['@u4/opencv4nodejs'],
+        logLevel: 'silent',
+      })
+      // The esbuild service is not needed again: its process would only hold memory.
+      .finally(() => esbuild.stop());
     const code = result.outputFiles[0]?.contents;
     if (!code) throw new Error('esbuild produced no output for the capture thread');
-    const file = join(
-      tmpdir(),
-      `sightline-camera-thread-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`,
-    );
-    const existing = await readFile(file).catch(() => undefined);
-    if (!existing?.equals(code)) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, code);
-      await rename(tmp, file);
-    }
-    return file;
+    return writeCached('sightline-camera-thread', code);
   })();
   return bundled;
 }
