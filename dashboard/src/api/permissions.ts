@@ -20,7 +20,7 @@ export const CHANGES = {
     what: 'Changing ROI inputs',
   },
   label: {
-    routes: ['PUT /api/labels/{site}/{line}/{agent}/{seq}'],
+    routes: ['PUT /api/labels/{site}/{line}/{agent}/{seq}', 'PUT /api/samples/{sha256}/label'],
     role: 'qc-lead',
     what: 'Labelling images',
   },
