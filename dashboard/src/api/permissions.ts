@@ -40,7 +40,7 @@ export const CHANGES = {
       'PUT /api/rollouts/{id}/thresholds',
     ],
     role: 'engineer',
-    what: 'Promoting, cancelling, rolling back and setting thresholds',
+    what: 'Changing a rollout (promote, cancel, roll back, threshold)',
   },
 } as const satisfies Record<string, { routes: readonly string[]; role: ApiRole; what: string }>;
 
