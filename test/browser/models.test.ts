@@ -312,6 +312,15 @@ describe('models page in Chromium', () => {
     await signInAs(viewerToken, 'viewer');
     await page.locator('sl-registry-table tr[data-model="default@2.2.0"]').waitFor();
     expect(await controls()).toEqual({ upload: 0, rollOut: 0, rollBack: 0 });
+    // In their place, a note of the role that may.
+    const notes = await page
+      .locator('sl-role-note p')
+      .evaluateAll((ps) => ps.map((p) => (p.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    expect(notes).toEqual([
+      'Uploading models needs the engineer role; you are signed in as viewer.',
+      'Rolling out models needs the engineer role; you are signed in as viewer.',
+      'Changing a rollout (promote, cancel, roll back, threshold) needs the engineer role; you are signed in as viewer.',
+    ]);
     await page.screenshot({ path: join(ROOT, '.tmp', 'models-viewer.png'), fullPage: true });
 
     await signInAs(engineerToken, 'engineer');
@@ -349,11 +358,16 @@ describe('models page in Chromium', () => {
         desiredSeen.some((d) => d.agent === a.agent && d.desired.thresholds?.defect === 0.62),
       ),
     );
-    const events = await engineer.get<{ events: Array<{ kind: string; reason: string }> }>(
-      `/api/rollouts/${shadowing.id}/events`,
+    // The hub sends agents their new desired state before its journal holds the event: wait for the event too.
+    const event = await waitFor('the thresholds event', 20_000, async () =>
+      (
+        await engineer.get<{ events: Array<{ kind: string; reason: string }> }>(
+          `/api/rollouts/${shadowing.id}/events`,
+        )
+      ).events.find((e) => e.kind === 'thresholds'),
     );
     // The hub names who did it from the token the page signed in with, not from anything the page says.
-    expect(events.events.find((e) => e.kind === 'thresholds')?.reason).toBe(
+    expect(event.reason).toBe(
       'default 2.1.0 runs with defect threshold 0.62 by erik: chosen from the shadow comparison on the dashboard',
     );
     page.once('dialog', (d) => void d.accept());

@@ -1,5 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import type { AuthState } from '../api/auth.ts';
+import { type Access, accessOf, NO_ACCESS } from '../api/permissions.ts';
 import type { AlarmsResponse } from '../api/types.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
 import { TickerController } from '../controllers/ticker-controller.ts';
@@ -25,6 +26,8 @@ export class SlApp extends LitElement {
 
   declare route: Route;
   declare auth: AuthState;
+  /** What the signed-in role may change, made anew with each auth state so views with controls re-render. */
+  #access: Access = NO_ACCESS;
 
   readonly link: HubLink = createBrowserLink(queryParam('window') ?? '5m');
   readonly #router = createRouter((route) => {
@@ -66,8 +69,13 @@ export class SlApp extends LitElement {
     this.link.close();
   }
 
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('auth')) this.#access = accessOf(this.auth);
+  }
+
   #page() {
     const r = this.route;
+    const access = this.#access;
     switch (r.page) {
       case 'fleet':
         return html`<sl-fleet-view .link=${this.link}></sl-fleet-view>`;
@@ -76,13 +84,13 @@ export class SlApp extends LitElement {
       case 'agents':
         return html`<sl-agents-view .link=${this.link}></sl-agents-view>`;
       case 'roi':
-        return html`<sl-roi-view .link=${this.link}></sl-roi-view>`;
+        return html`<sl-roi-view .link=${this.link} .access=${access}></sl-roi-view>`;
       case 'gallery':
-        return html`<sl-gallery-view .link=${this.link}></sl-gallery-view>`;
+        return html`<sl-gallery-view .link=${this.link} .access=${access}></sl-gallery-view>`;
       case 'alarms':
-        return html`<sl-alarms-view .link=${this.link}></sl-alarms-view>`;
+        return html`<sl-alarms-view .link=${this.link} .access=${access}></sl-alarms-view>`;
       case 'models':
-        return html`<sl-models-view .link=${this.link} ?engineer=${this.link.auth.may('engineer')}></sl-models-view>`;
+        return html`<sl-models-view .link=${this.link} .access=${access}></sl-models-view>`;
       case 'not-found':
         return html`<section class="state" role="alert">
           <h2>No page at ${r.path}</h2>

@@ -1,6 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { Alarm } from '../api/types.ts';
 import { formatAgo, formatDateTime } from '../format/format.ts';
+import './sl-role-note.ts';
 
 const KIND: Record<string, string> = {
   control_chart: 'Control chart',
@@ -11,18 +13,23 @@ const KIND: Record<string, string> = {
   model_change: 'Model change',
 };
 
-/** Alarms, most severe and newest first: severity, since when, where, state; acknowledge with a note. */
+/**
+ * Alarms, most severe and newest first: severity, since when, where, state; acknowledge with a note (a role that
+ * may, by `access`; others read a note of the role that does).
+ */
 export class SlAlarmList extends LitElement {
   static override properties = {
     alarms: { attribute: false },
     hubNow: { type: Number },
     busy: { type: Boolean },
+    access: { attribute: false },
     acking: { state: true },
   };
 
   declare alarms: Alarm[];
   declare hubNow: number;
   declare busy: boolean;
+  declare access: Access;
   /** The alarm whose acknowledge form is open. */
   declare acking: number | null;
 
@@ -31,6 +38,7 @@ export class SlAlarmList extends LitElement {
     this.alarms = [];
     this.hubNow = Date.now();
     this.busy = false;
+    this.access = NO_ACCESS;
     this.acking = null;
   }
 
@@ -46,7 +54,7 @@ export class SlAlarmList extends LitElement {
     this.acking = null;
   }
 
-  #row(a: Alarm) {
+  #row(a: Alarm, mayAck: boolean) {
     return html`<li class="alarm ${a.severity} ${a.state}" data-alarm=${a.id} data-kind=${a.kind}>
       <span class="sev" title=${a.severity}>${a.severity}</span>
       <div class="main">
@@ -75,7 +83,7 @@ export class SlAlarmList extends LitElement {
         }
       </div>
       ${
-        a.state === 'active' && this.acking !== a.id
+        mayAck && a.state === 'active' && this.acking !== a.id
           ? html`<button type="button" class="ack-open" @click=${async () => {
               this.acking = a.id;
               await this.updateComplete;
@@ -88,10 +96,16 @@ export class SlAlarmList extends LitElement {
 
   override render() {
     if (this.alarms.length === 0) return html`<p class="none">No alarms. Every line is within its rules.</p>`;
-    return html`<ul>${this.alarms.map((a) => this.#row(a))}</ul>`;
+    const ack = this.access.permit('alarm-ack');
+    return html`
+      ${this.alarms.some((a) => a.state === 'active') ? html`<sl-role-note .permit=${ack}></sl-role-note>` : nothing}
+      <ul>${this.alarms.map((a) => this.#row(a, ack.may))}</ul>`;
   }
 
   static override styles = css`
+    sl-role-note {
+      margin-bottom: 8px;
+    }
     ul {
       list-style: none;
       margin: 0;

@@ -1,5 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { AlarmKind, AlarmRule, AlarmRuleBody } from '../api/types.ts';
+import './sl-role-note.ts';
 
 /** The tunables each kind of rule reads (the hub's alarm params). */
 const PARAMS: Record<AlarmKind, ReadonlyArray<{ key: keyof AlarmRule['params']; label: string }>> = {
@@ -17,17 +19,26 @@ const PARAMS: Record<AlarmKind, ReadonlyArray<{ key: keyof AlarmRule['params']; 
   model_change: [{ key: 'hold_s', label: 'clears after (s)' }],
 };
 
-/** Alarm rules with their webhook and its delivery counts; each row saved on its own (admins only). */
+/**
+ * Alarm rules with their webhook and its delivery counts; each row saved on its own by a role that may (`access`:
+ * admins), read as text with a note of the role that edits them by others.
+ */
 export class SlAlarmRules extends LitElement {
-  static override properties = { rules: { attribute: false }, busy: { type: Boolean } };
+  static override properties = {
+    rules: { attribute: false },
+    busy: { type: Boolean },
+    access: { attribute: false },
+  };
 
   declare rules: AlarmRule[];
   declare busy: boolean;
+  declare access: Access;
 
   constructor() {
     super();
     this.rules = [];
     this.busy = false;
+    this.access = NO_ACCESS;
   }
 
   #save(event: SubmitEvent, rule: AlarmRule): void {
@@ -58,12 +69,45 @@ export class SlAlarmRules extends LitElement {
 
   override render() {
     if (this.rules.length === 0) return html`<p class="muted">No alarm rules on this hub.</p>`;
-    return html`${this.rules.map(
-      (r) => html`<form class="rule" @submit=${(e: SubmitEvent) => this.#save(e, r)} data-rule=${r.id}>
-        <div class="what">
-          <strong>${r.kind.replace('_', ' ')}</strong>
-          <span class="muted">${r.site ?? 'every site'} / ${r.line ?? 'every line'}</span>
-        </div>
+    const edit = this.access.permit('alarm-rules');
+    return html`<sl-role-note .permit=${edit}></sl-role-note>
+      ${this.rules.map((r) => (edit.may ? this.#form(r) : this.#read(r)))}`;
+  }
+
+  #what(r: AlarmRule) {
+    return html`<div class="what">
+      <strong>${r.kind.replace('_', ' ')}</strong>
+      <span class="muted">${r.site ?? 'every site'} / ${r.line ?? 'every line'}</span>
+    </div>`;
+  }
+
+  #delivery(r: AlarmRule) {
+    return r.webhook
+      ? html`<p class="delivery">
+          webhook: ${r.delivery.sent} sent, ${r.delivery.failed} failed, ${r.delivery.merged} merged by cooldown
+          ${r.delivery.last_error ? html`· <span class="bad">last error: ${r.delivery.last_error}</span>` : nothing}
+        </p>`
+      : nothing;
+  }
+
+  /** The same settings as text, for roles that may not change them. */
+  #read(r: AlarmRule) {
+    return html`<div class="rule read" data-rule=${r.id}>
+      ${this.#what(r)}
+      <span data-field="enabled">${r.enabled ? 'enabled' : 'disabled'}</span>
+      <span><span class="muted">severity</span> <span data-field="severity">${r.severity}</span></span>
+      ${PARAMS[r.kind].map(
+        (p) => html`<span><span class="muted">${p.label}</span> ${r.params[p.key] ?? 'default'}</span>`,
+      )}
+      <span class="hook"><span class="muted">webhook</span> <span data-field="webhook">${r.webhook?.url ?? 'none'}</span></span>
+      ${r.webhook ? html`<span><span class="muted">cooldown (s)</span> ${r.webhook.cooldown_s}</span>` : nothing}
+      ${this.#delivery(r)}
+    </div>`;
+  }
+
+  #form(r: AlarmRule) {
+    return html`<form class="rule" @submit=${(e: SubmitEvent) => this.#save(e, r)} data-rule=${r.id}>
+        ${this.#what(r)}
         <label class="check"><input type="checkbox" name="enabled" .checked=${r.enabled} /> enabled</label>
         <label>severity
           <select name="severity">
@@ -77,16 +121,8 @@ export class SlAlarmRules extends LitElement {
         <label class="hook">webhook <input name="webhook" type="url" .value=${r.webhook?.url ?? ''} placeholder="https://andon.plant.local/hook" /></label>
         <label>cooldown (s)<input name="cooldown" inputmode="numeric" .value=${String(r.webhook?.cooldown_s ?? 300)} /></label>
         <button type="submit" ?disabled=${this.busy}>Save</button>
-        ${
-          r.webhook
-            ? html`<p class="delivery">
-                webhook: ${r.delivery.sent} sent, ${r.delivery.failed} failed, ${r.delivery.merged} merged by cooldown
-                ${r.delivery.last_error ? html`· <span class="bad">last error: ${r.delivery.last_error}</span>` : nothing}
-              </p>`
-            : nothing
-        }
-      </form>`,
-    )}`;
+        ${this.#delivery(r)}
+      </form>`;
   }
 
   static override styles = css`
@@ -128,6 +164,9 @@ export class SlAlarmRules extends LitElement {
     }
     input[inputmode] {
       width: 5.5em;
+    }
+    .read .hook {
+      overflow-wrap: anywhere;
     }
     .hook input {
       width: 16em;

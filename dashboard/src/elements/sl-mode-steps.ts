@@ -1,11 +1,14 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { Baseline, LineModeState } from '../api/types.ts';
 import { formatCount, formatDateTime, formatPercent, formatThroughput } from '../format/format.ts';
+import './sl-role-note.ts';
 
 /**
  * The pilot → baseline → live sequence as three steps: run the line observe-only, freeze a pilot window as
  * its baseline in one click, go live with one switch. Fires `start-pilot`, `freeze-baseline` ({from, to})
- * and `go-live`; the view does the calls.
+ * and `go-live`; the view does the calls. Each step's control shows only to a role that may (`access`); others
+ * read the same steps with a note of the role that changes them.
  */
 export class SlModeSteps extends LitElement {
   static override properties = {
@@ -13,6 +16,7 @@ export class SlModeSteps extends LitElement {
     baseline: { attribute: false },
     now: { type: Number },
     busy: { type: Boolean },
+    access: { attribute: false },
   };
 
   declare mode: LineModeState | undefined;
@@ -20,6 +24,7 @@ export class SlModeSteps extends LitElement {
   /** Hub time now, to end the pilot window. */
   declare now: number;
   declare busy: boolean;
+  declare access: Access;
 
   constructor() {
     super();
@@ -27,6 +32,7 @@ export class SlModeSteps extends LitElement {
     this.baseline = null;
     this.now = Date.now();
     this.busy = false;
+    this.access = NO_ACCESS;
   }
 
   #fire(name: string, detail?: unknown): void {
@@ -47,6 +53,11 @@ export class SlModeSteps extends LitElement {
     const pilot = m.mode === 'pilot';
     const window = this.#pilotWindow();
     const unconverged = m.agents.filter((a) => !a.converged);
+    const liveSince = pilot ? null : m.go_live_ts;
+    const live = liveSince !== null;
+    const startPilot = this.access.permit('start-pilot');
+    const freeze = this.access.permit('freeze-baseline');
+    const goLive = this.access.permit('go-live');
     return html`<ol class="steps">
       <li class=${pilot || b ? 'done' : 'current'}>
         <h4>1 · Pilot (observe only)</h4>
@@ -64,7 +75,13 @@ export class SlModeSteps extends LitElement {
             ? html`<p class="warn">Waiting for ${unconverged.map((a) => a.agent).join(', ')} to switch to ${m.mode}.</p>`
             : nothing
         }
-        ${!pilot && !b ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.#fire('start-pilot')}>Start pilot</button>` : nothing}
+        ${
+          pilot || b
+            ? nothing
+            : startPilot.may
+              ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.#fire('start-pilot')}>Start pilot</button>`
+              : html`<sl-role-note .permit=${startPilot}></sl-role-note>`
+        }
       </li>
       <li class=${b ? 'done' : pilot ? 'current' : ''}>
         <h4>2 · Freeze baseline</h4>
@@ -82,26 +99,34 @@ export class SlModeSteps extends LitElement {
                 <div><dt>p̄ (p-chart)</dt><dd>${b.p_bar === null ? '–' : formatPercent(b.p_bar)}</dd></div>
               </dl>`
             : window
-              ? html`<p>Freeze the pilot window ${formatDateTime(window.from)} – now as this line's baseline.</p>
-                  <button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.#fire('freeze-baseline', window)}>
-                    Freeze baseline
-                  </button>`
+              ? freeze.may
+                ? html`<p>Freeze the pilot window ${formatDateTime(window.from)} – now as this line's baseline.</p>
+                    <button type="button" class="primary" ?disabled=${this.busy} @click=${() => this.#fire('freeze-baseline', window)}>
+                      Freeze baseline
+                    </button>`
+                : html`<p>Pilot running since ${formatDateTime(window.from)}; no baseline frozen yet.</p>
+                    <sl-role-note .permit=${freeze}></sl-role-note>`
               : html`<p class="muted">Start a pilot first.</p>`
         }
       </li>
-      <li class=${m.go_live_ts !== null && !pilot ? 'done' : b && pilot ? 'current' : ''}>
+      <li class=${live ? 'done' : b && pilot ? 'current' : ''}>
         <h4>3 · Go live</h4>
-        <label class="switch">
-          <input
-            type="checkbox"
-            role="switch"
-            .checked=${!pilot && m.go_live_ts !== null}
-            ?disabled=${this.busy || !pilot || !b}
-            @change=${() => this.#fire('go-live')}
-          />
-          <span class="track" aria-hidden="true"></span>
-          ${!pilot && m.go_live_ts !== null ? html`Live since ${formatDateTime(m.go_live_ts)}` : 'Go live: agents act on their verdicts'}
-        </label>
+        ${
+          goLive.may
+            ? html`<label class="switch">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  .checked=${live}
+                  ?disabled=${this.busy || !pilot || !b}
+                  @change=${() => this.#fire('go-live')}
+                />
+                <span class="track" aria-hidden="true"></span>
+                ${liveSince !== null ? html`Live since ${formatDateTime(liveSince)}` : 'Go live: agents act on their verdicts'}
+              </label>`
+            : html`<p data-live=${live}>${liveSince !== null ? html`Live since <strong>${formatDateTime(liveSince)}</strong>: agents act on their verdicts.` : pilot ? 'Not live yet: in pilot, agents do not act on their verdicts.' : 'Not gone live from a pilot yet.'}</p>
+              <sl-role-note .permit=${goLive}></sl-role-note>`
+        }
         ${pilot && !b ? html`<p class="muted">Freeze a baseline first, so savings have something to compare with.</p>` : nothing}
       </li>
     </ol>`;

@@ -1,23 +1,26 @@
 import type { RegistryEntry } from '@sightline/protocol';
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import { formatPercent } from '../format/format.ts';
+import './sl-role-note.ts';
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 /**
  * The model registry: each bundle with its check (golden images, latency), who signed it and its evaluation;
- * engineers upload a bundle (`bundle-upload` event with the file) and pick one to roll out (`roll-out`).
+ * those whose role may (`access`) upload a bundle (`bundle-upload` event with the file) and pick one to roll out
+ * (`roll-out`); others read a note of the role that does.
  */
 export class SlRegistryTable extends LitElement {
-  static override properties = { models: { attribute: false }, engineer: { type: Boolean } };
+  static override properties = { models: { attribute: false }, access: { attribute: false } };
 
   declare models: readonly RegistryEntry[];
-  declare engineer: boolean;
+  declare access: Access;
 
   constructor() {
     super();
     this.models = [];
-    this.engineer = false;
+    this.access = NO_ACCESS;
   }
 
   #emit(name: string, detail: unknown) {
@@ -32,12 +35,15 @@ export class SlRegistryTable extends LitElement {
   }
 
   override render() {
+    const upload = this.access.permit('model-upload');
+    const rollOut = this.access.permit('roll-out');
     return html`
       ${
-        this.engineer
+        upload.may
           ? html`<label class="upload">Upload a bundle (.slb) <input type="file" accept=".slb" @change=${this.#upload} /></label>`
-          : nothing
+          : html`<sl-role-note .permit=${upload}></sl-role-note>`
       }
+      <sl-role-note .permit=${rollOut}></sl-role-note>
       ${
         this.models.length === 0
           ? html`<p class="muted">No models yet. Build one with <code>sightline-models bundle</code> and upload it.</p>`
@@ -53,7 +59,7 @@ export class SlRegistryTable extends LitElement {
                     <td>${m.selftest ? `${m.selftest.p50_ms.toFixed(1)} ms` : '–'}</td>
                     <td>${ev?.precision !== undefined ? `P ${formatPercent(ev.precision)} · R ${formatPercent(ev.recall ?? 0)}` : '–'}</td>
                     <td class="muted">${m.key_id}</td>
-                    <td>${this.engineer && m.status === 'ready' ? html`<button @click=${() => this.#emit('roll-out', m)}>Roll out…</button>` : nothing}</td>
+                    <td>${rollOut.may && m.status === 'ready' ? html`<button @click=${() => this.#emit('roll-out', m)}>Roll out…</button>` : nothing}</td>
                   </tr>`;
                 })}
               </tbody>
@@ -89,6 +95,9 @@ export class SlRegistryTable extends LitElement {
     }
     .rejected {
       color: var(--sl-bad, #e5645b);
+    }
+    sl-role-note {
+      margin-bottom: 6px;
     }
     .upload {
       display: inline-flex;

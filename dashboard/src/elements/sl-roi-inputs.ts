@@ -1,9 +1,11 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { RoiInputChange, RoiInputName, RoiInputs, RoiInputsState } from '../api/types.ts';
 import { formatDateTime } from '../format/format.ts';
 import { toCsv } from '../model/csv.ts';
 import { formatInput } from '../model/figure-format.ts';
 import './sl-csv-button.ts';
+import './sl-role-note.ts';
 import { tableStyles } from '../styles/shared.ts';
 
 /** ROI.md's inputs: symbol, meaning, unit; fractions are entered as percentages. */
@@ -54,24 +56,30 @@ const HISTORY_CSV = [
   { header: 'note', value: (c: RoiInputChange) => c.note },
 ];
 
-/** The line's ROI inputs, editable by the roles allowed, with every change kept (who, when, old → new). */
+/**
+ * The line's ROI inputs with every change kept (who, when, old → new); editable by a role that may (`access`), read
+ * with a note of the role that edits them by others.
+ */
 export class SlRoiInputs extends LitElement {
   static override properties = {
     state: { attribute: false },
     busy: { type: Boolean },
     error: { type: String },
+    access: { attribute: false },
   };
 
   declare state: RoiInputsState | undefined;
   declare busy: boolean;
   /** Why the last save failed (e.g. the role may not edit). */
   declare error: string;
+  declare access: Access;
 
   constructor() {
     super();
     this.state = undefined;
     this.busy = false;
     this.error = '';
+    this.access = NO_ACCESS;
   }
 
   #save(event: SubmitEvent): void {
@@ -98,6 +106,7 @@ export class SlRoiInputs extends LitElement {
     const s = this.state;
     if (!s) return html`<p class="muted">Loading inputs…</p>`;
     const shown = (f: (typeof FIELDS)[number]) => shownValue(f, s.inputs[f.name]);
+    const edit = this.access.permit('roi-inputs');
     return html`
       <form @submit=${this.#save}>
         <table>
@@ -105,21 +114,29 @@ export class SlRoiInputs extends LitElement {
           <tbody>
             ${FIELDS.map(
               (f) => html`<tr>
-                <th scope="row"><label for=${f.name}>${f.symbol}</label></th>
+                <th scope="row">${edit.may ? html`<label for=${f.name}>${f.symbol}</label>` : f.symbol}</th>
                 <td>${f.meaning}</td>
                 <td class="value">
-                  <input id=${f.name} name=${f.name} inputmode="decimal" .value=${shown(f)} placeholder="not entered" ?disabled=${this.busy} />
+                  ${
+                    edit.may
+                      ? html`<input id=${f.name} name=${f.name} inputmode="decimal" .value=${shown(f)} placeholder="not entered" ?disabled=${this.busy} />`
+                      : html`<span class="read" data-input=${f.name}>${shown(f) || 'not entered'}</span>`
+                  }
                   <span class="unit">${f.unit}</span>
                 </td>
               </tr>`,
             )}
           </tbody>
         </table>
-        <div class="actions">
-          <label class="note">Why <input name="note" placeholder="e.g. warranty data Q3" ?disabled=${this.busy} /></label>
-          <button type="submit" ?disabled=${this.busy}>Save changes</button>
-          ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
-        </div>
+        ${
+          edit.may
+            ? html`<div class="actions">
+                <label class="note">Why <input name="note" placeholder="e.g. warranty data Q3" ?disabled=${this.busy} /></label>
+                <button type="submit" ?disabled=${this.busy}>Save changes</button>
+                ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : nothing}
+              </div>`
+            : html`<sl-role-note .permit=${edit}></sl-role-note>`
+        }
       </form>
       <div class="history-head">
         <h4>Change history</h4>
@@ -173,6 +190,12 @@ export class SlRoiInputs extends LitElement {
       background: var(--sl-bg);
       color: var(--sl-text);
       text-align: right;
+    }
+    .read {
+      display: inline-block;
+      min-width: 9em;
+      text-align: right;
+      color: var(--sl-text);
     }
     .note input {
       width: 16em;

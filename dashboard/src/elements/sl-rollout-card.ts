@@ -1,5 +1,6 @@
 import type { Rollout, RolloutAgent } from '@sightline/protocol';
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { RolloutAction } from '../api/rollout-client.ts';
 import { formatPercent } from '../format/format.ts';
 import './sl-shadow-compare.ts';
@@ -24,25 +25,25 @@ function progress(a: RolloutAgent) {
 
 /**
  * One rollout: its stages (the current one marked), each agent's progress, the gates read so far, the shadow
- * comparison summed over its agents, and — for engineers — promote, cancel and roll back. Actions are
+ * comparison summed over its agents, and — for a role that may (`access`) — promote, cancel and roll back. Actions are
  * announced as `rollout-action` events; the view calls the hub.
  */
 export class SlRolloutCard extends LitElement {
   static override properties = {
     rollout: { attribute: false },
-    engineer: { type: Boolean },
+    access: { attribute: false },
     manifestThreshold: { type: Number },
   };
 
   declare rollout: Rollout | undefined;
-  declare engineer: boolean;
+  declare access: Access;
   /** The model's own default threshold (from the registry), until the rollout sets one. */
   declare manifestThreshold: number | undefined;
 
   constructor() {
     super();
     this.rollout = undefined;
-    this.engineer = false;
+    this.access = NO_ACCESS;
     this.manifestThreshold = undefined;
   }
 
@@ -80,6 +81,7 @@ export class SlRolloutCard extends LitElement {
     const r = this.rollout;
     if (!r) return nothing;
     const running = RUNNING.has(r.state);
+    const mayAct = this.access.permit('rollout-action').may;
     const compares = r.agents.flatMap((a) => (a.compare && a.compare.frames > 0 ? [a.compare] : []));
     return html`<article data-rollout=${r.id} data-state=${r.state}>
       <header>
@@ -87,7 +89,7 @@ export class SlRolloutCard extends LitElement {
         <span class="chip state ${r.state}">${r.state}</span>
         <span class="muted">${r.id} · ${new Date(r.created_ts).toLocaleString()}</span>
         ${
-          this.engineer
+          mayAct
             ? html`<span class="actions">
                 ${running ? html`<button @click=${() => this.#act('promote')}>Promote</button><button @click=${() => this.#act('cancel')}>Cancel</button>` : nothing}
                 ${r.state === 'completed' ? html`<button @click=${() => this.#act('rollback')}>Roll back</button>` : nothing}
@@ -128,7 +130,7 @@ export class SlRolloutCard extends LitElement {
       <h4>Shadow comparison</h4>
       <sl-shadow-compare .compares=${compares} .threshold=${r.spec.thresholds?.defect ?? this.manifestThreshold} baseline="before" candidate=${r.model.version}>
         ${
-          this.engineer && running
+          mayAct && running
             ? html`<form slot="threshold" class="thr" @submit=${this.#setThreshold}>
                 <label>Threshold of ${r.model.version} <input name="defect" type="number" min="0" max="1" step="0.001" .value=${String(r.spec.thresholds?.defect ?? this.manifestThreshold ?? '')} /></label>
                 <button type="submit">Set</button>

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { Alarm, AlarmRuleBody, AlarmRulesResponse, AlarmsResponse } from '../api/types.ts';
 import { queryParam, setQueryParams } from '../app/router.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
@@ -29,16 +30,21 @@ const ALARM_CSV = [
   { header: 'ack_note', value: (a: Alarm) => a.ack?.note },
 ];
 
-/** Alarms (severity, since, acknowledge with a note) and, where the hub offers it, rule editing. */
+/**
+ * Alarms (severity, since, acknowledge with a note) and their rules; acknowledging and rule editing show to the roles
+ * the hub lets do them (`access`), everyone reads the same alarms and rules.
+ */
 export class SlAlarmsView extends LitElement {
   static override properties = {
     link: { attribute: false },
+    access: { attribute: false },
     filter: { state: true },
     busy: { state: true },
     error: { state: true },
   };
 
   declare link: HubLink | undefined;
+  declare access: Access;
   declare filter: StateFilter;
   declare busy: boolean;
   declare error: string;
@@ -61,6 +67,7 @@ export class SlAlarmsView extends LitElement {
   constructor() {
     super();
     this.link = undefined;
+    this.access = NO_ACCESS;
     const f = queryParam('state');
     this.filter = f && f in STATES ? (f as StateFilter) : 'open';
     this.busy = false;
@@ -110,6 +117,7 @@ export class SlAlarmsView extends LitElement {
         .alarms=${list}
         .hubNow=${link.clock.now()}
         .busy=${this.busy}
+        .access=${this.access}
         @acknowledge=${(e: CustomEvent<{ id: number; note: string }>) => this.#act(() => quality.acknowledge(e.detail.id, e.detail.note))}
       ></sl-alarm-list>
       <section>
@@ -121,6 +129,7 @@ export class SlAlarmsView extends LitElement {
             : html`<sl-alarm-rules
                 .rules=${this.rules.value?.rules ?? []}
                 .busy=${this.busy}
+                .access=${this.access}
                 @save-rule=${(e: CustomEvent<{ id: string; body: AlarmRuleBody }>) => this.#act(() => quality.saveAlarmRule(e.detail.id, e.detail.body))}
               ></sl-alarm-rules>`
         }

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { AuditSample, LabelKind, LabelsResponse, SampleRecord, SamplesResponse } from '../api/types.ts';
 import { queryParam, setQueryParams } from '../app/router.ts';
 import { FleetController } from '../controllers/fleet-controller.ts';
@@ -9,6 +10,7 @@ import { toCsv } from '../model/csv.ts';
 import { formatFigure } from '../model/figure-format.ts';
 import { labelsFor, labelText, resultKey } from '../model/labels.ts';
 import '../elements/sl-csv-button.ts';
+import '../elements/sl-role-note.ts';
 import '../elements/sl-sample-image.ts';
 import { galleryStyles } from './sl-gallery-view.styles.ts';
 
@@ -31,11 +33,13 @@ const SAMPLE_CSV = [
 /**
  * Defect images from the hub's sample store, newest first and live: the model's overlay, score, threshold,
  * model and time; label each (confirmed defect, false reject, missed defect, good part) with the keyboard —
- * ←/→ or j/k to move, d/f/m/g to label — and watch π and ρ move with the labels.
+ * ←/→ or j/k to move, d/f/m/g to label — and watch π and ρ move with the labels. Labelling shows to the roles the
+ * hub lets label (`access`); others browse the same images and labels.
  */
 export class SlGalleryView extends LitElement {
   static override properties = {
     link: { attribute: false },
+    access: { attribute: false },
     site: { state: true },
     line: { state: true },
     verdict: { state: true },
@@ -44,6 +48,7 @@ export class SlGalleryView extends LitElement {
   };
 
   declare link: HubLink | undefined;
+  declare access: Access;
   declare site: string;
   declare line: string;
   declare verdict: VerdictFilter;
@@ -94,6 +99,7 @@ export class SlGalleryView extends LitElement {
   constructor() {
     super();
     this.link = undefined;
+    this.access = NO_ACCESS;
     this.site = queryParam('site') ?? '';
     this.line = queryParam('line') ?? '';
     const v = queryParam('verdict');
@@ -144,7 +150,7 @@ export class SlGalleryView extends LitElement {
     const current = this.#list().find((s) => s.sha256 === this.selected);
     if (e.key === 'ArrowRight' || e.key === 'j') this.#move(1);
     else if (e.key === 'ArrowLeft' || e.key === 'k') this.#move(-1);
-    else if (current) {
+    else if (current && this.access.permit('label').may) {
       const label = labelsFor(current.verdict).find((l) => l.key === e.key.toLowerCase());
       if (label) void this.#label(current, label.kind);
       else if (e.key === '0' || e.key === 'Backspace') void this.#label(current, null);
@@ -221,6 +227,7 @@ export class SlGalleryView extends LitElement {
   #detail(s: SampleRecord) {
     const link = this.link;
     const label = this.#labelOf(s);
+    const labelling = this.access.permit('label');
     return html`<aside class="detail" aria-label="Selected image">
       <sl-sample-image large .sample=${s} .src=${link?.api.sampleUrl(s.sha256) ?? ''}></sl-sample-image>
       <dl>
@@ -231,7 +238,12 @@ export class SlGalleryView extends LitElement {
         <div><dt>Where</dt><dd>${s.line} · ${s.agent}${s.camera ? ` · ${s.camera}` : ''}</dd></div>
         <div><dt>Label</dt><dd data-label=${label ?? ''}>${labelText(label) ?? 'not labelled'}</dd></div>
       </dl>
-      <div class="labels" role="group" aria-label="Label this image">
+      ${labelling.may ? this.#labelButtons(s, label) : html`<sl-role-note .permit=${labelling}></sl-role-note>`}
+    </aside>`;
+  }
+
+  #labelButtons(s: SampleRecord, label: LabelKind | null) {
+    return html`<div class="labels" role="group" aria-label="Label this image">
         ${labelsFor(s.verdict).map(
           (
             l,
@@ -241,8 +253,7 @@ export class SlGalleryView extends LitElement {
         )}
         ${label ? html`<button type="button" class="plain" @click=${() => this.#label(s, null)}>Clear <kbd>0</kbd></button>` : nothing}
       </div>
-      <p class="keys">←/→ or J/K: previous/next · the letter on a button labels the image and moves on</p>
-    </aside>`;
+      <p class="keys">←/→ or J/K: previous/next · the letter on a button labels the image and moves on</p>`;
   }
 
   override render() {

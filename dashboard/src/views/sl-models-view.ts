@@ -6,29 +6,31 @@ import type {
   RolloutsResponse,
 } from '@sightline/protocol';
 import { css, html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type { RolloutAction } from '../api/rollout-client.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
 import type { HubLink } from '../live/hub-link.ts';
 import '../elements/sl-registry-table.ts';
 import '../elements/sl-rollout-card.ts';
+import '../elements/sl-role-note.ts';
 import '../elements/sl-rollout-form.ts';
 import '../elements/sl-version-mix.ts';
 
 /**
  * Models and rollouts: the fleet's version mix, the registry (upload, roll out), and rollouts with per-agent
- * progress and their shadow comparison. `engineer` (the signed-in role as the hub reports it) shows the controls;
- * everyone sees the state, and the hub refuses changes from lower roles whatever the page shows.
+ * progress and their shadow comparison. `access` (the signed-in role as the hub reports it) shows the controls to
+ * those who may; everyone sees the state, others a note of the role that changes it, and the hub refuses changes from lower roles whatever the page shows.
  */
 export class SlModelsView extends LitElement {
   static override properties = {
     link: { attribute: false },
-    engineer: { type: Boolean },
+    access: { attribute: false },
     form: { state: true },
     notice: { state: true },
   };
 
   declare link: HubLink | undefined;
-  declare engineer: boolean;
+  declare access: Access;
   declare form: RegistryEntry | undefined;
   declare notice: { text: string; bad: boolean } | undefined;
 
@@ -56,7 +58,7 @@ export class SlModelsView extends LitElement {
   constructor() {
     super();
     this.link = undefined;
-    this.engineer = false;
+    this.access = NO_ACCESS;
     this.form = undefined;
     this.notice = undefined;
   }
@@ -114,7 +116,7 @@ export class SlModelsView extends LitElement {
           this.form = e.detail;
         }}>
         <h2 id="registry">Registry</h2>
-        <sl-registry-table .models=${this.#registry.value?.models ?? []} ?engineer=${this.engineer}></sl-registry-table>
+        <sl-registry-table .models=${this.#registry.value?.models ?? []} .access=${this.access}></sl-registry-table>
         ${
           this.form
             ? html`<sl-rollout-form .model=${this.form} @start-rollout=${this.#onStart} @close-form=${() => {
@@ -125,12 +127,13 @@ export class SlModelsView extends LitElement {
       </section>
       <section aria-labelledby="rollouts" @rollout-action=${this.#onAction} @rollout-thresholds=${this.#onThresholds}>
         <h2 id="rollouts">Rollouts</h2>
+        <sl-role-note .permit=${this.access.permit('rollout-action')}></sl-role-note>
         ${rollouts.length === 0 ? html`<p class="muted">No rollout yet.</p>` : nothing}
         ${rollouts.slice(0, 10).map((r) => {
           const entry = this.#registry.value?.models.find(
             (m) => m.id === r.model.id && m.version === r.model.version,
           );
-          return html`<sl-rollout-card .rollout=${r} ?engineer=${this.engineer} .manifestThreshold=${entry?.threshold}></sl-rollout-card>`;
+          return html`<sl-rollout-card .rollout=${r} .access=${this.access} .manifestThreshold=${entry?.threshold}></sl-rollout-card>`;
         })}
       </section>
     `;
@@ -149,6 +152,9 @@ export class SlModelsView extends LitElement {
       color: var(--sl-text-2, #b8c0ca);
       text-transform: uppercase;
       letter-spacing: 0.06em;
+    }
+    h2 + sl-role-note {
+      margin: -4px 0 12px;
     }
     section > sl-rollout-card + sl-rollout-card {
       display: block;

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
+import { type Access, NO_ACCESS } from '../api/permissions.ts';
 import type {
   AuditSample,
   BaselineResponse,
@@ -45,10 +46,12 @@ const PERIOD_MS: Record<Exclude<Period, 'go-live'>, number> = {
 /**
  * ROI and baseline of one line (chosen in the URL): pilot → freeze baseline → go live, every ROI figure with
  * its inputs, the audit behind π and ρ, the inputs with their history, and the fleet's opportunity ranking.
+ * Changes show to the roles the hub lets make them (`access`); others read the same state.
  */
 export class SlRoiView extends LitElement {
   static override properties = {
     link: { attribute: false },
+    access: { attribute: false },
     site: { state: true },
     line: { state: true },
     period: { state: true },
@@ -57,6 +60,7 @@ export class SlRoiView extends LitElement {
   };
 
   declare link: HubLink | undefined;
+  declare access: Access;
   declare site: string;
   declare line: string;
   declare period: Period;
@@ -99,6 +103,7 @@ export class SlRoiView extends LitElement {
   constructor() {
     super();
     this.link = undefined;
+    this.access = NO_ACCESS;
     this.site = queryParam('site') ?? '';
     this.line = queryParam('line') ?? '';
     const p = queryParam('period');
@@ -278,6 +283,7 @@ export class SlRoiView extends LitElement {
         .baseline=${this.baseline.value?.baseline ?? null}
         .now=${this.link.clock.now()}
         .busy=${this.busy}
+        .access=${this.access}
         @start-pilot=${() => this.#act(() => quality.setMode(this.site, this.line, 'pilot', 'pilot to measure a baseline'))}
         @freeze-baseline=${(e: CustomEvent<{ from: number; to: number }>) =>
           this.#act(() =>
@@ -294,6 +300,7 @@ export class SlRoiView extends LitElement {
         <sl-roi-inputs
           .state=${this.inputs.value}
           .busy=${this.busy}
+          .access=${this.access}
           .error=${this.actionError}
           @save-inputs=${(e: CustomEvent<Partial<RoiInputs> & { note?: string }>) =>
             this.#act(() => quality.setRoiInputs(this.site, this.line, e.detail))}

@@ -93,6 +93,8 @@ export const sampleDocs: RouteDoc[] = [
     path: '/api/samples/{sha256}/label',
     summary:
       "Sets (or clears with null) a person's label on every row of an image; labelled images are evicted last",
+    // Labelling is the QC lead's, as on /api/labels (a viewer could otherwise pin images against eviction).
+    role: 'qc-lead',
     params: Sha256Param,
     body: LabelBody,
     response: SampleLabelResponse,
