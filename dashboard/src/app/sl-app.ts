@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { AuthState } from '../api/auth.ts';
 import { type Access, accessOf, NO_ACCESS } from '../api/permissions.ts';
+import { signInCode } from '../api/sign-in.ts';
 import type { AlarmsResponse } from '../api/types.ts';
 import { LiveQueryController } from '../controllers/live-query-controller.ts';
 import { TickerController } from '../controllers/ticker-controller.ts';
@@ -59,11 +60,18 @@ export class SlApp extends LitElement {
     });
     this.#offLink = this.link.onChange(() => this.requestUpdate());
     this.link.start();
+    window.addEventListener('hashchange', this.#onHash);
   }
+
+  /** A sign-in link opened on the page already showing (only its hash changes): redeem it as at load. */
+  #onHash = () => {
+    if (signInCode(location.hash)) void this.link.signIn.start({ location, history: window.history });
+  };
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#router.stop();
+    window.removeEventListener('hashchange', this.#onHash);
     this.#offAuth?.();
     this.#offLink?.();
     this.link.close();
