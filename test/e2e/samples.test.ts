@@ -69,14 +69,14 @@ describe('sample images over MQTT, agent to a plain subscriber through Mosquitto
       frameLimit: 40,
     });
     await agent.sourcesDone;
-    const summary = await agent.stop(20_000);
-    await waitFor('every result', 20_000, () => results.length === 40);
+    const summary = await agent.stop(60_000); // drains as soon as it can; the deadline is a hang guard
+    await waitFor('every result', 60_000, () => results.length === 40);
     const referenced = results.filter((r) => r.image);
     // Every defect was sampled (okShare 0, no near band) and nothing else.
     expect(referenced.length).toBe(results.filter((r) => r.verdict === 'defect').length);
     expect(referenced.length).toBeGreaterThan(3);
     expect(summary.samples).toEqual({ saved: referenced.length, uploaded: referenced.length, pending: 0 });
-    await waitFor('every sample image', 20_000, () =>
+    await waitFor('every sample image', 60_000, () =>
       referenced.every((r) => images.has(r.image?.slice(7) ?? '')),
     );
     for (const r of referenced) {
@@ -94,7 +94,7 @@ describe('sample images over MQTT, agent to a plain subscriber through Mosquitto
     }
     expect(await readdir(join(stateDir, 'samples', 'outgoing'))).toEqual([]);
     await hub.endAsync();
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('sample images into the hub (embedded broker)', () => {
@@ -115,12 +115,12 @@ describe('sample images into the hub (embedded broker)', () => {
         frameLimit: 30,
       });
       await agent.sourcesDone;
-      const summary = await agent.stop(20_000);
+      const summary = await agent.stop(60_000); // drains as soon as it can; the deadline is a hang guard
       const referenced = (await storedResults(hub, agentRef.agent)).filter((r) => r.verdict === 'defect');
       expect(referenced.length).toBeGreaterThan(2);
       expect(summary.samples?.uploaded).toBe(referenced.length);
       type Listed = { sha256: string; seq: number | null; verdict: string | null; url: string };
-      const listed = await waitFor('every sample stored', 20_000, async () => {
+      const listed = await waitFor('every sample stored', 60_000, async () => {
         const page = (await (
           await apiFetch(hub, `/api/samples?agent=${agentRef.agent}&limit=500`)
         ).json()) as { samples: Listed[] };
@@ -137,5 +137,5 @@ describe('sample images into the hub (embedded broker)', () => {
     } finally {
       await hub.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
