@@ -6,6 +6,7 @@
  *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -72,7 +73,8 @@ process.on('exit', () => {
 });
 
 function run(name: string, args: string[], onStdout?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // Each program runs through its bin, as installed (the agent's bundles itself: no TypeScript loader in it).
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -81,20 +83,18 @@ function run(name: string, args: string[], onStdout?: (line: string) => void): C
   });
   children.add(child);
   child.on('exit', () => children.delete(child));
+  // Children log JSON lines (the hub on stdout, agents on stderr): into data/demo/<name>.log as they come
+  // (`tail -f` works, and a long demo holds no log in memory) rather than on screen.
+  const log = createWriteStream(join(dataDir, `${name}.log`), { flags: 'a' });
   let buffered = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    log.write(chunk);
     buffered += chunk.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) onStdout?.(line);
   });
-  // Children log JSON lines to stderr; keep them in data/demo/<name>.log rather than on screen.
-  const log: Buffer[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk));
-  child.on(
-    'exit',
-    () => void writeFile(join(dataDir, `${name}.log`), Buffer.concat(log)).catch(() => undefined),
-  );
+  child.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   return child;
 }
 
@@ -138,6 +138,8 @@ interface LineFigures {
 
 async function main() {
   const { values } = parseArgs({
+    // `pnpm demo -- --for 60s` passes the `--` through.
+    args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       for: { type: 'string' },
       'http-port': { type: 'string', default: '8080' },
@@ -166,7 +168,7 @@ async function main() {
     (await (await fetch(`${http}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 
   const hub = run('hub', [
-    'hub/src/cli/index.ts',
+    'hub/bin/sightline-hub.js',
     'run',
     '--http-port',
     String(httpPort),
@@ -194,9 +196,13 @@ async function main() {
       await writeFile(config, agentConfig(spec, mqttPort, agentCreds.get(line) as AgentCredentials), {
         mode: 0o600,
       });
-      const child = run(`agent-${line}`, ['agent/src/cli/index.ts', 'run', '--config', config], (out) => {
-        if (out.startsWith('{')) summaries.set(line, JSON.parse(out));
-      });
+      const child = run(
+        `agent-${line}`,
+        ['agent/bin/sightline-agent.js', 'run', '--config', config],
+        (out) => {
+          if (out.startsWith('{')) summaries.set(line, JSON.parse(out));
+        },
+      );
       return { line, child };
     }),
   );
