@@ -64,7 +64,8 @@ function publishers(
       out += c.toString();
     });
     return new Promise<void>((resolve, reject) =>
-      child.on('exit', (code) => {
+      // 'close', not 'exit': the child's stdout may still hold its last line at exit.
+      child.on('close', (code) => {
         if (code !== 0) return reject(new Error(`publisher ${i} exited ${code}: ${out}`));
         outputs.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { cpuMs: number });
         resolve();
