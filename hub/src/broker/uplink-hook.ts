@@ -30,6 +30,8 @@ interface Connection {
   held: Held[];
   /** aedes callbacks withheld while over the limits: aedes reads nothing more from the socket until they run. */
   paused: Callback[];
+  /** A flush is due: it runs once the current commit's messages have all settled, so one write takes them. */
+  flushing: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function createUplinkHook(onUplink: UplinkHandler, limits = DEFAULT_UPLIN
   function connectionOf(client: Client): Connection {
     let c = connections.get(client);
     if (!c) {
-      const created: Connection = { held: [], paused: [] };
+      const created: Connection = { held: [], paused: [], flushing: false };
       connections.set(client, created);
       client.conn.once('close', () => drop(created));
       c = created;
@@ -114,7 +116,12 @@ export function createUplinkHook(onUplink: UplinkHandler, limits = DEFAULT_UPLIN
     onUplink(packet.topic, payload).then(
       () => {
         held.stored = true;
-        flush(client, c);
+        if (c.flushing) return;
+        c.flushing = true;
+        setImmediate(() => {
+          c.flushing = false;
+          flush(client, c);
+        });
       },
       () => {
         // Not stored: nothing from here on may be acknowledged out of order. The sender resends on reconnect.
