@@ -11,7 +11,7 @@ import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { fitHeadFast } from './head-ort.ts';
+import { fitHeadsFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
 import type { ProgressBar } from './progress.ts';
 
@@ -205,14 +205,17 @@ export async function fitPatchHead(
   const gh = opts.spec.height / PATCH_STRIDE;
   const gw = opts.spec.width / PATCH_STRIDE;
   const lambdas = opts.lambdas ?? [opts.lambda ?? 0.01];
-  const fit = async (idx: number[], lambda: number, label: string) => {
-    const bar = opts.fitBar?.(lambdas.length > 1 ? `${label}, λ ${lambda}` : label) ?? null;
+  // One head per λ in `ls` on the cells of images `idx` (onnxruntime fits them in one pass per step).
+  const fit = async (idx: number[], ls: readonly number[], label: string) => {
+    const bar = opts.fitBar?.(ls.length > 1 ? `${label}, λ ${ls.join(', ')}` : label) ?? null;
     const x = idx.flatMap((i) => (rows[i] as CellRows).x);
     const y = idx.flatMap((i) => (rows[i] as CellRows).y);
-    const o = { lambda, onStep: bar ? () => bar.tick() : undefined };
-    const h = opts.fast ? await fitHeadFast(x, y, o) : fitHead(x, y, o);
+    const onStep = bar ? () => bar.tick() : undefined;
+    const hs = opts.fast
+      ? await fitHeadsFast(x, y, ls, { onStep })
+      : ls.map((lambda) => fitHead(x, y, { lambda, onStep }));
     bar?.done();
-    return h;
+    return hs;
   };
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
@@ -220,8 +223,8 @@ export async function fitPatchHead(
   const heads: Head[][] = lambdas.map(() => []);
   for (let k = 0; k < opts.folds; k++) {
     const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
-    for (const [l, lambda] of lambdas.entries())
-      heads[l]?.push(await fit(idx, lambda, `fold ${k + 1}/${opts.folds}`));
+    const hs = await fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
+    for (const [l, h] of hs.entries()) heads[l]?.push(h);
   }
   const scores = lambdas.map(() => new Array<number>(samples.length).fill(Number.NaN));
   for (const [i, s] of samples.entries()) {
@@ -249,13 +252,12 @@ export async function fitPatchHead(
     fold,
     opts.folds,
   );
-  const head = calibrated(
-    await fit(
-      samples.map((_, i) => i),
-      lambda,
-      'final',
-    ),
+  const [final] = await fit(
+    samples.map((_, i) => i),
+    [lambda],
+    'final',
   );
+  const head = calibrated(final as Head);
   const y = rows.flatMap((r) => r.y);
   const defect = y.filter((v) => v === 1).length;
   return {
