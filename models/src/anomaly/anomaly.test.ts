@@ -48,6 +48,24 @@ describe('nearest-neighbour score graph', () => {
     expect((out.s as ort.Tensor).data[0]).toBeCloseTo(weight * top, 4);
     expect(weight).toBeGreaterThan(0);
     expect(weight).toBeLessThan(1);
+    // A 2×2 window: the same weight times the highest mean distance of a 2×2 window of locations.
+    const g2 = createGraph('knn-window-test');
+    g2.input('f', [1, dim, gh, gw]);
+    addKnnScore(g2, 'f', bank, { gh, gw }, { score: 's', map: 'm' }, { window: 2 });
+    g2.output('s', [1, 1]);
+    const s2 = await ort.InferenceSession.create(g2.toBytes());
+    const out2 = await s2.run({ f: new ort.Tensor('float32', f, [1, dim, gh, gw]) });
+    await s2.release();
+    const windows = [0, 1].map(
+      (x) =>
+        ((nearest[x] as number) +
+          (nearest[x + 1] as number) +
+          (nearest[x + gw] as number) +
+          (nearest[x + gw + 1] as number)) /
+        4,
+    );
+    expect((out2.s as ort.Tensor).data[0]).toBeCloseTo(weight * Math.max(...windows), 4);
+    expect(Math.max(...windows)).toBeLessThan(top);
   });
 
   it('greedy coreset covers every cluster before repeating one', () => {

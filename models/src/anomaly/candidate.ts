@@ -70,7 +70,8 @@ export async function trainAnomaly(
     'anomaly: coreset (all)',
   );
   const { scores, ...cv } = summariseFolds(oof, labels, fold, opts.folds);
-  const detail = `${spec.taps.join('+')} 3×3, ${spec.dim}-d, bank ${final.size}`;
+  const w = spec.window ?? 1;
+  const detail = `${spec.taps.join('+')} 3×3, ${spec.dim}-d, bank ${final.size}, highest ${w}×${w} window`;
   const doc = `${BACKBONE_CREDIT}, PatchCore-style memory bank of good parts: ${detail}`;
   return {
     name: 'anomaly',

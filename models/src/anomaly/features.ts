@@ -21,6 +21,8 @@ export interface AnomalyFeatureSpec {
    */
   reduce: 'average' | 'random';
   seed: number;
+  /** The image score's window of locations (w×w mean distance, highest window); 1 = the single highest. */
+  window?: number;
 }
 
 /** Rows = output channels, columns = input channels: torch's adaptive_avg_pool1d as a matrix. */

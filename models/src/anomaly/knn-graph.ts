@@ -15,6 +15,9 @@ export interface MemoryBank {
  * each location's distance to its nearest bank row (‖x‖² − 2x·b + ‖b‖² by one MatMul), the image's score the
  * largest, reweighted by how isolated the matched bank row is: s = (1 − 1 / Σⱼ exp(‖x* − mⱼ‖ − s*))·s* over
  * the bank row's k neighbours mⱼ (a location matched to a rare, far-from-everything bank row counts less).
+ * With `window` w > 1 the reweighted value is the highest mean distance of a w×w window of locations (the
+ * weight still from the single most distant location): a defect moves several neighbouring locations away from
+ * the bank, while normal texture the bank happens to miss lights isolated ones.
  * Also outputs the per-location distance map `mapName` [1, 1, gh, gw]. Returns the score tensor [1, 1].
  */
 export function addKnnScore(
@@ -23,6 +26,7 @@ export function addKnnScore(
   bank: MemoryBank,
   grid: { gh: number; gw: number },
   names: { score: string; map: string; prefix?: string },
+  opts: { window?: number } = {},
 ): string {
   const p = names.prefix ?? 'knn';
   const { dim, size } = bank;
@@ -58,10 +62,30 @@ export function addKnnScore(
     [g.node('ReduceMin', [d2], `${p}/min2`, { axes: [1], keepdims: 1 })],
     `${p}/min`,
   );
-  g.node('Reshape', [nearest, g.initializerInt64(`${p}/mapshape`, [1, 1, grid.gh, grid.gw], [4])], names.map);
+  const map = g.node(
+    'Reshape',
+    [nearest, g.initializerInt64(`${p}/mapshape`, [1, 1, grid.gh, grid.gw], [4])],
+    names.map,
+  );
+  const w = Math.min(opts.window ?? 1, grid.gh, grid.gw);
   // Reweighting around the most anomalous location.
   const at = g.node('ArgMax', [nearest], `${p}/at`, { axis: 0, keepdims: 0 }); // [1]
   const top = g.node('ReduceMax', [nearest], `${p}/top`, { keepdims: 1 }); // [1, 1]
+  const peak =
+    w > 1
+      ? g.node(
+          'Reshape',
+          [
+            g.node(
+              'GlobalMaxPool',
+              [g.node('AveragePool', [map], `${p}/window`, { kernel_shape: [w, w], strides: [1, 1] })],
+              `${p}/wmax`,
+            ),
+            g.initializerInt64(`${p}/peakshape`, [1, 1], [2]),
+          ],
+          `${p}/peak`,
+        )
+      : top;
   const row = g.node('Gather', [d2, at], `${p}/row`, { axis: 0 }); // [1, M]
   const matched = g.node('ArgMin', [row], `${p}/matched`, { axis: 1, keepdims: 0 }); // [1]
   const nb = g.initializerInt64(`${p}/neighbours`, Array.from(bank.neighbours), [size, bank.k]);
@@ -78,7 +102,7 @@ export function addKnnScore(
   ); // [1, 1]
   const one = g.initializer(`${p}/one`, [1], [1, 1]);
   const weight = g.node('Sub', [one, g.node('Reciprocal', [sum], `${p}/inv`)], `${p}/weight`);
-  return g.node('Mul', [weight, top], names.score);
+  return g.node('Mul', [weight, peak], names.score);
 }
 
 /** Each bank row's `k` nearest rows (itself first), by exact squared distance. */

@@ -31,7 +31,7 @@ export function anomalyGraphBytes(
     g.output(FEATURE_MAP, [1, spec.dim, gh, gw]);
     return g.toBytes();
   }
-  addKnnScore(g, f, bank, { gh, gw }, { score: SCORE_NAME, map: ANOMALY_MAP });
+  addKnnScore(g, f, bank, { gh, gw }, { score: SCORE_NAME, map: ANOMALY_MAP }, { window: spec.window });
   g.output(SCORE_NAME, [1, 1]);
   g.output(ANOMALY_MAP, [1, 1, gh, gw]);
   return g.toBytes({ docString });

@@ -14,6 +14,9 @@ export const ANOMALY_DEFAULTS = {
     dim: 192,
     reduce: 'average',
     seed: 1,
+    // The image score is the highest mean of a 3×3 window of locations (5-fold CV AUROC on KolektorSDD's
+    // train/: single highest location 0.663, 3×3 0.757, 4×4 0.710, 6×6 0.667).
+    window: 3,
   } satisfies AnomalyFeatureSpec,
   /** Candidate cells kept in all, each good image's most distinct ones (a coreset within the image). */
   pool: 20_000,

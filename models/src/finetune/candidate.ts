@@ -41,7 +41,7 @@ export async function trainFinetuned(
       x,
       y,
       { conv: pretrained, head },
-      { seed: opts.seed, onStep: () => bar?.tick() },
+      { seed: opts.seed, lambda: patch.lambda, onStep: () => bar?.tick() },
     );
     bar?.done();
     return p;

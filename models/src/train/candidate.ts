@@ -37,6 +37,8 @@ export interface Candidate {
   description: string;
   /** The final fitted head, where the candidate has one (checks against the graph). */
   head?: Head;
+  /** The L2 strength its head was fitted with (fine-tuning keeps it). */
+  lambda?: number;
   /** Each fold's head (a starting point for fine-tuning). */
   foldHeads?: Head[];
   /** Anything else worth recording in the manifest's `training`. */

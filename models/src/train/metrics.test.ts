@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitHead, headLogit } from './head.ts';
+import { fitHeadsFast } from './head-ort.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
 
 describe('metrics', () => {
@@ -41,5 +42,29 @@ describe('logistic head (fitHead)', () => {
     // Balanced classes: the boundary sits between the classes (≈ 505), not pushed into the rare one.
     expect(-(head.bias + (head.weights[1] ?? 0) * 6) / (head.weights[0] ?? 1)).toBeGreaterThan(490);
     expect(-(head.bias + (head.weights[1] ?? 0) * 6) / (head.weights[0] ?? 1)).toBeLessThan(520);
+  });
+});
+
+describe('several L2 strengths in one onnxruntime fit (fitHeadsFast)', () => {
+  it('gives each λ the head fitHead gives it alone; a stronger λ shrinks the weights', async () => {
+    const rows: Float32Array[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const a = (i % 12) - 6 + ((i * 37) % 5) * 0.3;
+      rows.push(Float32Array.of(a, (i * 7919) % 13, a * 0.5 + ((i * 31) % 7)));
+      labels.push(a > 0.5 ? 1 : 0);
+    }
+    const lambdas = [0.01, 0.1, 1];
+    const heads = await fitHeadsFast(rows, labels, lambdas, { steps: 200 });
+    expect(heads).toHaveLength(3);
+    for (const [l, lambda] of lambdas.entries()) {
+      const alone = fitHead(rows, labels, { lambda, steps: 200 });
+      const h = heads[l] as (typeof heads)[number];
+      // float32 gradients in onnxruntime against float64 JavaScript: the same fit up to rounding.
+      for (const [j, w] of alone.weights.entries()) expect(h.weights[j]).toBeCloseTo(w, 2);
+      expect(h.bias).toBeCloseTo(alone.bias, 2);
+    }
+    const norm = (h: (typeof heads)[number]) => Math.hypot(...h.weights);
+    expect(norm(heads[2] as (typeof heads)[number])).toBeLessThan(norm(heads[0] as (typeof heads)[number]));
   });
 });

@@ -11,7 +11,7 @@ import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { fitHeadFast } from './head-ort.ts';
+import { fitHeadsFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
 import type { ProgressBar } from './progress.ts';
 
@@ -44,11 +44,13 @@ export interface PatchOptions extends CellSampling {
   folds: number;
   seed: number;
   augmentations: number;
+  /** L2 strength of the cell head (default 0.01); `lambdas` instead: each is cross-validated, the best kept. */
   lambda?: number;
+  lambdas?: readonly number[];
   bar?: ProgressBar | null;
   /** Fit in onnxruntime (`fitHeadFast`) rather than float64 JavaScript (the default model's build). */
   fast?: boolean;
-  /** Ticks once per optimiser step of each fit (5 folds + the final one). */
+  /** Ticks once per optimiser step of each fit (5 folds × each λ + the final one). */
   fitBar?: (label: string) => ProgressBar | null;
 }
 
@@ -149,6 +151,9 @@ export interface PatchTraining {
   foldHeads: Head[];
   /** Score calibration folded into `head`: sigmoid(a·logit + c). */
   platt: { a: number; c: number };
+  /** The L2 strength kept, and each one tried with its mean fold AUROC. */
+  lambda: number;
+  tried: Array<{ lambda: number; cv: number }>;
   /** Training cells used in the final fit. */
   cells: { defect: number; good: number };
 }
@@ -188,8 +193,9 @@ export async function trainPatchHead(
 
 /**
  * Stratified k-fold CV of the patch head on collected cell rows (each fold's head scores its held-out images
- * by their highest 2×2 window: a pass of `maps` over them), Platt scaling of the out-of-fold scores, then the
- * final fit on all.
+ * by their highest 2×2 window: a pass of `maps` over them), for each L2 strength in `lambdas` (the same folds
+ * and one pass: every λ's fold head scores the map), the λ with the best mean fold AUROC kept; Platt scaling
+ * of its out-of-fold scores, then the final fit on all with it.
  */
 export async function fitPatchHead(
   samples: readonly PatchSample[],
@@ -198,56 +204,69 @@ export async function fitPatchHead(
 ): Promise<PatchTraining> {
   const gh = opts.spec.height / PATCH_STRIDE;
   const gw = opts.spec.width / PATCH_STRIDE;
-  const fit = async (idx: number[], label: string) => {
-    const bar = opts.fitBar?.(label) ?? null;
+  const lambdas = opts.lambdas ?? [opts.lambda ?? 0.01];
+  // One head per λ in `ls` on the cells of images `idx` (onnxruntime fits them in one pass per step).
+  const fit = async (idx: number[], ls: readonly number[], label: string) => {
+    const bar = opts.fitBar?.(ls.length > 1 ? `${label}, λ ${ls.join(', ')}` : label) ?? null;
     const x = idx.flatMap((i) => (rows[i] as CellRows).x);
     const y = idx.flatMap((i) => (rows[i] as CellRows).y);
-    const o = { lambda: opts.lambda ?? 0.01, onStep: bar ? () => bar.tick() : undefined };
-    const h = opts.fast ? await fitHeadFast(x, y, o) : fitHead(x, y, o);
+    const onStep = bar ? () => bar.tick() : undefined;
+    const hs = opts.fast
+      ? await fitHeadsFast(x, y, ls, { onStep })
+      : ls.map((lambda) => fitHead(x, y, { lambda, onStep }));
     bar?.done();
-    return h;
+    return hs;
   };
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
-  const heads: Head[] = [];
+  // heads[l][k]: fold k's head at lambdas[l].
+  const heads: Head[][] = lambdas.map(() => []);
   for (let k = 0; k < opts.folds; k++) {
-    heads.push(
-      await fit(
-        samples.flatMap((_, i) => (fold[i] === k ? [] : [i])),
-        `fold ${k + 1}/${opts.folds}`,
-      ),
-    );
+    const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
+    const hs = await fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
+    for (const [l, h] of hs.entries()) heads[l]?.push(h);
   }
-  const scores = new Array<number>(samples.length).fill(Number.NaN);
+  const scores = lambdas.map(() => new Array<number>(samples.length).fill(Number.NaN));
   for (const [i, s] of samples.entries()) {
-    scores[i] = imageLogit(heads[fold[i] as number] as Head, await opts.maps.run(s.frame), gh, gw);
+    const map = await opts.maps.run(s.frame);
+    for (const [l, hs] of heads.entries())
+      (scores[l] as number[])[i] = imageLogit(hs[fold[i] as number] as Head, map, gh, gw);
     opts.bar?.tick(1);
   }
+  const tried = lambdas.map((lambda, l) => ({
+    lambda,
+    cv: summariseFolds(scores[l] as number[], labels, fold, opts.folds).mean,
+  }));
+  // Ties (and NaN) keep the earlier λ.
+  const best = tried.reduce((a, b, l) => (b.cv > (tried[a] as (typeof tried)[number]).cv ? l : a), 0);
+  const lambda = lambdas[best] as number;
   // Platt scaling on the out-of-fold image scores: the raw highest-cell logit is large (cells are few and
   // class-balanced), so a plain sigmoid would saturate at 1.0 in float32 and tie good and bad parts. max is
   // monotone, so a·max(l) + c = max(a·l + c): the calibration folds into the head's weights and bias.
-  const platt = plattScaling(scores, labels);
+  const platt = plattScaling(scores[best] as number[], labels);
   const calibrated = (h: Head) => withPlatt(h, platt);
   // Out-of-fold logits on the calibrated scale (what the shipped model's Sigmoid sees).
   const cv = summariseFolds(
-    scores.map((v) => platt.a * v + platt.c),
+    (scores[best] as number[]).map((v) => platt.a * v + platt.c),
     labels,
     fold,
     opts.folds,
   );
-  const head = calibrated(
-    await fit(
-      samples.map((_, i) => i),
-      'final',
-    ),
+  const [final] = await fit(
+    samples.map((_, i) => i),
+    [lambda],
+    'final',
   );
+  const head = calibrated(final as Head);
   const y = rows.flatMap((r) => r.y);
   const defect = y.filter((v) => v === 1).length;
   return {
     head,
     cv,
-    foldHeads: heads.map(calibrated),
+    foldHeads: (heads[best] as Head[]).map(calibrated),
     platt,
+    lambda,
+    tried,
     cells: { defect, good: y.length - defect },
   };
 }
