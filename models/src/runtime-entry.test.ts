@@ -29,7 +29,7 @@ function runWithout(script: string) {
     {
       cwd: root,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 180_000, // a hang guard: a loaded machine can take long to start Node and tsx
     },
   );
 }

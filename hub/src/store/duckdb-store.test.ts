@@ -192,9 +192,10 @@ describe('createDuckDbStore', () => {
   it('takes a 1000-result batch in one go', async () => {
     const store = await createDuckDbStore({ path: ':memory:' });
     const batch = Array.from({ length: 1000 }, (_, i) => makeResult(i));
-    const started = performance.now();
+    const commits = store.status().commits;
     expect(await store.insertResults(ref, 's', batch, 1)).toEqual({ inserted: 1000, duplicates: 0 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // One transaction for the whole batch (how long it takes is bench:ingest's business).
+    expect(store.status().commits - commits).toBe(1);
     expect(await store.insertResults(ref, 's', batch, 2)).toEqual({ inserted: 0, duplicates: 1000 });
     await store.close();
   });
