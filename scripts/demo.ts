@@ -4,6 +4,7 @@
  * separate processes — the way they run in a plant. Results are per part, not per frame.
  *   pnpm demo                 run until Ctrl-C
  *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
+ *   pnpm demo --pilot 3m      how long line-1 runs in pilot before its baseline is frozen and it goes live
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -23,6 +24,13 @@ const LINES = [
 ] as const;
 /** The cameras run free at this rate; each part is inspected in the frame nearest its photo-eye edge. */
 const FPS = 30;
+/** line-1 starts in pilot (observe-only) so its ROI is measured against a baseline it records itself. */
+const PILOT_LINE = 'line-1';
+/**
+ * Example ROI inputs, so the ROI page computes from the start (a plant enters its own on that page):
+ * escape rate before automated inspection, cost of an escaped defect and of a false reject, one-off and yearly cost.
+ */
+const EXAMPLE_ROI = { e_base: 0.02, c_esc: 45, c_fr: 4, c_int: 6, capex: 15_000, opex_y: 3_000 };
 
 /** One line's agent: a conveyor camera, its photo-eye as trigger, the plate region, ids from each part's DataMatrix. */
 function agentConfig(l: (typeof LINES)[number], mqttPort: number, creds: AgentCredentials): string {
@@ -33,6 +41,8 @@ function agentConfig(l: (typeof LINES)[number], mqttPort: number, creds: AgentCr
     `agent: ${l.line}-agent`,
     `broker: { url: "mqtt://127.0.0.1:${mqttPort}", username: ${creds.username}, password: ${creds.password} }`,
     `stateDir: ${JSON.stringify(join(dataDir, 'agents', l.line))}`,
+    // Defect frames (and a few good ones) go to the hub: the dashboard's Defects page shows them.
+    `samples: { enabled: true }`,
     ...(l.products.length
       ? [`recipes:`, ...l.products.map((id, i) => `  - { id: ${id}, index: ${i + 1} }`)]
       : []),
@@ -46,9 +56,9 @@ function agentConfig(l: (typeof LINES)[number], mqttPort: number, creds: AgentCr
   ].join('\n');
 }
 
-function parseDuration(text: string): number {
+function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new Error(`--for: "${text}" is not a duration; use e.g. 20s, 2m`);
+  if (!m) throw new Error(`${flag}: "${text}" is not a duration; use e.g. 20s, 2m`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
 }
@@ -142,11 +152,13 @@ async function main() {
     args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       for: { type: 'string' },
+      pilot: { type: 'string', default: '3m' },
       'http-port': { type: 'string', default: '8080' },
       'mqtt-port': { type: 'string', default: '1883' },
     },
   });
-  const durationMs = values.for === undefined ? undefined : parseDuration(values.for);
+  const durationMs = values.for === undefined ? undefined : parseDuration(values.for, '--for');
+  const pilotMs = parseDuration(values.pilot, '--pilot');
   buildDashboard();
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -161,11 +173,20 @@ async function main() {
   for (const { line } of LINES) {
     agentCreds.set(line, await credentials.addAgent({ site: 'demo', line, agent: `${line}-agent` }));
   }
-  const token = (await credentials.addToken({ role: 'viewer', name: 'pnpm demo', days: 1 })).secret;
+  // This script's own token: it reads figures, enters the example ROI inputs and switches line-1's mode.
+  const token = (await credentials.addToken({ role: 'admin', name: 'pnpm demo', days: 1 })).secret;
   const link = await credentials.addLink({ role: 'admin', name: 'demo user', minutes: 60, tokenDays: 7 });
   credentials.close();
-  const api = async <T>(path: string): Promise<T> =>
-    (await (await fetch(`${http}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+  const api = async <T>(path: string, method = 'GET', body?: unknown): Promise<T> => {
+    const response = await fetch(`${http}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as T & { error?: { message: string } };
+    if (!response.ok) throw new Error(`demo: ${method} ${path}: ${json.error?.message ?? response.status}`);
+    return json;
+  };
 
   const hub = run('hub', [
     'hub/bin/sightline-hub.js',
@@ -184,6 +205,20 @@ async function main() {
     hubExit,
     waitFor('the hub', 30_000, async () => ((await fetch(`${http}/api/health`)).ok ? true : undefined)),
   ]);
+
+  // The plant's side of ROI, as a QC lead would enter it on the ROI page; line-1 starts in pilot (set ahead of its
+  // agent, which takes the mode when it connects).
+  for (const { line } of LINES) {
+    await api(`/api/lines/demo/${line}/roi/inputs`, 'PUT', {
+      ...EXAMPLE_ROI,
+      note: 'pnpm demo: example figures',
+    });
+  }
+  await api(`/api/lines/demo/${PILOT_LINE}/mode`, 'PUT', {
+    mode: 'pilot',
+    note: 'pnpm demo: measure a baseline',
+  });
+  const pilotFrom = Date.now();
 
   const summaries = new Map<
     string,
@@ -211,8 +246,22 @@ async function main() {
     `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 conveyors at ${LINES.map((l) => l.partsPerMin).join(', ')} parts/min, cameras at ${FPS} fps.\n` +
       `Dashboard: ${http}/#signin=${link.code}\n` +
       `  (a one-time sign-in link, valid 1 h; another: node hub/bin/sightline-hub.js tokens link --db data/demo/sightline.duckdb --role admin --name you)\n` +
+      `${PILOT_LINE} runs in pilot (observe-only) for ${values.pilot}, then its baseline is frozen and it goes live; example ROI inputs are entered on every line.\n` +
       `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: data/demo/*.log\n`,
   );
+
+  // After the pilot: the baseline is frozen over it and the line goes live, as the ROI page's steps 2 and 3 do.
+  const goLive = setTimeout(() => {
+    void (async () => {
+      await api(`/api/lines/demo/${PILOT_LINE}/baseline`, 'POST', {
+        from: pilotFrom,
+        to: Date.now(),
+        note: 'pnpm demo: the pilot',
+      });
+      await api(`/api/lines/demo/${PILOT_LINE}/go-live`, 'POST', { note: 'pnpm demo' });
+      process.stdout.write(`${PILOT_LINE}: baseline frozen over its ${values.pilot} pilot; now live.\n`);
+    })().catch((err: Error) => process.stderr.write(`${err.message}\n`));
+  }, pilotMs);
 
   const stop = new Promise<void>((done) => {
     process.once('SIGINT', () => done());
@@ -220,6 +269,7 @@ async function main() {
     if (durationMs !== undefined) setTimeout(done, durationMs);
   });
   await Promise.race([stop, hubExit]);
+  clearTimeout(goLive);
 
   for (const a of agents) a.child.kill('SIGTERM');
   await Promise.all(agents.map((a) => exited(a.child)));
