@@ -141,6 +141,26 @@ describe('sample uploader against a real broker', () => {
     await uploader.stop();
   }, 30_000);
 
+  it('skips a sample whose description the wire refuses, and sends the ones queued behind it', async () => {
+    const queue = createUploadQueue(dir, log);
+    const bad = await sample('bad', 700, 30, 1_748_772_001_234.5); // a fractional ms: not an integer ts
+    const good = await sample('good', 800, 31, 1_748_772_001_300);
+    await queue.add(bad);
+    await queue.add(good);
+    const uploader = createSampleUploader({
+      queue,
+      dir,
+      session: session(),
+      bytesPerSecond: 8 * 2 ** 20,
+      log,
+    });
+    expect(await uploader.drain(20_000)).toBe(true);
+    await until('the good sample', () => hub.complete.has(good.meta.sha256));
+    expect(hub.complete.has(bad.meta.sha256)).toBe(false);
+    expect(uploader.counts()).toMatchObject({ uploaded: 1, skipped: 1, retries: 0 });
+    await uploader.stop();
+  }, 30_000);
+
   it('keeps to its byte rate', async () => {
     const queue = createUploadQueue(dir, log);
     await queue.add(await sample('slow', 4 * SAMPLE_CHUNK_BYTES, 1, 1));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { encode, SAMPLE_CHUNK_BYTES, SampleMeta } from '@sightline/protocol';
+import { describeIssues, encode, issuesOf, SAMPLE_CHUNK_BYTES, SampleMeta } from '@sightline/protocol';
 import type { Logger } from 'pino';
 import type { UploadQueue } from '../samples/upload-queue.ts';
 import type { Session } from '../session/index.ts';
@@ -92,6 +92,22 @@ export function createSampleUploader(opts: SampleUploaderOptions): SampleUploade
     const entry = queue.peek();
     if (!entry) return false;
     const { meta } = entry;
+    // A meta the wire refuses would be refused on every retry and hold up every sample queued behind it.
+    const checked = SampleMeta.safeParse(meta);
+    if (!checked.success) {
+      counts.skipped += 1;
+      log.error(
+        {
+          event: 'sample_skipped',
+          file: entry.file,
+          sha256: meta.sha256,
+          err: describeIssues(issuesOf(checked.error)),
+        },
+        'sample description is not valid for the hub; not sent (the image stays on disk)',
+      );
+      await queue.done(meta.sha256);
+      return true;
+    }
     const bytes = await readFile(join(opts.dir, entry.file)).catch(() => undefined);
     const sha = bytes && createHash('sha256').update(bytes).digest('hex');
     if (!bytes || sha !== meta.sha256 || bytes.byteLength !== meta.bytes) {

@@ -32,7 +32,8 @@ export function createSampleKeeper(opts: {
         threshold: decision.threshold,
         camera,
         frameId: captured.id,
-        ts: captured.ts,
+        // Whole ms, as in the result (sources may time frames to a fraction of a ms; the wire takes integers).
+        ts: Math.round(captured.ts),
         model: inferred.model,
       });
       if (!saved) return undefined;
