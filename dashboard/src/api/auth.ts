@@ -56,6 +56,8 @@ export function createAuth(storage: TokenStorage | undefined): Auth {
       token = value?.trim() || null;
       if (token) storage?.setItem(TOKEN_KEY, token);
       else storage?.removeItem(TOKEN_KEY);
+      // Nobody has confirmed the new token yet: the hub's answer (or its refusal and reason) settles the state.
+      if (state.kind !== 'checking') set({ kind: 'checking' });
     },
     confirmed(session) {
       set({ kind: 'signed-in', session });

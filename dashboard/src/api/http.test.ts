@@ -27,9 +27,10 @@ describe('http', () => {
     const auth = createAuth(memory());
     auth.setToken('tok-1');
     const seen: Array<string | null> = [];
+    let reason = 'token expired';
     const fake: typeof fetch = async (_url, init) => {
       seen.push(new Headers(init?.headers).get('authorization'));
-      return new Response(JSON.stringify({ error: { code: 'SL_AUTH', message: 'token expired' } }), {
+      return new Response(JSON.stringify({ error: { code: 'SL_AUTH', message: reason } }), {
         status: 401,
       });
     };
@@ -37,10 +38,19 @@ describe('http', () => {
     auth.onChange((s) => states.push(s.kind));
     const http = createHttp({ base: '/', auth, timeoutMs: 1000, fetch: fake });
     const error = (await http.json('api/lines').catch((e: unknown) => e)) as ApiError;
-    expect(seen).toEqual(['Bearer tok-1']);
+    expect(seen[0]).toBe('Bearer tok-1');
     expect(error.code).toBe('SL_AUTH_REQUIRED');
     expect(states).toEqual(['required']);
     expect(auth.state).toEqual({ kind: 'required', reason: 'token expired' });
+
+    // Later refusals of the page's other reads keep the first reason on the form; a new token starts afresh.
+    reason = 'send a token';
+    await http.json('api/agents').catch(() => undefined);
+    expect(auth.state).toEqual({ kind: 'required', reason: 'token expired' });
+    auth.setToken('tok-2');
+    expect(auth.state.kind).toBe('checking');
+    await http.json('api/lines').catch(() => undefined);
+    expect(auth.state).toEqual({ kind: 'required', reason: 'send a token' });
   });
 
   it('sends a bundle as it is, as an octet stream', async () => {

@@ -82,7 +82,9 @@ export function createHttp({ base, auth, timeoutMs, fetch: doFetch = fetch }: Ht
     const message =
       body?.error?.message ?? `The hub answered ${response.status} ${response.statusText} for ${path}.`;
     if (response.status === 401) {
-      auth.required(message);
+      // The first reason stays on the form (a failed sign-in link says why): the page's other reads, refused
+      // after it, would only replace it with the hub's generic "send a token". A new token starts afresh.
+      if (auth.state.kind !== 'required') auth.required(message);
       return new ApiError('SL_AUTH_REQUIRED', `Sign in to see this: ${message}`, 401);
     }
     if (response.status === 403) {
