@@ -5,17 +5,20 @@
  *   pnpm demo                 run until Ctrl-C
  *   pnpm demo --for 20s       run 20 s, then print one JSON summary line and exit
  *   pnpm demo --pilot 3m      how long line-1 runs in pilot before its baseline is frozen and it goes live
+ *   --data DIR                where the database, agents' state and logs go (default data/demo; wiped at start)
+ *   --prebuilt                serve dashboard/dist as built (no build first)
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AgentCredentials, createFileStorage, openCredentialStore } from '@sightline/hub';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = join(root, 'data', 'demo');
+/** Where the hub's database, the agents' state and the logs go (`--data DIR`; wiped at start). */
+let dataDir = join(root, 'data', 'demo');
 const LINES = [
   { line: 'line-1', defectRate: 0.04, seed: 11, partsPerMin: 120, products: [] },
   // Two products in runs of 20: results and metrics split by recipe.
@@ -108,6 +111,9 @@ function run(name: string, args: string[], onStdout?: (line: string) => void): C
   return child;
 }
 
+/** A path as the user would type it from the repository's root. */
+const shown = (path: string) => relative(root, path) || '.';
+
 /** Resolves with the exit code, or null when a signal ended the child (already ended counts too). */
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((done) => {
@@ -153,13 +159,16 @@ async function main() {
     options: {
       for: { type: 'string' },
       pilot: { type: 'string', default: '3m' },
+      data: { type: 'string' },
+      prebuilt: { type: 'boolean', default: false },
       'http-port': { type: 'string', default: '8080' },
       'mqtt-port': { type: 'string', default: '1883' },
     },
   });
   const durationMs = values.for === undefined ? undefined : parseDuration(values.for, '--for');
   const pilotMs = parseDuration(values.pilot, '--pilot');
-  buildDashboard();
+  if (values.data) dataDir = resolve(values.data);
+  if (!values.prebuilt) buildDashboard();
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
   const httpPort = await freePort(Number(values['http-port']));
@@ -199,7 +208,7 @@ async function main() {
     join(dataDir, 'sightline.duckdb'),
   ]);
   const hubExit = exited(hub).then((code) => {
-    throw new Error(`demo: the hub exited early (code ${code}); see data/demo/hub.log`);
+    throw new Error(`demo: the hub exited early (code ${code}); see ${shown(join(dataDir, 'hub.log'))}`);
   });
   await Promise.race([
     hubExit,
@@ -222,7 +231,12 @@ async function main() {
 
   const summaries = new Map<
     string,
-    { published: number; truth_defects: number; results: number; parts: { missed: number } }
+    {
+      published: number;
+      truth_defects: number;
+      results: number;
+      parts: { missed: number };
+    }
   >();
   const agents = await Promise.all(
     LINES.map(async (spec) => {
@@ -245,9 +259,9 @@ async function main() {
   process.stdout.write(
     `Sightline demo: hub, embedded MQTT broker on mqtt://127.0.0.1:${mqttPort}, 3 conveyors at ${LINES.map((l) => l.partsPerMin).join(', ')} parts/min, cameras at ${FPS} fps.\n` +
       `Dashboard: ${http}/#signin=${link.code}\n` +
-      `  (a one-time sign-in link, valid 1 h; another: node hub/bin/sightline-hub.js tokens link --db data/demo/sightline.duckdb --role admin --name you)\n` +
+      `  (a one-time sign-in link, valid 1 h; another: node hub/bin/sightline-hub.js tokens link --db ${shown(join(dataDir, 'sightline.duckdb'))} --role admin --name you)\n` +
       `${PILOT_LINE} runs in pilot (observe-only) for ${values.pilot}, then its baseline is frozen and it goes live; example ROI inputs are entered on every line.\n` +
-      `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: data/demo/*.log\n`,
+      `${durationMs === undefined ? 'Ctrl-C stops everything.' : `Stopping in ${durationMs / 1000} s.`} Logs: ${shown(dataDir)}/*.log\n`,
   );
 
   // After the pilot: the baseline is frozen over it and the line goes live, as the ROI page's steps 2 and 3 do.
@@ -286,12 +300,26 @@ async function main() {
     return (await api<{ lines: LineFigures[] }>('/api/lines?window=24h')).lines;
   });
 
+  // What the agents' sample uploads left on the hub (the Defects page's images).
+  const sampleCount = async (line: string) =>
+    (await api<{ samples: unknown[] }>(`/api/samples?site=demo&line=${line}&limit=500`)).samples.length;
+  const samples = new Map<string, number>();
+  for (const { line } of LINES) samples.set(line, await sampleCount(line));
+  const modes = (
+    await api<{ lines: Array<{ line: string; mode: string; go_live_ts: number | null }> }>('/api/modes')
+  ).lines;
+
   hub.kill('SIGTERM');
   await exited(hub);
   const lines = LINES.map(({ line, defectRate, partsPerMin }) => {
     const f = figures.find((l) => l.line === line);
+    const mode = modes.find((m) => m.line === line);
     return {
       line,
+      mode: mode?.mode ?? 'live',
+      went_live: mode?.go_live_ts != null,
+      defects: Math.round((f?.defect_rate ?? 0) * (f?.inspected ?? 0)),
+      samples: samples.get(line) ?? 0,
       published: published(line),
       stored: f?.inspected ?? 0,
       missed: summaries.get(line)?.parts.missed ?? null,
