@@ -3,12 +3,16 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageFrame } from '@sightline/models';
+import { SampleMeta } from '@sightline/protocol';
 import pino from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadOpenCv } from '../capture/index.ts';
 import { AgentError } from '../errors.ts';
+import type { Inspection } from '../pipeline/inspection.ts';
 import { createOpenCvJpegEncoder } from './jpeg.ts';
+import { createSampleKeeper } from './keeper.ts';
 import { createSampleStore, type SampleContext, type SampleStoreOptions } from './store.ts';
+import { createUploadQueue } from './upload-queue.ts';
 
 const log = pino({ level: 'silent' });
 const HOUR = 3_600_000;
@@ -225,5 +229,29 @@ describe('sample store', () => {
     await expect(encode({ width: 40, height: 30, channels: 3, data: new Uint8Array(1200) })).rejects.toThrow(
       /40x30x3 but holds 1200 bytes, not 3600/,
     );
+  });
+});
+
+describe('sample keeper', () => {
+  it('describes a frame timed to a fraction of a ms (a conveyor source) with a meta the wire accepts', async () => {
+    const s = store();
+    const keeper = createSampleKeeper({ store: s, uploads: createUploadQueue(dir, log), log });
+    const ts = T0 + 1234.567;
+    const inspection = {
+      camera: 'cam0',
+      captured: {
+        id: 'cam0-7',
+        ts,
+        frame: flat(90),
+      },
+      inferred: { model: { id: 'default', version: '1.0.0' } },
+      decision: { verdict: 'defect', score: 0.9, threshold: 0.5 },
+    } as unknown as Inspection;
+    const kept = await keeper.keep(inspection);
+    expect(kept?.meta.ts).toBe(Math.round(ts));
+    expect(kept?.saved.file).toContain(`${Math.round(ts)}_defect_cam0_cam0-7.jpg`);
+    const checked = SampleMeta.safeParse({ ...kept?.meta, seq: 1 });
+    expect(checked.error?.message).toBeUndefined();
+    await s.close();
   });
 });
