@@ -63,15 +63,26 @@ export function appendResultRow(
   optionalVarchar(a, r.verdict === 'defect' ? (topClass(r.classes) ?? undefined) : undefined);
   optionalVarchar(a, r.image);
   // Fields without a column of their own (class scores, boxes, the trigger, regions) are kept as JSON text.
-  const more = {
-    classes: r.classes,
-    boxes: r.boxes,
-    trigger: r.trigger,
-    regions: r.regions,
-    part_from: r.part?.from,
-  };
-  const extra = Object.values(more).some((v) => v !== undefined) ? JSON.stringify(more) : undefined;
-  optionalVarchar(a, extra);
+  // Most results have none: no object is built for them (this runs once per stored result).
+  const partFrom = r.part?.from;
+  const hasMore =
+    r.classes !== undefined ||
+    r.boxes !== undefined ||
+    r.trigger !== undefined ||
+    r.regions !== undefined ||
+    partFrom !== undefined;
+  optionalVarchar(
+    a,
+    hasMore
+      ? JSON.stringify({
+          classes: r.classes,
+          boxes: r.boxes,
+          trigger: r.trigger,
+          regions: r.regions,
+          part_from: partFrom,
+        })
+      : undefined,
+  );
   optionalVarchar(a, r.part?.id);
   optionalVarchar(a, r.recipe);
   a.appendBoolean(r.mode === 'pilot');
