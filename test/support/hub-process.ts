@@ -111,7 +111,14 @@ export async function spawnHub(opts: HubProcessOptions): Promise<HubProcess> {
   void exited.then(() => {
     gone = true;
     // A scenario kept with SL_FAULTS_KEEP=1 keeps each hub run's log beside its database.
-    if (process.env.SL_FAULTS_KEEP === '1') appendFileSync(`${opts.dbPath}.log`, out);
+    // Best effort: beside a database on a full disk (the disk-full scenario) there is no room for it.
+    if (process.env.SL_FAULTS_KEEP === '1') {
+      try {
+        appendFileSync(`${opts.dbPath}.log`, out);
+      } catch (err) {
+        process.stderr.write(`hub log not kept beside ${opts.dbPath}: ${(err as Error).message}\n`);
+      }
+    }
   });
   const logLines = (minLevel: number) =>
     out

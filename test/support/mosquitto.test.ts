@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,4 +79,19 @@ describe('Mosquitto with the logins and ACL the hub exports', () => {
     await waitFor('its own command', 10_000, () => got.length > 0);
     expect(got).toEqual(['sl/v1/plant/line-1/a1/cmd/rebirth']);
   }, 30_000);
+});
+
+describe('starting Mosquitto', () => {
+  it('says so when the port is held by someone else, instead of taking their listener for its own', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      await expect(startMosquitto({ port })).rejects.toThrow(
+        `mosquitto exited before listening on port ${port}`,
+      );
+    } finally {
+      holder.close();
+    }
+  }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,39 +47,18 @@ export async function startMosquitto(
 ): Promise<Mosquitto> {
   const binary = opts.binary ?? '/usr/sbin/mosquitto';
   const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'sl-mosquitto-')));
-  const port = opts.port ?? (await freePort());
-  const conf = join(dir, 'mosquitto.conf');
-  await writeFile(
-    conf,
-    // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
-    // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
-    // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
-    `${opts.authDir ? `include_dir ${opts.authDir}\n` : ''}listener ${port} 127.0.0.1\n${opts.auth ? `${opts.auth}\n` : opts.authDir ? '' : 'allow_anonymous true\n'}user root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
-      opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
-    }`,
-  );
-  const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
-  await Promise.race([
-    spawnError,
-    // A hang guard, not a speed check: a loaded 2-core machine can take seconds to start a process.
-    waitFor(
-      `mosquitto on port ${port} (${stderr})`,
-      60_000,
-      () =>
-        new Promise<boolean>((done) => {
-          const socket = createConnection({ host: '127.0.0.1', port }, () => {
-            socket.end();
-            done(true);
-          });
-          socket.once('error', () => done(false));
-        }),
-    ),
-  ]);
+  // A free port can be taken between choosing it and mosquitto binding it (tests start brokers side by side):
+  // a broker that exits before it listens is started again on another port, unless the port was asked for.
+  let launched: { child: ChildProcess; port: number } | undefined;
+  for (let attempt = 1; !launched; attempt += 1) {
+    const port = opts.port ?? (await freePort());
+    const child = await launch(binary, dir, port, opts);
+    if (child) launched = { child, port };
+    else if (opts.port !== undefined || attempt >= 3) {
+      throw new Error(`mosquitto exited before listening on port ${port} (${attempt} attempts); see above`);
+    }
+  }
+  const { child, port } = launched;
   return {
     authDir: opts.authDir,
     url: `mqtt://127.0.0.1:${port}`,
@@ -101,4 +80,62 @@ export async function startMosquitto(
       await exited;
     },
   };
+}
+
+/** Starts mosquitto on `port`; the child once it listens, undefined if it exited first (e.g. the port was taken). */
+async function launch(
+  binary: string,
+  dir: string,
+  port: number,
+  opts: { auth?: string; saveEveryChange?: boolean; authDir?: string },
+): Promise<ChildProcess | undefined> {
+  const conf = join(dir, 'mosquitto.conf');
+  await writeFile(
+    conf,
+    // Started as root, mosquitto would switch to user "mosquitto", who cannot write the temp dir.
+    // max_queued_messages 0: Mosquitto's default (1000) drops QoS 1 messages queued for a subscriber that falls
+    // behind, after it acknowledged them to their sender — results would be lost between agent and hub.
+    // The exported sightline.conf goes right under the listener, as its own header says: through include_dir,
+    // Mosquitto applies its per-listener lines (use_username_as_clientid) to a default listener it then opens on
+    // 0.0.0.0:1883, not to this one, and a second broker started beside it exits on that port.
+    `listener ${port} 127.0.0.1\n${opts.authDir ? await readFile(join(opts.authDir, 'sightline.conf'), 'utf8') : ''}\n${opts.auth ? `${opts.auth}\n` : opts.authDir ? '' : 'allow_anonymous true\n'}user root\npersistence true\npersistence_location ${dir}/\nmax_queued_messages 0\n${
+      opts.saveEveryChange ? 'autosave_on_changes true\nautosave_interval 1\n' : ''
+    }`,
+  );
+  const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  // A hang guard, not a speed check: a loaded 2-core machine can take seconds to start a process.
+  const listening = await Promise.race([
+    spawnError,
+    waitFor(`mosquitto on port ${port}`, 60_000, () =>
+      exited
+        ? Promise.resolve('exited' as const)
+        : // Its own "running" line first: a connect alone could reach another broker that holds the port.
+          !/ running/.test(stderr)
+          ? undefined
+          : new Promise<'listening' | undefined>((done) => {
+              const socket = createConnection({ host: '127.0.0.1', port }, () => {
+                socket.end();
+                done('listening');
+              });
+              socket.once('error', () => done(undefined));
+            }),
+    ).catch((err: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${err.message}; mosquitto said: ${stderr.trim() || '(nothing)'}`);
+    }),
+  ]);
+  if (listening === 'listening' && !exited) return child;
+  process.stderr.write(
+    `mosquitto on port ${port} exited before listening: ${stderr.trim() || '(nothing)'}\n`,
+  );
+  return undefined;
 }
