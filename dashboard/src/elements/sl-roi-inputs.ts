@@ -44,7 +44,9 @@ const FIELDS: ReadonlyArray<{
 /** An input's value as the form shows it: fractions as percentages, to 10 significant digits. */
 function shownValue(f: (typeof FIELDS)[number], v: number | null): string {
   if (v === null) return '';
-  return String(f.percent ? Number((v * 100).toPrecision(10)) : v);
+  // At most four decimals: a frozen baseline's throughput reads 111.0817 parts/min, not 111.0817244115
+  // (whole amounts keep every digit; saving compares with this view, so an untouched field stays as stored).
+  return String(Number((f.percent ? v * 100 : v).toFixed(4)));
 }
 
 const HISTORY_CSV = [
