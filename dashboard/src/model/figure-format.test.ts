@@ -26,5 +26,10 @@ describe('formatInput', () => {
     expect(formatInput('e_base', 0.005)).toBe('0.50 %');
     expect(formatInput('n', 25_000_000)).toBe('25,000,000');
     expect(formatInput('capex', null)).toBe('not entered');
+    // A period in years reads in the unit it is best said in (the ROI period of a fresh line: minutes).
+    expect(formatInput('years', 0.00000144641)).toBe('0.8 min');
+    expect(formatInput('years', 5 / 24 / 365.25)).toBe('5 h');
+    expect(formatInput('years', 30 / 365.25)).toBe('30 d');
+    expect(formatInput('years', 1.5)).toBe('1.5 y');
   });
 });

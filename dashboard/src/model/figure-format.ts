@@ -33,9 +33,19 @@ export function formatInput(name: string, value: number | string | boolean | nul
   if (typeof value !== 'number') return String(value);
   if (/^(c_|capex|opex|r_lab|savings|cost|net)/.test(name)) return formatMoney(value);
   if (/^(e_|p_|p$|r$|pi$|rho$|π|ρ)|rate/.test(name) && value <= 1) return formatPercent(value);
+  if (name === 'years') return formatYears(value);
   if (/(_ts|^from$|^to$)/.test(name) && value > 1e11)
     return new Date(value).toISOString().slice(0, 16).replace('T', ' ');
   return Number.isInteger(value) ? formatCount(value) : String(Number(value.toPrecision(6)));
+}
+
+/** A span given in years (the period a yearly cost is prorated over), in the unit a person would say it in. */
+function formatYears(years: number): string {
+  const days = years * 365.25;
+  if (days >= 365) return `${Number(years.toFixed(2))} y`;
+  if (days >= 1) return `${Number(days.toFixed(1))} d`;
+  const hours = days * 24;
+  return hours >= 1 ? `${Number(hours.toFixed(1))} h` : `${Number((hours * 60).toFixed(1))} min`;
 }
 
 /** What a flag means, for a person. */
