@@ -6,13 +6,14 @@ import type { DefectMask } from '../masks/mask.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
-import { type FeatureSpec, INPUT_NAME, SCORE_NAME, tapChannels } from './classifier-graph.ts';
+import { type FeatureSpec, INPUT_NAME, SCORE_NAME } from './classifier-graph.ts';
 import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
 import { fitHeadsFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
+import { addPatchMap, PATCH_STRIDE, patchChannels, patchMapLayers } from './patch-map.ts';
 import type { ProgressBar } from './progress.ts';
 
 /**
@@ -22,9 +23,7 @@ import type { ProgressBar } from './progress.ts';
  * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.98 (models/README.md).
  */
 
-/** Expansion outputs of blocks 4–6: all at 1/8 resolution, 192 channels each. */
-export const PATCH_TAPS = ['block_4_expand_relu', 'block_5_expand_relu', 'block_6_expand_relu'] as const;
-export const PATCH_STRIDE = 8;
+export { PATCH_STRIDE, PATCH_TAPS } from './patch-map.ts';
 /** Map output of the feature graph: [1, C, H/8, W/8]. */
 export const MAP_NAME = 'map';
 
@@ -55,34 +54,29 @@ export interface PatchOptions extends CellSampling {
 }
 
 /**
- * ONNX graph: image → backbone → taps concatenated at 1/8 resolution; without `head` that map is the output
- * (`map`), with it a 1×1 Conv gives a defect logit per location → 2×2 AveragePool → GlobalMaxPool → Sigmoid
- * → `score` [1, 1].
+ * ONNX graph: image → backbone → the patch map at 1/8 resolution (`addPatchMap`: context, then the taps); without
+ * `head` that map is the output (`map`), with it a 1×1 Conv gives a defect logit per location → 2×2 AveragePool
+ * → GlobalMaxPool → Sigmoid → `score` [1, 1]. `tuned`: block 6's expansion with fine-tuned weights.
  */
 export function patchGraphBytes(
   model: KerasModel,
   spec: FeatureSpec,
   head?: Head & { docString?: string },
-  overrides?: ReadonlyMap<string, ConvParams>,
+  tuned?: ConvParams,
   opts: { logit?: boolean } = {},
 ): Uint8Array {
   const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
-  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps, overrides });
-  const maps = spec.taps.map((t) => tensors.get(t) as string);
-  const joined =
-    maps.length === 1 && head
-      ? (maps[0] as string)
-      : g.node('Concat', maps, head ? 'patch/concat' : MAP_NAME, { axis: 1 });
-  const c = spec.taps.reduce((s, t) => s + tapChannels(model, t), 0);
+  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: patchMapLayers(spec, tuned) });
+  const map = addPatchMap(g, model, tensors, spec, { output: head ? 'patch/map' : MAP_NAME, tuned });
+  const c = patchChannels(model, spec);
   const gh = spec.height / PATCH_STRIDE;
   const gw = spec.width / PATCH_STRIDE;
   if (!head) {
-    if (maps.length === 1) g.node('Identity', [joined], MAP_NAME);
     g.output(MAP_NAME, [1, c, gh, gw]);
     return g.toBytes();
   }
-  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME, opts);
+  addPatchHead(g, map, c, head, 'patch', SCORE_NAME, opts);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
 }
@@ -175,7 +169,7 @@ export async function trainPatchHead(
   const sampler = createCellSampler(samples, {
     ...opts,
     stride: PATCH_STRIDE,
-    channels: spec.taps.reduce((s, t) => s + tapChannels(backbone, t), 0),
+    channels: patchChannels(backbone, spec),
     copies,
     rng,
   });
