@@ -14,8 +14,8 @@ export const PATCH_STRIDE = 8;
  * Context channels of `train`'s patch cells beside blocks 4–6: block 3's expansion (1/4, 144 channels) averaged
  * over each 2×2 → 1/8, and block 10's (1/16, 384 channels) repeated over its 2×2 cells → 1/8. A cell then sees
  * finer edges and the wider texture around it. 5-fold CV on KolektorSDD train/ (λ by CV, 2×2 window, cached
- * maps): blocks 4–6 0.9933, + block 3 0.9905, + block 10 0.9939, + both 0.9956 (`train` itself: 0.9940, val/
- * 0.955 → 0.984; models/README.md, "Where val/ is lost").
+ * maps): blocks 4–6 0.9933, + block 3 0.9905, + block 10 0.9939, + both 0.9956 (`train` itself: 0.9956, val/
+ * 0.955 → 0.983; models/README.md, "Where val/ is lost").
  */
 export const PATCH_CONTEXT = { finer: 'block_3_expand_relu', coarser: 'block_10_expand_relu' } as const;
 

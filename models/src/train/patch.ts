@@ -11,7 +11,7 @@ import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { fitHeadsFast } from './head-ort.ts';
+import { fitFoldHeadsFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
 import { addPatchMap, PATCH_STRIDE, patchChannels, patchMapLayers } from './patch-map.ts';
 import type { ProgressBar } from './progress.ts';
@@ -47,7 +47,10 @@ export interface PatchOptions extends CellSampling {
   lambda?: number;
   lambdas?: readonly number[];
   bar?: ProgressBar | null;
-  /** Fit in onnxruntime (`fitHeadFast`) rather than float64 JavaScript (the default model's build). */
+  /**
+   * Fit in onnxruntime, every fold and the final fit in one pass over the cells per step (`fitFoldHeadsFast`),
+   * rather than fold by fold in float64 JavaScript (the default model's build, whose bytes are pinned).
+   */
   fast?: boolean;
   /** Ticks once per optimiser step of each fit (5 folds × each λ + the final one). */
   fitBar?: (label: string) => ProgressBar | null;
@@ -199,26 +202,39 @@ export async function fitPatchHead(
   const gh = opts.spec.height / PATCH_STRIDE;
   const gw = opts.spec.width / PATCH_STRIDE;
   const lambdas = opts.lambdas ?? [opts.lambda ?? 0.01];
-  // One head per λ in `ls` on the cells of images `idx` (onnxruntime fits them in one pass per step).
-  const fit = async (idx: number[], ls: readonly number[], label: string) => {
+  // One head per λ in `ls` on the cells of images `idx`, in float64 JavaScript (the default model's build).
+  const fit = (idx: number[], ls: readonly number[], label: string) => {
     const bar = opts.fitBar?.(ls.length > 1 ? `${label}, λ ${ls.join(', ')}` : label) ?? null;
     const x = idx.flatMap((i) => (rows[i] as CellRows).x);
     const y = idx.flatMap((i) => (rows[i] as CellRows).y);
-    const onStep = bar ? () => bar.tick() : undefined;
-    const hs = opts.fast
-      ? await fitHeadsFast(x, y, ls, { onStep })
-      : ls.map((lambda) => fitHead(x, y, { lambda, onStep }));
+    const hs = ls.map((lambda) => fitHead(x, y, { lambda, onStep: bar ? () => bar.tick() : undefined }));
     bar?.done();
     return hs;
   };
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
-  // heads[l][k]: fold k's head at lambdas[l].
+  // heads[l][k]: fold k's head at lambdas[l]; finals[l]: the fit on all images (fast: fitted with the folds).
   const heads: Head[][] = lambdas.map(() => []);
-  for (let k = 0; k < opts.folds; k++) {
-    const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
-    const hs = await fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
-    for (const [l, h] of hs.entries()) heads[l]?.push(h);
+  let finals: Head[] | null = null;
+  if (opts.fast) {
+    const bar = opts.fitBar?.(`${opts.folds} folds + final, λ ${lambdas.join(', ')}`) ?? null;
+    const r = await fitFoldHeadsFast(
+      rows.flatMap((r) => r.x),
+      rows.flatMap((r) => r.y),
+      rows.flatMap((r, i) => r.y.map(() => fold[i] as number)),
+      opts.folds,
+      lambdas,
+      { onStep: bar ? () => bar.tick() : undefined },
+    );
+    bar?.done();
+    for (const hs of r.folds) for (const [l, h] of hs.entries()) heads[l]?.push(h);
+    finals = r.all;
+  } else {
+    for (let k = 0; k < opts.folds; k++) {
+      const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
+      const hs = fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
+      for (const [l, h] of hs.entries()) heads[l]?.push(h);
+    }
   }
   const scores = lambdas.map(() => new Array<number>(samples.length).fill(Number.NaN));
   for (const [i, s] of samples.entries()) {
@@ -246,11 +262,13 @@ export async function fitPatchHead(
     fold,
     opts.folds,
   );
-  const [final] = await fit(
-    samples.map((_, i) => i),
-    [lambda],
-    'final',
-  );
+  const [final] = finals
+    ? [finals[best]]
+    : fit(
+        samples.map((_, i) => i),
+        [lambda],
+        'final',
+      );
   const head = calibrated(final as Head);
   const y = rows.flatMap((r) => r.y);
   const defect = y.filter((v) => v === 1).length;
