@@ -49,55 +49,8 @@ export async function fitHeadsFast(
   lambdas: readonly number[],
   opts: Omit<HeadOptions, 'lambda'> = {},
 ): Promise<Head[]> {
-  const L = lambdas.length;
-  const steps = opts.steps ?? 300;
-  const lr = opts.learningRate ?? 0.05;
-  const { n, f, mean, sd, z } = standardise(rows);
-  const x = Float32Array.from(z);
-  const y = Float32Array.from(labels);
-  const sw = Float32Array.from(classWeights(labels));
-  const session = await ort.InferenceSession.create(gradientGraph(n, f, L), {
-    intraOpNumThreads: TRAINING_THREADS,
-    logSeverityLevel: 3,
-  });
-  const feeds = {
-    x: new ort.Tensor('float32', x, [n, f]),
-    y: new ort.Tensor('float32', y, [n, 1]),
-    sw: new ort.Tensor('float32', sw, [n, 1]),
-  };
-  const state = lambdas.map(() => ({
-    w: new Float64Array(f + 1),
-    m: new Float64Array(f + 1),
-    v: new Float64Array(f + 1),
-    g: new Float64Array(f + 1),
-  }));
-  const W = new Float32Array(f * L);
-  const B = new Float32Array(L);
-  try {
-    for (let t = 1; t <= steps; t++) {
-      state.forEach((s, l) => {
-        for (let j = 0; j < f; j++) W[j * L + l] = s.w[j] as number;
-        B[l] = s.w[f] as number;
-      });
-      const out = await session.run({
-        ...feeds,
-        w: new ort.Tensor('float32', W, [f, L]),
-        b: new ort.Tensor('float32', B, [L]),
-      });
-      const gw = (out.gw as ort.Tensor).data as Float32Array;
-      const gb = (out.gb as ort.Tensor).data as Float32Array;
-      state.forEach((s, l) => {
-        const lambda = lambdas[l] as number;
-        for (let j = 0; j < f; j++) s.g[j] = (gw[j * L + l] as number) + lambda * (s.w[j] as number);
-        s.g[f] = gb[l] as number;
-        adamStep(s.w, s.m, s.v, s.g, t, lr);
-      });
-      opts.onStep?.(t, steps);
-    }
-  } finally {
-    await session.release();
-  }
-  return state.map((s) => unstandardise(s.w, mean, sd));
+  const noFolds = new Array<number>(rows.length).fill(0);
+  return (await fitFoldHeadsFast(rows, labels, noFolds, 0, lambdas, opts)).all;
 }
 
 /** Per-feature mean and sd (`standardise`'s rule for near-constant features) of the rows in `take`. */
