@@ -2,16 +2,15 @@ import type { KerasModel } from '../backbone/keras.ts';
 import { BACKBONE_CREDIT } from '../backbone/mobilenet.ts';
 import { foldedConv } from '../backbone/to-onnx.ts';
 import type { Candidate, CandidateOptions } from '../train/candidate.ts';
-import { type FeatureSpec, SCORE_NAME } from '../train/classifier-graph.ts';
+import { SCORE_NAME } from '../train/classifier-graph.ts';
 import { stratifiedFolds, summariseFolds } from '../train/cross-validation.ts';
 import { createFrameRunner } from '../train/extract.ts';
 import type { Head } from '../train/head.ts';
-import { PATCH_TAPS, type PatchSample, patchGraphBytes, plattScaling } from '../train/patch.ts';
+import { type PatchSample, patchGraphBytes, plattScaling } from '../train/patch.ts';
 import type { CellRows } from '../train/patch-cells.ts';
+import { describePatchFeatures, patchChannels, trainPatchSpec, tunedChannels } from '../train/patch-map.ts';
 import { createProgressBar } from '../train/progress.ts';
 import { FINETUNE_LAYER, type FinetuneParams, finetuneSteps, fitFinetuned } from './fit.ts';
-
-const FROZEN = 384; // blocks 4 and 5 of the 576 patch features
 
 /**
  * The fine-tuned patch candidate: per fold, block 6's expansion and the cell head trained jointly from the
@@ -26,13 +25,15 @@ export async function trainFinetuned(
   opts: CandidateOptions,
 ): Promise<Candidate> {
   const started = Date.now();
-  const [, , height, width] = opts.input.shape;
-  const spec: FeatureSpec = { height, width, taps: PATCH_TAPS, pooling: 'patch' };
+  const spec = trainPatchSpec(opts.input);
+  const features = describePatchFeatures(spec);
+  // The cell features that stay (context, blocks 4 and 5) come first, block 6's expansion last.
+  const frozenChannels = patchChannels(backbone, spec) - tunedChannels(backbone);
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
   const pretrained = foldedConv(backbone, FINETUNE_LAYER);
   const fit = (idx: number[], head: Head, label: string): FinetuneParams => {
-    const frozen = idx.flatMap((i) => (rows[i] as CellRows).x.map((r) => r.subarray(0, FROZEN)));
+    const frozen = idx.flatMap((i) => (rows[i] as CellRows).x.map((r) => r.subarray(0, frozenChannels)));
     const x = idx.flatMap((i) => (rows[i] as CellRows).aux);
     const y = idx.flatMap((i) => (rows[i] as CellRows).y);
     const bar = opts.progress ? createProgressBar(`fine-tune: ${label}`, finetuneSteps(y.length)) : null;
@@ -60,13 +61,7 @@ export async function trainFinetuned(
   // Each image through its fold's graph (tuned block + head, ending in the window logit): onnxruntime does
   // the per-cell work.
   const graph = (p: FinetuneParams, o: { logit?: boolean; docString?: string } = {}) =>
-    patchGraphBytes(
-      backbone,
-      spec,
-      { ...p.head, docString: o.docString },
-      new Map([[FINETUNE_LAYER, p.conv]]),
-      o,
-    );
+    patchGraphBytes(backbone, spec, { ...p.head, docString: o.docString }, p.conv, o);
   const scores = new Array<number>(samples.length).fill(Number.NaN);
   const bar = opts.progress ? createProgressBar('fine-tune: scoring held-out images', samples.length) : null;
   for (let k = 0; k < opts.folds; k++) {
@@ -101,7 +96,7 @@ export async function trainFinetuned(
       'final',
     ),
   );
-  const detail = `${PATCH_TAPS.join('+')}, ${FINETUNE_LAYER} fine-tuned, highest 2×2 window`;
+  const detail = `${features}, ${FINETUNE_LAYER} fine-tuned, highest 2×2 window`;
   return {
     name: 'patch-finetuned',
     detail,
@@ -110,9 +105,9 @@ export async function trainFinetuned(
     seconds: (Date.now() - started) / 1000,
     task: 'classify',
     bytes: graph(final, {
-      docString: `${BACKBONE_CREDIT} to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
+      docString: `${BACKBONE_CREDIT} to ${features} with ${FINETUNE_LAYER} fine-tuned, logistic head per 8×8 location`,
     }),
     foldModel: (k) => graph(calibrated(folds[k] as FinetuneParams)),
-    description: `MobileNetV2 to ${PATCH_TAPS.join('+')} with ${FINETUNE_LAYER} fine-tuned jointly with a logistic head at every 8×8 location on the defect masks, score = highest 2×2 window`,
+    description: `MobileNetV2 to ${features} with ${FINETUNE_LAYER} fine-tuned jointly with a logistic head at every 8×8 location on the defect masks, score = highest 2×2 window`,
   };
 }

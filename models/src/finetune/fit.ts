@@ -7,7 +7,7 @@ import type { Head } from '../train/head.ts';
  * folded, ReLU6) is trained jointly with the per-cell logistic head, by back-propagation through that converted
  * layer, on the same class-balanced cells. A cell's logit is
  *   w_f · frozen + w_t · clip(W·x + c, 0, 6) + b
- * with `frozen` the untouched taps (blocks 4 and 5) and x the block's input (block_5_add). W starts at the
+ * with `frozen` the untouched cell features (context channels, blocks 4 and 5) and x the block's input (block_5_add). W starts at the
  * pretrained weights and is held near them (L2-SP: λ‖W − W₀‖²), the head starts at the frozen fit.
  */
 export const FINETUNE_LAYER = 'block_6_expand';

@@ -20,6 +20,8 @@ export interface FeatureSpec {
    * (`patch.ts`; its graph comes from `patchGraphBytes`).
    */
   pooling: 'max' | 'avg' | 'max+avg' | 'patch';
+  /** `patch` only: context channels from a finer (1/4) and a coarser (1/16) layer (`patch-map.ts`). */
+  context?: { finer: string; coarser: string };
 }
 
 /** Channels of a tapped layer (the output channels of the conv that produces it). */

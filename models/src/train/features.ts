@@ -11,8 +11,9 @@ import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
 import { featureCount, INPUT_NAME, tapChannels } from './classifier-graph.ts';
 import { createFrameRunner } from './extract.ts';
-import { PATCH_STRIDE, PATCH_TAPS, type PatchSample } from './patch.ts';
+import type { PatchSample } from './patch.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
+import { addPatchMap, PATCH_STRIDE, patchChannels, patchMapLayers, trainPatchSpec } from './patch-map.ts';
 import { createProgressBar } from './progress.ts';
 import { CANDIDATE_TAPS } from './transfer.ts';
 
@@ -49,9 +50,10 @@ export function extractionGraphBytes(
   plan: ExtractionPlan,
 ): Uint8Array {
   const [, , height, width] = input.shape;
+  const spec = trainPatchSpec(input);
   const taps = [
     ...(plan.pooled ? CANDIDATE_TAPS : []),
-    ...(plan.patch ? PATCH_TAPS : []),
+    ...(plan.patch ? patchMapLayers(spec) : []),
     ...(plan.finetune ? [FINETUNE_INPUT] : []),
     ...(plan.anomaly?.taps ?? []),
   ];
@@ -68,14 +70,8 @@ export function extractionGraphBytes(
     g.output(OUT.pooled, [1, f]);
   }
   if (plan.patch) {
-    g.node(
-      'Concat',
-      PATCH_TAPS.map((x) => t.get(x) as string),
-      OUT.patch,
-      { axis: 1 },
-    );
-    const c = PATCH_TAPS.reduce((s, x) => s + tapChannels(backbone, x), 0);
-    g.output(OUT.patch, [1, c, height / PATCH_STRIDE, width / PATCH_STRIDE]);
+    addPatchMap(g, backbone, t, spec, { output: OUT.patch });
+    g.output(OUT.patch, [1, patchChannels(backbone, spec), height / PATCH_STRIDE, width / PATCH_STRIDE]);
   }
   if (plan.finetune) {
     g.node('Identity', [t.get(FINETUNE_INPUT) as string], OUT.finetune);
@@ -130,7 +126,7 @@ export async function extractFeatures(
     ? createCellSampler(samples, {
         ...opts,
         stride: PATCH_STRIDE,
-        channels: PATCH_TAPS.reduce((s, x) => s + tapChannels(backbone, x), 0),
+        channels: patchChannels(backbone, trainPatchSpec(opts.input)),
         copies,
         rng: cellRng,
       })

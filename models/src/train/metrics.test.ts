@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitHead, headLogit } from './head.ts';
-import { fitHeadsFast } from './head-ort.ts';
+import { fitHead, type Head, headLogit } from './head.ts';
+import { fitFoldHeadsFast, fitHeadsFast } from './head-ort.ts';
 import { auroc, binaryMetrics, pickThreshold } from './metrics.ts';
 
 describe('metrics', () => {
@@ -66,5 +66,42 @@ describe('several L2 strengths in one onnxruntime fit (fitHeadsFast)', () => {
     }
     const norm = (h: (typeof heads)[number]) => Math.hypot(...h.weights);
     expect(norm(heads[2] as (typeof heads)[number])).toBeLessThan(norm(heads[0] as (typeof heads)[number]));
+  });
+});
+
+describe('every fold and the final fit in one onnxruntime fit (fitFoldHeadsFast)', () => {
+  it('gives each fold and λ the head fitHead gives it alone on that fold’s rows (its own standardisation)', async () => {
+    const rows: Float32Array[] = [];
+    const labels: number[] = [];
+    const rowFold: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const k = i % 3;
+      // Each fold shifted and scaled differently, so a fold's own mean and sd differ from the global ones.
+      const a = (i % 12) - 6 + ((i * 37) % 5) * 0.3;
+      rows.push(Float32Array.of(a * (1 + k) + 10 * k, (i * 7919) % 13, a * 0.5 + ((i * 31) % 7)));
+      labels.push(a > 0.5 ? 1 : 0);
+      rowFold.push(k);
+    }
+    const lambdas = [0.01, 1];
+    const r = await fitFoldHeadsFast(rows, labels, rowFold, 3, lambdas, { steps: 200 });
+    expect(r.folds).toHaveLength(3);
+    const check = (
+      h: { weights: Float32Array; bias: number },
+      take: (i: number) => boolean,
+      lambda: number,
+    ) => {
+      const idx = rows.flatMap((_, i) => (take(i) ? [i] : []));
+      const alone = fitHead(
+        idx.map((i) => rows[i] as Float32Array),
+        idx.map((i) => labels[i] as number),
+        { lambda, steps: 200 },
+      );
+      for (const [j, w] of alone.weights.entries()) expect(h.weights[j]).toBeCloseTo(w, 2);
+      expect(h.bias).toBeCloseTo(alone.bias, 2);
+    };
+    for (const [l, lambda] of lambdas.entries()) {
+      for (let k = 0; k < 3; k++) check(r.folds[k]?.[l] as Head, (i) => rowFold[i] !== k, lambda);
+      check(r.all[l] as Head, () => true, lambda);
+    }
   });
 });

@@ -10,7 +10,8 @@ import { plannedCandidates } from './compare.ts';
 import { createFrameRunner } from './extract.ts';
 import type { Head } from './head.ts';
 import { readImage } from './image-folder.ts';
-import { imageLogit, MAP_NAME, PATCH_TAPS, patchGraphBytes } from './patch.ts';
+import { imageLogit, MAP_NAME, patchGraphBytes } from './patch.ts';
+import { trainPatchSpec } from './patch-map.ts';
 import { trainFromFolder } from './train-folder.ts';
 
 const W = 96;
@@ -135,7 +136,7 @@ describe('patch head on an image folder with outlines', () => {
     expect(s).toBeCloseTo(r.finalVal[16] as number, 5);
     // The float graph computes what cross-validation computed in JS (imageLogit on the feature map).
     const backbone = await loadMobileNetV2();
-    const spec = { height: 128, width: 96, taps: PATCH_TAPS, pooling: 'patch' as const };
+    const spec = trainPatchSpec(manifest.input);
     const maps = await createFrameRunner(patchGraphBytes(backbone, spec), manifest.input, MAP_NAME);
     const fp32 = await createFrameRunner(r.fp32Bytes, manifest.input, manifest.output.name);
     for (const name of ['000.png', '020.png']) {

@@ -6,13 +6,14 @@ import type { DefectMask } from '../masks/mask.ts';
 import type { ImageFrame } from '../synthetic/frame.ts';
 import { createRng } from '../synthetic/rng.ts';
 import { augment, randomAugmentation } from './augment.ts';
-import { type FeatureSpec, INPUT_NAME, SCORE_NAME, tapChannels } from './classifier-graph.ts';
+import { type FeatureSpec, INPUT_NAME, SCORE_NAME } from './classifier-graph.ts';
 import type { CrossValidation } from './cross-validation.ts';
 import { stratifiedFolds, summariseFolds } from './cross-validation.ts';
 import { createFrameRunner, type FrameRunner } from './extract.ts';
 import { fitHead, type Head } from './head.ts';
-import { fitHeadsFast } from './head-ort.ts';
+import { fitFoldHeadsFast } from './head-ort.ts';
 import { type CellRows, type CellSampling, createCellSampler } from './patch-cells.ts';
+import { addPatchMap, PATCH_STRIDE, patchChannels, patchMapLayers } from './patch-map.ts';
 import type { ProgressBar } from './progress.ts';
 
 /**
@@ -22,9 +23,7 @@ import type { ProgressBar } from './progress.ts';
  * away: on KolektorSDD this lifts 5-fold CV AUROC from 0.87 (best pooled head) to 0.98 (models/README.md).
  */
 
-/** Expansion outputs of blocks 4–6: all at 1/8 resolution, 192 channels each. */
-export const PATCH_TAPS = ['block_4_expand_relu', 'block_5_expand_relu', 'block_6_expand_relu'] as const;
-export const PATCH_STRIDE = 8;
+export { PATCH_STRIDE, PATCH_TAPS } from './patch-map.ts';
 /** Map output of the feature graph: [1, C, H/8, W/8]. */
 export const MAP_NAME = 'map';
 
@@ -48,41 +47,39 @@ export interface PatchOptions extends CellSampling {
   lambda?: number;
   lambdas?: readonly number[];
   bar?: ProgressBar | null;
-  /** Fit in onnxruntime (`fitHeadFast`) rather than float64 JavaScript (the default model's build). */
+  /**
+   * Fit in onnxruntime, every fold and the final fit in one pass over the cells per step (`fitFoldHeadsFast`),
+   * rather than fold by fold in float64 JavaScript (the default model's build, whose bytes are pinned).
+   */
   fast?: boolean;
   /** Ticks once per optimiser step of each fit (5 folds × each λ + the final one). */
   fitBar?: (label: string) => ProgressBar | null;
 }
 
 /**
- * ONNX graph: image → backbone → taps concatenated at 1/8 resolution; without `head` that map is the output
- * (`map`), with it a 1×1 Conv gives a defect logit per location → 2×2 AveragePool → GlobalMaxPool → Sigmoid
- * → `score` [1, 1].
+ * ONNX graph: image → backbone → the patch map at 1/8 resolution (`addPatchMap`: context, then the taps); without
+ * `head` that map is the output (`map`), with it a 1×1 Conv gives a defect logit per location → 2×2 AveragePool
+ * → GlobalMaxPool → Sigmoid → `score` [1, 1]. `tuned`: block 6's expansion with fine-tuned weights.
  */
 export function patchGraphBytes(
   model: KerasModel,
   spec: FeatureSpec,
   head?: Head & { docString?: string },
-  overrides?: ReadonlyMap<string, ConvParams>,
+  tuned?: ConvParams,
   opts: { logit?: boolean } = {},
 ): Uint8Array {
   const g = createGraph(head ? 'sightline-patch-classifier' : 'sightline-patch-features');
   g.input(INPUT_NAME, [1, 3, spec.height, spec.width]);
-  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: spec.taps, overrides });
-  const maps = spec.taps.map((t) => tensors.get(t) as string);
-  const joined =
-    maps.length === 1 && head
-      ? (maps[0] as string)
-      : g.node('Concat', maps, head ? 'patch/concat' : MAP_NAME, { axis: 1 });
-  const c = spec.taps.reduce((s, t) => s + tapChannels(model, t), 0);
+  const tensors = addKerasLayers(g, model, { input: INPUT_NAME, until: patchMapLayers(spec, tuned) });
+  const map = addPatchMap(g, model, tensors, spec, { output: head ? 'patch/map' : MAP_NAME, tuned });
+  const c = patchChannels(model, spec);
   const gh = spec.height / PATCH_STRIDE;
   const gw = spec.width / PATCH_STRIDE;
   if (!head) {
-    if (maps.length === 1) g.node('Identity', [joined], MAP_NAME);
     g.output(MAP_NAME, [1, c, gh, gw]);
     return g.toBytes();
   }
-  addPatchHead(g, joined, c, head, 'patch', SCORE_NAME, opts);
+  addPatchHead(g, map, c, head, 'patch', SCORE_NAME, opts);
   g.output(SCORE_NAME, [1, 1]);
   return g.toBytes({ docString: head.docString });
 }
@@ -175,7 +172,7 @@ export async function trainPatchHead(
   const sampler = createCellSampler(samples, {
     ...opts,
     stride: PATCH_STRIDE,
-    channels: spec.taps.reduce((s, t) => s + tapChannels(backbone, t), 0),
+    channels: patchChannels(backbone, spec),
     copies,
     rng,
   });
@@ -205,26 +202,39 @@ export async function fitPatchHead(
   const gh = opts.spec.height / PATCH_STRIDE;
   const gw = opts.spec.width / PATCH_STRIDE;
   const lambdas = opts.lambdas ?? [opts.lambda ?? 0.01];
-  // One head per λ in `ls` on the cells of images `idx` (onnxruntime fits them in one pass per step).
-  const fit = async (idx: number[], ls: readonly number[], label: string) => {
+  // One head per λ in `ls` on the cells of images `idx`, in float64 JavaScript (the default model's build).
+  const fit = (idx: number[], ls: readonly number[], label: string) => {
     const bar = opts.fitBar?.(ls.length > 1 ? `${label}, λ ${ls.join(', ')}` : label) ?? null;
     const x = idx.flatMap((i) => (rows[i] as CellRows).x);
     const y = idx.flatMap((i) => (rows[i] as CellRows).y);
-    const onStep = bar ? () => bar.tick() : undefined;
-    const hs = opts.fast
-      ? await fitHeadsFast(x, y, ls, { onStep })
-      : ls.map((lambda) => fitHead(x, y, { lambda, onStep }));
+    const hs = ls.map((lambda) => fitHead(x, y, { lambda, onStep: bar ? () => bar.tick() : undefined }));
     bar?.done();
     return hs;
   };
   const labels = samples.map((s) => s.label as number);
   const fold = stratifiedFolds(labels, opts.folds, opts.seed);
-  // heads[l][k]: fold k's head at lambdas[l].
+  // heads[l][k]: fold k's head at lambdas[l]; finals[l]: the fit on all images (fast: fitted with the folds).
   const heads: Head[][] = lambdas.map(() => []);
-  for (let k = 0; k < opts.folds; k++) {
-    const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
-    const hs = await fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
-    for (const [l, h] of hs.entries()) heads[l]?.push(h);
+  let finals: Head[] | null = null;
+  if (opts.fast) {
+    const bar = opts.fitBar?.(`${opts.folds} folds + final, λ ${lambdas.join(', ')}`) ?? null;
+    const r = await fitFoldHeadsFast(
+      rows.flatMap((r) => r.x),
+      rows.flatMap((r) => r.y),
+      rows.flatMap((r, i) => r.y.map(() => fold[i] as number)),
+      opts.folds,
+      lambdas,
+      { onStep: bar ? () => bar.tick() : undefined },
+    );
+    bar?.done();
+    for (const hs of r.folds) for (const [l, h] of hs.entries()) heads[l]?.push(h);
+    finals = r.all;
+  } else {
+    for (let k = 0; k < opts.folds; k++) {
+      const idx = samples.flatMap((_, i) => (fold[i] === k ? [] : [i]));
+      const hs = fit(idx, lambdas, `fold ${k + 1}/${opts.folds}`);
+      for (const [l, h] of hs.entries()) heads[l]?.push(h);
+    }
   }
   const scores = lambdas.map(() => new Array<number>(samples.length).fill(Number.NaN));
   for (const [i, s] of samples.entries()) {
@@ -252,11 +262,13 @@ export async function fitPatchHead(
     fold,
     opts.folds,
   );
-  const [final] = await fit(
-    samples.map((_, i) => i),
-    [lambda],
-    'final',
-  );
+  const [final] = finals
+    ? [finals[best]]
+    : fit(
+        samples.map((_, i) => i),
+        [lambda],
+        'final',
+      );
   const head = calibrated(final as Head);
   const y = rows.flatMap((r) => r.y);
   const defect = y.filter((v) => v === 1).length;
