@@ -6,7 +6,7 @@ import { decode, parseTopic, SAMPLE_CHUNK_BYTES, SampleMeta, topics } from '@sig
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUploadQueue, type PendingUpload } from '../samples/upload-queue.ts';
+import { createUploadQueue, type PendingUpload, type UploadQueue } from '../samples/upload-queue.ts';
 import { createSession, type Session } from '../session/index.ts';
 import { startTestBroker, type TestBroker, testBirth } from '../session/test-broker.ts';
 import { createSampleUploader } from './sample-uploader.ts';
@@ -85,6 +85,10 @@ function session(): Session {
   return s;
 }
 
+/** An uploader whose byte rate never holds the test up. */
+const fast = (queue: UploadQueue, s: Session = session()) =>
+  createSampleUploader({ queue, dir, session: s, bytesPerSecond: 8 * 2 ** 20, log });
+
 /** Writes a sample file of `size` random bytes and its queue entry. */
 async function sample(name: string, size: number, seq: number, ts: number): Promise<PendingUpload> {
   const bytes = randomBytes(size);
@@ -115,13 +119,7 @@ describe('sample uploader against a real broker', () => {
       await sample('c', 900, 9, 3),
     ];
     for (const e of entries) await queue.add(e);
-    const uploader = createSampleUploader({
-      queue,
-      dir,
-      session: session(),
-      bytesPerSecond: 8 * 2 ** 20,
-      log,
-    });
+    const uploader = fast(queue);
     expect(await uploader.drain(20_000)).toBe(true);
     await until('every sample reassembled', () => hub.complete.size === 3);
     for (const e of entries) {
@@ -147,13 +145,7 @@ describe('sample uploader against a real broker', () => {
     const good = await sample('good', 800, 31, 1_748_772_001_300);
     await queue.add(bad);
     await queue.add(good);
-    const uploader = createSampleUploader({
-      queue,
-      dir,
-      session: session(),
-      bytesPerSecond: 8 * 2 ** 20,
-      log,
-    });
+    const uploader = fast(queue);
     expect(await uploader.drain(20_000)).toBe(true);
     await until('the good sample', () => hub.complete.has(good.meta.sha256));
     expect(hub.complete.has(bad.meta.sha256)).toBe(false);
@@ -198,7 +190,7 @@ describe('sample uploader against a real broker', () => {
     const again = createUploadQueue(dir, log);
     await again.ready();
     expect(again.pending()).toBe(2);
-    const resumed = createSampleUploader({ queue: again, dir, session: s, bytesPerSecond: 8 * 2 ** 20, log });
+    const resumed = fast(again, s);
     expect(await resumed.drain(20_000)).toBe(true);
     await until('the cut-off sample, whole', () => hub.complete.has(big.meta.sha256));
     expect(hub.complete.get(big.meta.sha256)?.meta.seq).toBe(20);

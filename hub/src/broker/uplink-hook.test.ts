@@ -33,16 +33,23 @@ function publishMany(c: MqttClient, n: number) {
   return { acked, errors };
 }
 
+/** A broker whose uplink goes to a store the test settles by hand, and a client connected to it. */
+async function startWith(maxPendingPerClient: number) {
+  const store = manualStore();
+  broker = await createEmbeddedBroker({
+    port: 0,
+    onUplink: store.handler,
+    uplinkLimits: { maxPendingPerClient, maxPendingBytes: 2 ** 20 },
+  });
+  const c = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
+  client = c;
+  return { store, c };
+}
+
 describe('uplink hook', () => {
   it('reads on while earlier messages wait for the store, and acknowledges each in arrival order once stored', async () => {
-    const store = manualStore();
-    broker = await createEmbeddedBroker({
-      port: 0,
-      onUplink: store.handler,
-      uplinkLimits: { maxPendingPerClient: 1000, maxPendingBytes: 2 ** 20 },
-    });
-    client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
-    const sent = publishMany(client, 10);
+    const { store, c } = await startWith(1000);
+    const sent = publishMany(c, 10);
     // All ten reach the store although none is stored yet: the connection is not held up by the first.
     await waitFor('all ten to reach the store', () => store.calls.length === 10, 30_000);
     expect(store.calls.map((c) => c.payload)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -60,14 +67,8 @@ describe('uplink hook', () => {
   }, 60_000);
 
   it('stops reading a connection past its limit until the store catches up', async () => {
-    const store = manualStore();
-    broker = await createEmbeddedBroker({
-      port: 0,
-      onUplink: store.handler,
-      uplinkLimits: { maxPendingPerClient: 3, maxPendingBytes: 2 ** 20 },
-    });
-    client = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
-    const sent = publishMany(client, 200);
+    const { store, c } = await startWith(3);
+    const sent = publishMany(c, 200);
     await waitFor('the first messages to reach the store', () => store.calls.length > 3, 30_000);
     // The broker stops after the chunk that crossed the limit; a second chunk would mean it read on.
     const seen = store.calls.length;
