@@ -231,12 +231,7 @@ async function main() {
 
   const summaries = new Map<
     string,
-    {
-      published: number;
-      truth_defects: number;
-      results: number;
-      parts: { missed: number };
-    }
+    { published: number; truth_defects: number; results: number; parts: { missed: number } }
   >();
   const agents = await Promise.all(
     LINES.map(async (spec) => {
